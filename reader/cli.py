@@ -1,0 +1,266 @@
+"""Command line: `reader convert …`, `reader models …`; errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, NoReturn
+
+from reader import __version__
+from reader.errors import ReaderError, UsageError
+from reader.options import DEFAULT_MODEL, FORMATS, Options
+
+if TYPE_CHECKING:
+    from reader.translate import Translator
+
+PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    """Parse `--format html,json`."""
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(
+            f"unknown format '{','.join(unknown) or value}'; choose from {', '.join(FORMATS)}"
+        )
+    return formats
+
+
+def _pinyin_style(value: str) -> str:
+    """Parse `--pinyin STYLE`."""
+    if value not in PINYIN_STYLES:
+        raise argparse.ArgumentTypeError(
+            f"unknown pinyin style '{value}'; choose from {', '.join(PINYIN_STYLES)}"
+        )
+    return value
+
+
+def _positive(value: str) -> int:
+    """Parse a positive integer option."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got '{value}'")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = _Parser(
+        prog="reader",
+        description="Chinese articles in, bilingual study sheets out: pinyin above every word, "
+        "English beside every paragraph.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    convert = commands.add_parser(
+        "convert",
+        help="convert articles into study sheets",
+        description="Convert Chinese articles (.txt/.md files, folders of them, or - for "
+        "standard input) into side-by-side study sheets.",
+    )
+    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
+    convert.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help="output folder (default: output/)",
+    )
+    convert.add_argument(
+        "-f",
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("html",),
+        metavar="LIST",
+        help=f"comma-separated output formats: {', '.join(FORMATS)} (default: html)",
+    )
+    convert.add_argument(
+        "--pinyin",
+        type=_pinyin_style,
+        default="marks",
+        metavar="STYLE",
+        help="how readings are written: tone marks (default), tone numbers, zhuyin, or none",
+    )
+    convert.add_argument(
+        "--no-translate", action="store_true", help="pinyin-only sheet; no model needed"
+    )
+    convert.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        metavar="NAME_OR_PATH",
+        help=f"seq2seq zh→en model: hub name or local folder (default: {DEFAULT_MODEL})",
+    )
+    convert.add_argument(
+        "--models-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="local model store (default: $READER_MODELS_DIR or ./models)",
+    )
+    convert.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) instead of writing an untranslated sheet when no model is available",
+    )
+    convert.add_argument(
+        "--batch-size", type=_positive, default=8, metavar="N", help="sentences per model call"
+    )
+    convert.add_argument(
+        "--beams",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="beam width (default: the model's own setting)",
+    )
+    convert.add_argument(
+        "--device", default="cpu", metavar="DEVICE", help="torch device (default: cpu)"
+    )
+    convert.add_argument(
+        "--template-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of templates overriding the shipped ones",
+    )
+    convert.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+
+    models = commands.add_parser("models", help="manage local translation models")
+    model_commands = models.add_subparsers(
+        dest="models_command", metavar="ACTION", parser_class=_Parser
+    )
+    download = model_commands.add_parser(
+        "download", help="download a model into the local model store (needs internet)"
+    )
+    download.add_argument(
+        "name", nargs="?", default=DEFAULT_MODEL, help=f"(default: {DEFAULT_MODEL})"
+    )
+    download.add_argument("--models-dir", type=Path, default=None, metavar="DIR")
+    listing = model_commands.add_parser("list", help="list models in the local model store")
+    listing.add_argument("--models-dir", type=Path, default=None, metavar="DIR")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    translator: Translator | None = None,
+    stdin: IO[bytes] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run the command line; returns the exit code (the translator is injectable for tests)."""
+    err = stderr if stderr is not None else sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "convert":
+            return _convert(args, translator, stdin, err)
+        if args.command == "models":
+            return _models(args, err)
+        parser.print_help(err)
+        return 2
+    except ReaderError as exc:
+        print(f"reader: error: {exc}", file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("reader: interrupted; finished files are complete, nothing half-written", file=err)
+        return 130
+
+
+def _convert(
+    args: argparse.Namespace, translator: Translator | None, stdin: IO[bytes] | None, err: IO[str]
+) -> int:
+    """`reader convert`."""
+    from reader.pipeline import STDIN, convert
+
+    options = Options(
+        formats=args.formats,
+        output_dir=args.output,
+        translate=not args.no_translate,
+        model=args.model,
+        models_dir=args.models_dir,
+        strict=args.strict,
+        pinyin=args.pinyin,
+        batch_size=args.batch_size,
+        beams=args.beams,
+        device=args.device,
+        template_dir=args.template_dir,
+    )
+    data = None
+    if STDIN in args.inputs:
+        if args.inputs.count(STDIN) > 1:
+            raise UsageError("'-' (standard input) can be given only once")
+        data = (stdin or sys.stdin.buffer).read()
+    progress = None if args.quiet else _Progress(err)
+    result = convert(args.inputs, options, translator=translator, stdin=data, progress=progress)
+    if progress:
+        progress.close()
+    for warning in result.warnings:
+        print(f"reader: warning: {warning}", file=err)
+    if not args.quiet:
+        for path in result.outputs:
+            print(f"wrote {path}", file=err)
+    return 0
+
+
+class _Progress:
+    """A one-line progress display on a terminal; silent when stderr is a file or pipe."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.dirty = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "write":
+            self.close()
+            return
+        if self.tty:
+            self.stream.write(f"\r{stage}: {done}/{total}\033[K")
+            self.stream.flush()
+            self.dirty = True
+
+    def close(self) -> None:
+        """End the progress line."""
+        if self.dirty:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.dirty = False
+
+
+def _models(args: argparse.Namespace, err: IO[str]) -> int:
+    """`reader models download|list`."""
+    from reader.translate import download_model, models_dir_for
+
+    folder = models_dir_for(args.models_dir, os.environ)
+    if args.models_command == "download":
+        print(f"downloading {args.name} into {folder} …", file=err)
+        path = download_model(args.name, folder)
+        print(f"saved {args.name} to {path}", file=err)
+        return 0
+    if args.models_command == "list":
+        found = sorted(p.parent for p in folder.glob("**/config.json"))
+        for path in found:
+            print(path.relative_to(folder).as_posix())
+        if not found:
+            print(f"no models in {folder}; run 'reader models download'", file=err)
+        return 0
+    raise UsageError(
+        "say what to do with models: 'download' or 'list' (see 'reader models --help')"
+    )

@@ -1,0 +1,143 @@
+"""The document model: frozen dataclasses passed from one pipeline stage to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ParagraphKind = Literal["title", "meta", "heading", "text", "code"]
+"""What a block is: the title, a subtitle/byline line, a Markdown heading, prose, or code."""
+
+PinyinStyle = Literal["marks", "numbers", "zhuyin", "none"]
+"""How readings are written: tone marks, tone numbers, Zhuyin (Bopomofo), or not at all."""
+
+TranslationStatus = Literal["translated", "disabled", "unavailable"]
+"""Whether an article was translated, translation was turned off, or no model was available."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One block of an article as it comes out of the source stage."""
+
+    kind: ParagraphKind
+    """What the block is; `code` blocks are never annotated nor translated."""
+    sentences: tuple[str, ...]
+    """The block's text split into sentences; joined they give the block's text exactly."""
+    marker: str = ""
+    """Markup that stands before the text and passes through unchanged (e.g. `## `, `- `)."""
+
+    @property
+    def text(self) -> str:
+        """The block's whole text, without its marker."""
+        return "".join(self.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article read from a source: its blocks in order."""
+
+    source: str
+    """Name of the file it came from (`-` for standard input)."""
+    paragraphs: tuple[Paragraph, ...]
+    """Title, subtitle lines and body blocks, in reading order."""
+    part: int = 1
+    """1-based position of the article in its source (a file may hold several)."""
+    parts: int = 1
+    """How many articles the source holds."""
+
+    @property
+    def title(self) -> str:
+        """The article's title, or an empty string when it has none."""
+        for paragraph in self.paragraphs:
+            if paragraph.kind == "title":
+                return paragraph.text
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One segmented word with its reading."""
+
+    text: str
+    """The word as it stands in the source."""
+    pinyin: str
+    """The word's reading in the chosen style, syllables joined; empty for non-Chinese text."""
+    syllables: tuple[str, ...] = ()
+    """The reading split per syllable (in the chosen style); joined they give `pinyin`."""
+    tones: tuple[int, ...] = ()
+    """Tone of each syllable: 1-4, or 5 for the neutral tone."""
+    pos: str = ""
+    """jieba's part-of-speech tag (`nr` person, `ns` place, `x` punctuation …)."""
+
+    @property
+    def is_chinese(self) -> bool:
+        """Whether the word carries a reading."""
+        return bool(self.syllables)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedSentence:
+    """A sentence with its words and, once translated, its English."""
+
+    text: str
+    """The sentence exactly as in the source."""
+    words: tuple[Word, ...]
+    """Its words; joined they give `text` exactly."""
+    translation: str | None = None
+    """The English sentence, or None when there is none."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedParagraph:
+    """A block with its annotated sentences."""
+
+    kind: ParagraphKind
+    """What the block is (see `Paragraph.kind`)."""
+    sentences: tuple[AnnotatedSentence, ...]
+    """The block's sentences in order."""
+    marker: str = ""
+    """Markup that stands before the text and passes through unchanged."""
+
+    @property
+    def text(self) -> str:
+        """The block's whole text, without its marker."""
+        return "".join(s.text for s in self.sentences)
+
+    @property
+    def translation(self) -> str | None:
+        """The block's English: its sentences' translations joined, or None if none."""
+        parts = [s.translation for s in self.sentences if s.translation]
+        return " ".join(parts) if parts else None
+
+    @property
+    def translatable(self) -> bool:
+        """Whether the block is one that gets a translation (not code, has Chinese)."""
+        return self.kind != "code" and any(w.is_chinese for s in self.sentences for w in s.words)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedArticle:
+    """An article with words, readings and translations: what the renderers draw."""
+
+    source: str
+    """Name of the file it came from (`-` for standard input)."""
+    paragraphs: tuple[AnnotatedParagraph, ...]
+    """Title, subtitle lines and body blocks, in reading order."""
+    pinyin_style: PinyinStyle = "marks"
+    """How the readings are written."""
+    model: str | None = None
+    """Name of the translation model used, or None."""
+    translation_status: TranslationStatus = "disabled"
+    """Whether translations are present, and if not, why."""
+    part: int = 1
+    """1-based position of the article in its source."""
+    parts: int = 1
+    """How many articles the source holds."""
+
+    @property
+    def title(self) -> str:
+        """The article's title, or an empty string when it has none."""
+        for paragraph in self.paragraphs:
+            if paragraph.kind == "title":
+                return paragraph.text
+        return ""

@@ -1,0 +1,44 @@
+"""The one frozen set of options shared by the Python API and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.model import PinyinStyle
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
+"""The translation model used unless another is asked for."""
+
+FORMATS = ("html", "json")
+"""Output formats reader can write."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything a conversion depends on; the CLI builds one from its arguments."""
+
+    formats: tuple[str, ...] = ("html",)
+    """Which outputs to write, from `FORMATS`."""
+    output_dir: Path = Path("output")
+    """Folder the outputs go to (created if missing)."""
+    translate: bool = True
+    """Whether to translate at all; False gives a pinyin-only sheet."""
+    model: str = DEFAULT_MODEL
+    """Hugging Face name or local folder of a seq2seq zh→en model."""
+    models_dir: Path | None = None
+    """Local model store; None means $READER_MODELS_DIR or ./models."""
+    strict: bool = False
+    """Fail instead of producing an untranslated sheet when no model is available."""
+    pinyin: PinyinStyle = "marks"
+    """How readings are written."""
+    batch_size: int = 8
+    """Sentences per model call."""
+    beams: int | None = None
+    """Beam width; None keeps the model's own generation setting."""
+    device: str = "cpu"
+    """torch device for the model."""
+    cache_dir: Path | None = None
+    """Where jieba's dictionary cache goes; None means the user's cache folder."""
+    template_dir: Path | None = None
+    """A folder of templates that override the shipped ones."""

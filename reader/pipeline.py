@@ -1,0 +1,239 @@
+"""Pipeline: inputs → articles → annotation → translation → rendered files, in one direction."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from reader.annotate import Annotator
+from reader.errors import InputError, ModelUnavailableError
+from reader.model import AnnotatedArticle, AnnotatedParagraph, Article
+from reader.options import Options
+from reader.source import SOURCE_SUFFIXES, find_sources, parse, read_file
+from reader.translate import Translator, translate_sentences
+
+Progress = Callable[[str, int, int], None]
+"""Called with (stage, done, total) as work advances; stages: `annotate`, `translate`, `write`."""
+
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """One input to convert and the output name (without suffix) it maps to."""
+
+    path: Path | None
+    """The file, or None for standard input."""
+    name: PurePosixPath
+    """Output name relative to the output folder, without suffix (sub-folders mirrored)."""
+
+    @property
+    def label(self) -> str:
+        """How the source is named in messages and in the sheet."""
+        return STDIN if self.path is None else str(self.path)
+
+    @property
+    def markdown(self) -> bool:
+        """Whether the source is read as Markdown."""
+        return self.path is not None and self.path.suffix.lower() in (".md", ".markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertResult:
+    """What a conversion wrote, and the warnings a user should see."""
+
+    outputs: tuple[Path, ...]
+    """Files written, in order."""
+    warnings: tuple[str, ...] = field(default=())
+    """One-line warnings (e.g. no model available, sheet left untranslated)."""
+
+
+def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
+    """Expand files, folders (recursively) and `-` into sources with distinct output names."""
+    refs: list[SourceRef] = []
+    for item in inputs:
+        if str(item) == STDIN:
+            refs.append(SourceRef(None, PurePosixPath("stdin")))
+            continue
+        path = Path(item)
+        if path.is_dir():
+            found = find_sources(path)
+            if not found:
+                raise InputError(
+                    f"{path}: holds no {'/'.join(SOURCE_SUFFIXES)} files; "
+                    "put articles in it or name files directly"
+                )
+            for file in found:
+                relative = file.relative_to(path).with_suffix("")
+                refs.append(SourceRef(file, PurePosixPath(relative.as_posix())))
+        elif path.exists():
+            refs.append(SourceRef(path, PurePosixPath(path.stem)))
+        else:
+            raise InputError(f"{path}: no such file or folder; check the path")
+    return _distinct(refs)
+
+
+def _distinct(refs: list[SourceRef]) -> list[SourceRef]:
+    """Give every source its own output name: a.txt and a.md must not clobber each other."""
+    counts: dict[PurePosixPath, int] = {}
+    for ref in refs:
+        counts[ref.name] = counts.get(ref.name, 0) + 1
+    taken: set[PurePosixPath] = set()
+    result = []
+    for ref in refs:
+        name = ref.name
+        if counts[name] > 1 and ref.path is not None:
+            name = name.with_name(f"{name.name}-{ref.path.suffix.lstrip('.').lower() or 'file'}")
+        candidate, number = name, 2
+        while candidate in taken:
+            candidate = name.with_name(f"{name.name}-{number}")
+            number += 1
+        taken.add(candidate)
+        result.append(dataclasses.replace(ref, name=candidate))
+    return result
+
+
+def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
+    """Read and split one source into its articles."""
+    if ref.path is None:
+        from reader.source import decode, has_chinese
+
+        text = decode(stdin or b"", "standard input")
+        looks_markdown = any(
+            line.startswith(("# ", "## ", "```")) for line in text.splitlines()
+        ) and has_chinese(text)
+        return parse(text, STDIN, markdown=looks_markdown)
+    return parse(read_file(ref.path), str(ref.path), markdown=ref.markdown)
+
+
+def annotate_all(
+    articles: Sequence[Article], options: Options, progress: Progress | None = None
+) -> list[AnnotatedArticle]:
+    """Segment and read every article with one shared annotator."""
+    annotator = Annotator(style=options.pinyin, cache_dir=options.cache_dir)
+    result = []
+    for number, article in enumerate(articles, start=1):
+        result.append(annotator.annotate(article))
+        if progress:
+            progress("annotate", number, len(articles))
+    return result
+
+
+def translate_all(
+    articles: Sequence[AnnotatedArticle],
+    translator: Translator,
+    options: Options,
+    progress: Progress | None = None,
+) -> list[AnnotatedArticle]:
+    """Translate the sentences of all articles together in batches, then put them back."""
+    wanted = [
+        sentence.text.strip()
+        for article in articles
+        for paragraph in article.paragraphs
+        if paragraph.translatable
+        for sentence in paragraph.sentences
+    ]
+
+    def report(done: int, total: int) -> None:
+        if progress:
+            progress("translate", done, total)
+
+    english = iter(
+        translate_sentences(translator, wanted, batch_size=options.batch_size, progress=report)
+    )
+    result = []
+    for article in articles:
+        paragraphs = []
+        for paragraph in article.paragraphs:
+            if paragraph.translatable:
+                sentences = tuple(
+                    dataclasses.replace(s, translation=next(english)) for s in paragraph.sentences
+                )
+                paragraph = AnnotatedParagraph(paragraph.kind, sentences, paragraph.marker)
+            paragraphs.append(paragraph)
+        result.append(
+            dataclasses.replace(
+                article,
+                paragraphs=tuple(paragraphs),
+                model=translator.name,
+                translation_status="translated",
+            )
+        )
+    return result
+
+
+def build(
+    articles: Sequence[Article],
+    options: Options,
+    translator: Translator | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[AnnotatedArticle], list[str]]:
+    """Annotate and (if asked) translate articles; returns them with any warnings."""
+    annotated = annotate_all(articles, options, progress)
+    if not options.translate:
+        return annotated, []
+    if translator is None:
+        translator = make_translator(options)
+    try:
+        return translate_all(annotated, translator, options, progress), []
+    except ModelUnavailableError as exc:
+        if options.strict:
+            raise
+        unavailable = [
+            dataclasses.replace(a, model=translator.name, translation_status="unavailable")
+            for a in annotated
+        ]
+        return unavailable, [f"{exc} — writing the sheet without translation"]
+
+
+def make_translator(options: Options) -> Translator:
+    """The transformers translator the options ask for (the model loads on first use)."""
+    from reader.translate import TransformersTranslator, models_dir_for
+
+    return TransformersTranslator(
+        model=options.model,
+        models_dir=models_dir_for(options.models_dir, os.environ),
+        device=options.device,
+        beams=options.beams,
+    )
+
+
+def output_names(ref: SourceRef, articles: Sequence[AnnotatedArticle]) -> list[PurePosixPath]:
+    """Output names for a source's articles: `name`, or `name-1`, `name-2` … for several."""
+    if len(articles) == 1:
+        return [ref.name]
+    return [ref.name.with_name(f"{ref.name.name}-{a.part}") for a in articles]
+
+
+def convert(
+    inputs: Sequence[str | Path],
+    options: Options,
+    translator: Translator | None = None,
+    stdin: bytes | None = None,
+    progress: Progress | None = None,
+) -> ConvertResult:
+    """Convert files, folders or `-` (stdin) into study sheets in `options.output_dir`."""
+    from reader import render
+
+    render.check_formats(options.formats)
+    refs = collect_sources(inputs)
+    loaded = [(ref, read_articles(ref, stdin)) for ref in refs]
+    everything = [article for _, articles in loaded for article in articles]
+    built, warnings = build(everything, options, translator, progress)
+    outputs: list[Path] = []
+    position = 0
+    total = len(built) * len(options.formats)
+    for ref, articles in loaded:
+        mine = built[position : position + len(articles)]
+        position += len(articles)
+        for name, article in zip(output_names(ref, mine), mine, strict=True):
+            for fmt in options.formats:
+                target = options.output_dir / f"{name}.{fmt}"
+                render.write(article, fmt, target, options)
+                outputs.append(target)
+                if progress:
+                    progress("write", len(outputs), total)
+    return ConvertResult(outputs=tuple(outputs), warnings=tuple(warnings))

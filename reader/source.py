@@ -1,0 +1,384 @@
+"""Source stage: read and decode bytes, then split text into articles, paragraphs and sentences."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from reader.errors import InputError
+from reader.model import Article, Paragraph, ParagraphKind
+
+SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
+"""File name endings that a folder search picks up."""
+
+# Characters that end a Chinese sentence, and the closers that stay with it.
+_FINAL = "。！？｡!?"
+_CLOSERS = "”’」』）)》〉】〕］]\"'"
+_ELLIPSIS = "…⋯"
+_PARAGRAPH_FINAL = _FINAL + _ELLIPSIS + _CLOSERS + "．.；;：:"
+
+_CLOSE = re.escape(_CLOSERS)
+_SENTENCE_END = re.compile(
+    rf"(?:[。！？｡]+|[!?]+(?=[\s{_CLOSE}]|$|[^\x00-\x7f])|[{_ELLIPSIS}]+(?=[{_CLOSE}]))"
+    rf"[{_CLOSE}]*\s*"
+)
+_CONTINUATION_MARK = re.compile(
+    r"^[（(]\s*(?:上接|接|承)第?\s*[0-9０-９一二三四五六七八九十百]+\s*(?:版|页|頁)\s*[）)]$"
+)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
+_MD_FENCE = re.compile(r"^(\s{0,3})(`{3,}|~{3,})(.*)$")
+_MD_HEADING = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t]*#*[ \t]*$")
+_MD_QUOTE = re.compile(r"^(\s{0,3}>[ \t]?)(.*)$")
+_MD_ITEM = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+)(.*)$")
+_MD_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+
+_TITLE_MAX = 50
+_META_MAX = 60
+_META_LINES = 3
+_REFLOW_MIN = 16
+
+# Frequent characters (simplified and traditional forms) used to tell a right decoding from
+# mojibake: legacy encodings decode each other's bytes without error, but into rare characters.
+_COMMON = frozenset(
+    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年"
+    "过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她"
+    "本前开但因只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问"
+    "很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次"
+    "度门任常先海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活更别打女变四神总何电"
+    "数安少报才结反受目太量再感建务做接必场件计管期市直德资命山金指克许统区保至队形社便空决治展马"
+    "科司五基眼书非则听白却界达光放强即像难且权思王象完设式色路记南品住告类求据程北边死张该交规万"
+    "取拉格望觉术领共确传师观清今切院让识候带导争运笑飞风步改收根干造言联持组每济车亲极林服快办议"
+    "這個們來為國時說會對過後裡麼經現當沒動還進點學發樣產種實長開問關從體頭見話機聽處無與萬東車書"
+    "電門義氣業覺認讓識導帶師術親聲錢愛邊應該將們嗎麼還說話"
+)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode a source's bytes, detecting UTF-8/16/32 (BOM), GB18030/GBK and Big5."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(encoding), name)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{name}: starts with a {encoding.upper()} byte-order mark but is not valid "
+                    f"{encoding.upper()} (byte {exc.start}); re-save it as UTF-8"
+                ) from None
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks like a binary file, not text; give a .txt or .md file")
+    try:
+        return _check_text(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for encoding in ("gb18030", "big5hkscs"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_plausibility(text), encoding, text))
+    if candidates:
+        score, _, text = max(candidates, key=lambda c: c[0])
+        if score >= 0.15 or len(_HAN.findall(text)) < 12:
+            return _check_text(text, name)
+    raise InputError(
+        f"{name}: can't tell its text encoding (not UTF-8, UTF-16, GB18030/GBK or Big5); "
+        "re-save it as UTF-8"
+    )
+
+
+def _plausibility(text: str) -> float:
+    """Share of Han characters that are common ones: high for a right decoding."""
+    han = _HAN.findall(text)
+    if not han:
+        return 0.0
+    return sum(1 for ch in han if ch in _COMMON) / len(han)
+
+
+def _check_text(text: str, name: str) -> str:
+    """Refuse decoded text that is mostly control characters (a binary file in disguise)."""
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > max(2, len(text) // 100):
+        raise InputError(f"{name}: looks like a binary file, not text; give a .txt or .md file")
+    return text
+
+
+def read_file(path: Path) -> str:
+    """Read and decode one source file; errors name the file and the fix."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; give a file, or the folder itself") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; make it readable (chmod +r)") from None
+    except OSError as exc:
+        raise InputError(f"{path}: can't be read ({exc.strerror or exc})") from None
+    return decode(data, str(path))
+
+
+def find_sources(folder: Path) -> list[Path]:
+    """List a folder's source files (recursively, sorted), skipping hidden ones."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder; check the path")
+    found: list[Path] = []
+    try:
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if path.suffix.lower() in SOURCE_SUFFIXES and path.is_file():
+                found.append(path)
+    except PermissionError as exc:
+        raise InputError(
+            f"{exc.filename or folder}: permission denied while listing the folder; "
+            "make it readable"
+        ) from None
+    return found
+
+
+def normalise(text: str) -> str:
+    """Unify line ends and drop a stray BOM; characters of the text are kept as they are."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+
+
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Split a paragraph into sentences; closing quotes and brackets stay with their sentence."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if end > start and text[start:end].strip():
+            sentences.append(text[start:end])
+            start = end
+    if start < len(text):
+        rest = text[start:]
+        if sentences and not rest.strip():
+            sentences[-1] += rest
+        else:
+            sentences.append(rest)
+    return tuple(sentences)
+
+
+def has_chinese(text: str) -> bool:
+    """Whether the text holds at least one Han character."""
+    return _HAN.search(text) is not None
+
+
+def parse(text: str, source: str, *, markdown: bool = False) -> list[Article]:
+    """Split decoded text into articles; raise InputError when it holds no text at all."""
+    text = normalise(text)
+    if not text.strip():
+        raise InputError(f"{source}: is empty; give a file that holds the article's text")
+    blocks = list(_markdown_blocks(text) if markdown else _text_blocks(text))
+    groups: list[list[Paragraph]] = [[]]
+    for block in blocks:
+        if block.kind == "meta" and _CONTINUATION_MARK.match(block.text.strip()) and groups[-1]:
+            groups.append([])
+        groups[-1].append(block)
+    groups = [g for g in groups if g]
+    if markdown and groups[0][0].kind == "heading":
+        # A Markdown file that opens with a heading of any level names itself by it.
+        groups[0][0] = Paragraph("title", groups[0][0].sentences, groups[0][0].marker)
+    articles = []
+    for number, group in enumerate(groups, start=1):
+        paragraphs = group if markdown else _reflow(_title_and_meta(group))
+        articles.append(
+            Article(source=source, paragraphs=tuple(paragraphs), part=number, parts=len(groups))
+        )
+    return articles
+
+
+def _para(kind: ParagraphKind, text: str, marker: str = "") -> Paragraph:
+    """Build a paragraph, splitting prose into sentences."""
+    sentences = (text,) if kind == "code" else split_sentences(text)
+    return Paragraph(kind=kind, sentences=sentences or (text,), marker=marker)
+
+
+def _text_blocks(text: str) -> Iterator[Paragraph]:
+    """Plain text: every non-empty line is a block (reflow rejoins broken ones later)."""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        kind: ParagraphKind = "meta" if _CONTINUATION_MARK.match(stripped) else "text"
+        yield _para(kind, stripped)
+
+
+def _title_and_meta(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Mark a first short unpunctuated line as the title and short lines after it as meta."""
+    result = list(paragraphs)
+    start = 0
+    while start < len(result) and result[start].kind == "meta":
+        start += 1
+    if start >= len(result) or not _is_heading_like(result[start].text, _TITLE_MAX):
+        return result
+    result[start] = Paragraph("title", result[start].sentences)
+    index = start + 1
+    while (
+        index < len(result)
+        and index <= start + _META_LINES
+        and result[index].kind == "text"
+        and _is_heading_like(result[index].text, _META_MAX)
+        and not any(ch in result[index].text for ch in "，。；")
+        and index + 1 < len(result)
+    ):
+        result[index] = Paragraph("meta", result[index].sentences)
+        index += 1
+    return result
+
+
+def _is_heading_like(text: str, limit: int) -> bool:
+    """A short line that does not end like a sentence."""
+    text = text.strip()
+    return 0 < len(text) <= limit and text[-1] not in _PARAGRAPH_FINAL + "，、,"
+
+
+def _reflow(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Rejoin body paragraphs that a page break split in the middle of a sentence."""
+    result: list[Paragraph] = []
+    for paragraph in paragraphs:
+        previous = result[-1] if result else None
+        if (
+            previous is not None
+            and previous.kind == "text"
+            and paragraph.kind == "text"
+            and _breaks_mid_sentence(previous.text)
+            and _continues_sentence(paragraph.text)
+        ):
+            result[-1] = _para("text", previous.text + paragraph.text)
+        else:
+            result.append(paragraph)
+    return result
+
+
+def _breaks_mid_sentence(text: str) -> bool:
+    """A prose paragraph whose last sentence is unfinished."""
+    text = text.rstrip()
+    if not text or text[-1] in _PARAGRAPH_FINAL:
+        return False
+    if text[-1] in "，、,—–-":
+        return True
+    # A short line without punctuation is a subheading, not a broken paragraph.
+    return len(text) >= _REFLOW_MIN and any(ch in text for ch in "，。、；：！？,")
+
+
+def _continues_sentence(text: str) -> bool:
+    """A paragraph that starts inside a sentence (not with a quote, bracket or list marker)."""
+    text = text.lstrip()
+    if not text:
+        return False
+    first = text[0]
+    return bool(_HAN.match(first)) or first in "，。、；：！？…”’」』）" or first.isalnum()
+
+
+def _markdown_blocks(text: str) -> Iterator[Paragraph]:
+    """Markdown: fenced/indented code, headings, quotes, list items and paragraphs."""
+    lines = text.split("\n")
+    index = 0
+    seen_title = False
+    pending: list[str] = []
+    pending_marker = ""
+
+    def flush() -> Iterator[Paragraph]:
+        nonlocal pending, pending_marker
+        if pending:
+            yield _para("text", _join_lines(pending), pending_marker)
+        pending, pending_marker = [], ""
+
+    while index < len(lines):
+        line = lines[index]
+        fence = _MD_FENCE.match(line)
+        if fence:
+            yield from flush()
+            _, ticks, info = fence.groups()
+            body: list[str] = []
+            index += 1
+            while index < len(lines) and not lines[index].strip().startswith(ticks):
+                body.append(lines[index])
+                index += 1
+            index += 1
+            yield Paragraph("code", ("\n".join(body),), marker=f"{ticks}{info}".strip())
+            continue
+        if not line.strip():
+            yield from flush()
+            index += 1
+            continue
+        if line.startswith(("    ", "\t")) and not pending:
+            body = []
+            while index < len(lines) and (
+                lines[index].startswith(("    ", "\t")) or not lines[index].strip()
+            ):
+                body.append(lines[index][4:] if lines[index].startswith("    ") else lines[index])
+                index += 1
+            yield Paragraph("code", ("\n".join(body).rstrip("\n"),), marker="    ")
+            continue
+        if _MD_RULE.match(line):
+            yield from flush()
+            yield Paragraph("code", (line.strip(),), marker="---")
+            index += 1
+            continue
+        heading = _MD_HEADING.match(line)
+        quote = _MD_QUOTE.match(line)
+        if quote and not pending:
+            marker, rest = quote.groups()
+            inner = _MD_HEADING.match(rest)
+            if inner:
+                yield Paragraph(
+                    "heading", split_sentences(inner.group(2)) or ("",), marker + inner.group(1)
+                )
+                index += 1
+                continue
+            if not rest.strip():
+                index += 1
+                continue
+            pending, pending_marker = [rest], marker
+            index += 1
+            while index < len(lines):
+                more = _MD_QUOTE.match(lines[index])
+                if not more or not more.group(2).strip() or _MD_HEADING.match(more.group(2)):
+                    break
+                pending.append(more.group(2))
+                index += 1
+            yield from flush()
+            continue
+        if heading:
+            yield from flush()
+            kind: ParagraphKind = "heading"
+            if not seen_title and heading.group(1).startswith("# "):
+                kind = "title"
+            seen_title = True
+            yield _para(kind, heading.group(2), heading.group(1))
+            index += 1
+            continue
+        item = _MD_ITEM.match(line)
+        if item:
+            yield from flush()
+            pending, pending_marker = [item.group(2)], item.group(1)
+            index += 1
+            continue
+        pending.append(line.strip())
+        index += 1
+    yield from flush()
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Join soft-wrapped lines: no space between Chinese characters, one beside Latin text."""
+    text = lines[0].strip()
+    for line in lines[1:]:
+        line = line.strip()
+        if text and line and (_WIDE.match(text[-1]) or _WIDE.match(line[0])):
+            text += line
+        else:
+            text += " " + line
+    return text

@@ -1,0 +1,122 @@
+"""Tables for segmentation and readings: jieba words, pypinyin in word context, styles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.annotate import Annotator
+from reader.source import parse
+
+
+@pytest.fixture(scope="module")
+def annotator(tmp_path_factory: pytest.TempPathFactory) -> Annotator:
+    return Annotator(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def reading(annotator: Annotator, sentence: str, word: str) -> str:
+    """The reading given to `word` inside `sentence` (the word must be segmented whole)."""
+    for item in annotator.words(sentence):
+        if item.text == word:
+            return item.pinyin
+    raise AssertionError(f"{word!r} not segmented as a word in {sentence!r}")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "expected"),
+    [
+        ("我去银行取钱。", "银行", "yínháng"),
+        ("他住在重庆市。", "重庆市", "Chóngqìngshì"),
+        ("孩子长大了。", "长大", "zhǎngdà"),
+        ("我了解这个问题。", "了解", "liǎojiě"),
+        ("我觉得很好。", "觉得", "juéde"),
+        ("他讲得很清楚。", "得", "de"),
+        ("对重大问题讲得实、讲得清。", "得", "de"),
+        ("这本书让学习变得有意思。", "变得", "biànde"),
+        ("他取得了好成绩。", "取得", "qǔdé"),
+        ("他们说了很多话。", "了", "le"),
+        ("我的书。", "的", "de"),
+        ("慢慢地走。", "地", "de"),
+        ("他们去过北京。", "北京", "Běijīng"),
+        ("他们去过西安。", "西安", "Xī'ān"),
+        ("行业协会开会了。", "行业协会", "hángyèxiéhuì"),
+        ("这是处理器。", "处理器", "chǔlǐqì"),
+        ("院长赵笑蕾说。", "赵笑蕾", "Zhào Xiàolěi"),
+        ("我们从百年奋斗中汲取智慧。", "智慧", "zhìhuì"),
+    ],
+)
+def test_word_readings(annotator: Annotator, sentence: str, word: str, expected: str) -> None:
+    assert reading(annotator, sentence, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("我去银行取钱。", ["我", "去", "银行", "取", "钱", "。"]),
+        ("运行 rustup update 命令", ["运行", " rustup update ", "命令"]),
+        ("5月19日，山西太原", ["5", "月", "19", "日", "，", "山西太原"]),
+        ("访问https://example.com/a_b吧", ["访问", "https://example.com/a_b", "吧"]),
+    ],
+)
+def test_segmentation_keeps_latin_runs_whole(
+    annotator: Annotator, sentence: str, words: list[str]
+) -> None:
+    result = annotator.words(sentence)
+    assert [w.text for w in result] == words
+    assert "".join(w.text for w in result) == sentence
+    for w in result:
+        assert bool(w.pinyin) == any("\u4e00" <= c <= "\u9fff" for c in w.text)
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("marks", "yínháng"),
+        ("numbers", "yin2hang2"),
+        ("zhuyin", "ㄧㄣˊ ㄏㄤˊ"),
+        ("none", ""),
+    ],
+)
+def test_pinyin_styles(style: str, expected: str, tmp_path: Path) -> None:
+    words = Annotator(style=style, cache_dir=tmp_path).words("银行")  # type: ignore[arg-type]
+    assert words[0].pinyin == expected
+    assert words[0].tones == (2, 2)
+    assert "".join(words[0].syllables) == expected
+
+
+def test_neutral_tone_number(tmp_path: Path) -> None:
+    (word,) = Annotator(style="numbers", cache_dir=tmp_path).words("觉得")
+    assert word.pinyin == "jue2de5"
+    assert word.tones == (2, 5)
+
+
+def test_article_annotation_keeps_text_and_skips_code(annotator: Annotator) -> None:
+    (article,) = parse("## 标题\n\n第一句。第二句。\n\n```\n代码 = 1\n```\n", "a.md", markdown=True)
+    annotated = annotator.annotate(article)
+    for src, out in zip(article.paragraphs, annotated.paragraphs, strict=True):
+        assert src.text == out.text
+        assert src.kind == out.kind
+    code = annotated.paragraphs[-1]
+    assert code.kind == "code"
+    assert not code.translatable
+    assert all(not w.pinyin for s in code.sentences for w in s.words)
+
+
+def test_jieba_stays_quiet_and_caches_in_our_folder(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    work = tmp_path / "work"
+    work.mkdir()
+    script = (
+        "from pathlib import Path; from reader.annotate import Annotator; "
+        f"print(Annotator(cache_dir=Path({str(cache)!r})).words('银行')[0].pinyin)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=work, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "yínháng"
+    assert done.stderr == ""
+    assert list(work.iterdir()) == []
+    assert any(cache.iterdir())

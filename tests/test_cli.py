@@ -1,0 +1,293 @@
+"""The command line: outputs, exit codes and the exact one-line messages for every user error."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import __version__
+from reader.cli import main
+from tests.fakes import FakeTranslator
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "spring-market.txt"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def run(argv: list[str], stdin: bytes = b"", translator: object = None) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(
+        argv, translator=translator or FakeTranslator(), stdin=io.BytesIO(stdin), stderr=err
+    )  # type: ignore[arg-type]
+    return code, err.getvalue()
+
+
+def visible_han(html: str) -> list[str]:
+    """Han characters of the page's Chinese text (readings and tags removed)."""
+    body = re.sub(r"<rt>.*?</rt>|<rp>.*?</rp>|<title>.*?</title>", "", html, flags=re.S)
+    return HAN.findall(re.sub(r"<[^>]+>", "", body))
+
+
+def test_convert_writes_html_and_json(tmp_path: Path) -> None:
+    code, err = run(["convert", str(EXAMPLE), "-o", str(tmp_path), "-f", "html,json"])
+    assert code == 0, err
+    html = (tmp_path / "spring-market.html").read_text(encoding="utf-8")
+    doc = json.loads((tmp_path / "spring-market.json").read_text(encoding="utf-8"))
+    source = EXAMPLE.read_text(encoding="utf-8")
+    assert visible_han(html) == HAN.findall(source)
+    assert HAN.findall("".join(p["text"] for p in doc["paragraphs"])) == HAN.findall(source)
+    assert doc["title"] == "春天的早市"
+    assert doc["model"] == "fake-zh-en"
+    assert doc["translation_status"] == "translated"
+    first = doc["paragraphs"][3]["sentences"][0]
+    assert first["translation"].startswith("[EN ")
+    assert {"text", "pinyin"} <= set(first["words"][0])
+    assert "<ruby>银行" not in html  # the example has no 银行; the check below is the real one
+    assert "<ruby>早市<rp>(</rp><rt>zǎoshì</rt>" in html
+
+
+def test_stdin_and_default_name(tmp_path: Path) -> None:
+    code, err = run(["convert", "-", "-o", str(tmp_path)], stdin="标题\n\n正文。".encode())
+    assert code == 0, err
+    assert (tmp_path / "stdin.html").is_file()
+
+
+def test_folder_mirrors_subfolders_and_avoids_collisions(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "week1").mkdir(parents=True)
+    (src / "week1" / "a.txt").write_text("甲。", encoding="utf-8")
+    (src / "a.txt").write_text("乙。", encoding="utf-8")
+    (src / "a.md").write_text("丙。", encoding="utf-8")
+    out = tmp_path / "out"
+    code, err = run(["convert", str(src), "-o", str(out), "--no-translate"])
+    assert code == 0, err
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert names == ["a-md.html", "a-txt.html", "week1/a.html"]
+
+
+def test_script_in_text_is_escaped(tmp_path: Path) -> None:
+    text = "<script>alert(1)</script>标题\n\n他说 <b>你好</b> & “再见”。"
+    code, _ = run(["convert", "-", "-o", str(tmp_path), "-f", "html"], stdin=text.encode())
+    assert code == 0
+    html = (tmp_path / "stdin.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&amp;" in html
+
+
+def test_no_translate_has_no_english_column(tmp_path: Path) -> None:
+    translator = FakeTranslator()
+    code, _ = run(
+        ["convert", str(EXAMPLE), "-o", str(tmp_path), "--no-translate"], translator=translator
+    )
+    assert code == 0
+    html = (tmp_path / "spring-market.html").read_text(encoding="utf-8")
+    assert translator.calls == []
+    assert 'class="en"' not in html
+
+
+def test_unavailable_model_warns_and_still_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    err = io.StringIO()
+    code = main(
+        [
+            "convert",
+            str(EXAMPLE),
+            "-o",
+            str(tmp_path),
+            "-f",
+            "html,json",
+            "--models-dir",
+            str(tmp_path / "models"),
+            "--model",
+            "nobody/no-such-model",
+        ],
+        stderr=err,
+    )
+    assert code == 0
+    lines = err.getvalue().splitlines()
+    warning = [line for line in lines if "warning" in line]
+    assert len(warning) == 1
+    assert "reader models download nobody/no-such-model" in warning[0]
+    doc = json.loads((tmp_path / "spring-market.json").read_text(encoding="utf-8"))
+    assert doc["translation_status"] == "unavailable"
+    assert all(p["translation"] is None for p in doc["paragraphs"])
+    html = (tmp_path / "spring-market.html").read_text(encoding="utf-8")
+    assert "(no translation)" in html and "reader models download" in html
+
+
+def test_strict_turns_unavailable_model_into_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    err = io.StringIO()
+    code = main(
+        [
+            "convert",
+            str(EXAMPLE),
+            "-o",
+            str(tmp_path / "out"),
+            "--strict",
+            "--models-dir",
+            str(tmp_path / "models"),
+            "--model",
+            "nobody/no-such-model",
+        ],
+        stderr=err,
+    )
+    assert code == 1
+    assert err.getvalue().count("\n") == 1
+    assert "reader: error: translation model 'nobody/no-such-model'" in err.getvalue()
+    assert not (tmp_path / "out" / "spring-market.html").exists()
+
+
+def binary(tmp_path: Path) -> Path:
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    return path
+
+
+def gbk_garbage(tmp_path: Path) -> Path:
+    path = tmp_path / "latin.txt"
+    path.write_bytes(("Ceci n'est pas chinois: é à ü " * 20).encode("cp1252") + b"\x81\x7f\xff")
+    return path
+
+
+def empty(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n\n", encoding="utf-8")
+    return path
+
+
+def empty_folder(tmp_path: Path) -> Path:
+    path = tmp_path / "nothing"
+    (path / "sub").mkdir(parents=True)
+    (path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make_input", "extra", "code", "message"),
+    [
+        (lambda t: t / "missing.txt", [], 1, "{p}: no such file or folder; check the path"),
+        (binary, [], 1, "{p}: looks like a binary file, not text; give a .txt or .md file"),
+        (
+            gbk_garbage,
+            [],
+            1,
+            "{p}: can't tell its text encoding (not UTF-8, UTF-16, GB18030/GBK or Big5); re-save it as UTF-8",
+        ),
+        (empty, [], 1, "{p}: is empty; give a file that holds the article's text"),
+        (
+            empty_folder,
+            [],
+            1,
+            "{p}: holds no .txt/.md/.markdown files; put articles in it or name files directly",
+        ),
+        (
+            lambda t: EXAMPLE,
+            ["-f", "docx"],
+            2,
+            "argument -f/--format: unknown format 'docx'; choose from html, json (see 'reader convert --help')",
+        ),
+        (
+            lambda t: EXAMPLE,
+            ["--frobnicate"],
+            2,
+            "unrecognized arguments: --frobnicate (see 'reader --help')",
+        ),
+        (
+            lambda t: EXAMPLE,
+            ["--pinyin", "ipa"],
+            2,
+            "argument --pinyin: unknown pinyin style 'ipa'; choose from marks, numbers, zhuyin, none (see 'reader convert --help')",
+        ),
+    ],
+    ids=[
+        "missing",
+        "binary",
+        "undecodable",
+        "empty",
+        "empty-folder",
+        "format",
+        "option",
+        "pinyin-style",
+    ],
+)
+def test_user_errors_are_one_line(tmp_path: Path, make_input, extra, code, message) -> None:  # type: ignore[no-untyped-def]
+    path = make_input(tmp_path)
+    got, err = run(["convert", str(path), "-o", str(tmp_path / "out"), *extra])
+    assert got == code
+    assert err == f"reader: error: {message.format(p=path)}\n"
+
+
+def test_unwritable_output_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, err = run(["convert", str(EXAMPLE), "-o", str(blocker / "out"), "--no-translate"])
+    assert code == 1
+    assert err.startswith(f"reader: error: {blocker / 'out'}: can't write output there (")
+    assert err.endswith("choose another folder with -o\n")
+    assert err.count("\n") == 1
+
+
+def test_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+
+    def denied(self: Path, pattern: str) -> object:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "rglob", denied)
+    code, err = run(["convert", str(folder), "-o", str(tmp_path / "out")])
+    assert code == 1
+    assert err == (
+        f"reader: error: {folder}: permission denied while listing the folder; make it readable\n"
+    )
+
+
+def test_version_and_help() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == f"reader {__version__}"
+    helped = subprocess.run(
+        [sys.executable, "-m", "reader", "convert", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for option in ("--format", "--no-translate", "--model", "--pinyin", "--strict", "-o"):
+        assert option in helped.stdout
+
+
+def test_no_traceback_from_the_real_entry_point(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "convert", str(tmp_path / "nope.txt")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+def test_version_does_not_load_heavy_libraries() -> None:
+    script = (
+        "import sys; from reader.cli import main; main(['models', 'list', '--models-dir', '/nonexistent']); "
+        "print(sorted(m for m in ('torch', 'transformers', 'jieba', 'weasyprint') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,71 @@
+"""Rendering: golden HTML from a fake translator, JSON shape, escaping, templates."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from reader import __version__
+from reader.options import Options
+from reader.pipeline import build
+from reader.render import to_html, to_json
+from reader.source import parse
+from tests.fakes import FakeTranslator
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def sheet(text: str, source: str = "examples/spring-market.txt", **options: object) -> object:
+    articles = parse(text, source)
+    built, warnings = build(articles, Options(**options), FakeTranslator())  # type: ignore[arg-type]
+    assert warnings == []
+    return built[0]
+
+
+@pytest.mark.parametrize("fmt", ["html", "json"])
+def test_golden(fmt: str) -> None:
+    text = (ROOT / "examples" / "spring-market.txt").read_text(encoding="utf-8")
+    article = sheet(text)
+    rendered = to_html(article, Options()) if fmt == "html" else to_json(article)  # type: ignore[arg-type]
+    rendered = rendered.replace(__version__, "VERSION")
+    golden = GOLDEN / f"spring-market.{fmt}"
+    if os.environ.get("READER_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_html_is_self_contained_and_escaped() -> None:
+    html = to_html(sheet("标题\n\n他说<img src=x onerror=alert(1)>“好”。"), Options())  # type: ignore[arg-type]
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<link" not in html and "<script" not in html
+    assert '"Noto Sans CJK SC"' in html  # CSS quotes must not be escaped into &#34;
+
+
+def test_sentence_pairs_share_an_index() -> None:
+    html = to_html(sheet("第一句。第二句！第三句？"), Options())  # type: ignore[arg-type]
+    zh = re.findall(r'<span class="s" data-i="(\d+)"><ruby>', html)
+    en = re.findall(r'<span class="s" data-i="(\d+)">\[EN', html)
+    assert zh == en == ["1", "2", "3"]
+
+
+def test_json_words_join_back_to_text() -> None:
+    doc = json.loads(to_json(sheet((ROOT / "examples" / "spring-market.txt").read_text("utf-8"))))  # type: ignore[arg-type]
+    for paragraph in doc["paragraphs"]:
+        assert "".join(s["text"] for s in paragraph["sentences"]) == paragraph["text"]
+        for sentence in paragraph["sentences"]:
+            assert "".join(w["text"] for w in sentence["words"]) == sentence["text"]
+            for word in sentence["words"]:
+                assert "".join(word.get("syllables", [])) == word["pinyin"]
+
+
+def test_template_dir_overrides(tmp_path: Path) -> None:
+    (tmp_path / "sheet.html.j2").write_text("<p>{{ title }}</p>", encoding="utf-8")
+    html = to_html(sheet("标题<b>\n\n正文。"), Options(template_dir=tmp_path))  # type: ignore[arg-type]
+    assert html == "<p>标题&lt;b&gt;</p>"

@@ -1,0 +1,448 @@
+"""Tests for reader.translate: model lookup, download, the transformers backend, batching."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.errors import ModelError, ModelUnavailableError
+from reader.translate import (
+    DEFAULT_MODEL,
+    TransformersTranslator,
+    download_model,
+    models_dir_for,
+    resolve_model,
+    translate_sentences,
+)
+
+SENTENCES = [
+    "我今天早上七点起床。",
+    "北京是中国的首都，也是一座历史悠久的城市。",
+    "你好！",
+    "这家饭馆的菜很好吃，价格也不贵。",
+    "天气预报说下午会下雨。",
+    "他在银行工作了十年，现在是经理。",
+    "请你把窗户打开。",
+    "孩子们在操场上踢足球，玩得很开心，一直玩到天黑才回家。",
+    "我的朋友从美国来。",
+]
+
+
+class Recording:
+    """Wraps a translator and records every batch it is asked to translate."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = f"recording({inner.name})"
+        self.batches: list[list[str]] = []
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        self.batches.append(list(texts))
+        result: list[str] = self.inner.translate_batch(texts)
+        return result
+
+    @property
+    def received(self) -> list[str]:
+        return [text for batch in self.batches for text in batch]
+
+
+class LimitedRecording(Recording):
+    """A recording wrapper that also passes on the inner translator's token limit."""
+
+    def count_tokens(self, text: str) -> int:
+        count: int = self.inner.count_tokens(text)
+        return count
+
+    @property
+    def max_input_tokens(self) -> int:
+        limit: int = self.inner.max_input_tokens
+        return limit
+
+
+class Bracketing:
+    """A fake translator: wraps each text in brackets; counts one token per character + EOS."""
+
+    name = "bracketing"
+
+    def __init__(self, max_input_tokens: int | None = None) -> None:
+        if max_input_tokens is not None:
+            self.max_input_tokens = max_input_tokens
+        self.batches: list[list[str]] = []
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) + 1
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        self.batches.append(list(texts))
+        return [f"[{text}]" for text in texts]
+
+    @property
+    def received(self) -> list[str]:
+        return [text for batch in self.batches for text in batch]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    """Run the tiny model on one thread: its ops are too small to gain from more, and
+    spinning worker threads slow it down many times over on a busy 2-core machine."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir: Path) -> TransformersTranslator:
+    translator = TransformersTranslator(str(tiny_model_dir))
+    translator.load()
+    return translator
+
+
+# --- import cost -------------------------------------------------------------------------
+
+
+def test_import_does_not_load_torch_or_transformers() -> None:
+    code = (
+        "import sys, reader.translate\n"
+        "print(','.join(m for m in ('torch', 'transformers', 'huggingface_hub')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == ""
+
+
+# --- finding models ----------------------------------------------------------------------
+
+
+def test_models_dir_for_prefers_explicit_then_environment(tmp_path: Path) -> None:
+    env = {"READER_MODELS_DIR": str(tmp_path / "from-env")}
+    assert models_dir_for(tmp_path / "explicit", env) == tmp_path / "explicit"
+    assert models_dir_for(None, env) == tmp_path / "from-env"
+    assert models_dir_for(None, {}) == Path("models")
+    assert models_dir_for(None, {"READER_MODELS_DIR": "  "}) == Path("models")
+
+
+def test_resolve_model_by_path(tiny_model_dir: Path, tmp_path: Path) -> None:
+    assert resolve_model(str(tiny_model_dir), tmp_path / "empty") == tiny_model_dir
+
+
+def test_resolve_model_by_name_from_models_dir(tiny_model_dir: Path, tmp_path: Path) -> None:
+    store = tmp_path / "models"
+    shutil.copytree(tiny_model_dir, store / "tiny-org" / "tiny-zh-en")
+    found = resolve_model("tiny-org/tiny-zh-en", store)
+    assert found == store / "tiny-org" / "tiny-zh-en"
+
+    translator = TransformersTranslator("tiny-org/tiny-zh-en", models_dir=store)
+    assert translator.name == "tiny-org/tiny-zh-en"
+    out = translator.translate_batch(["你好。", "我今天早上七点起床。"])
+    assert len(out) == 2
+    assert all(isinstance(text, str) for text in out)
+    assert translator.path == found
+
+
+@pytest.fixture
+def empty_hf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the Hugging Face cache at an empty folder and forbid network access."""
+    from huggingface_hub import constants
+
+    cache = tmp_path / "hf-home" / "hub"
+    cache.mkdir(parents=True)
+    monkeypatch.setenv("HF_HOME", str(cache.parent))
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # huggingface_hub reads the environment once, at import
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    return cache
+
+
+def test_missing_hub_model_is_unavailable_with_a_fix(tmp_path: Path, empty_hf_cache: Path) -> None:
+    empty = tmp_path / "models"
+    empty.mkdir()
+    with pytest.raises(ModelUnavailableError) as caught:
+        resolve_model(DEFAULT_MODEL, empty)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert f"'{DEFAULT_MODEL}'" in message
+    assert f"reader models download {DEFAULT_MODEL}" in message
+    assert "--model PATH" in message
+    assert "offline" in message
+
+
+def test_unloaded_translator_raises_unavailable_on_first_use(
+    tmp_path: Path, empty_hf_cache: Path
+) -> None:
+    translator = TransformersTranslator("nobody/no-such-model", models_dir=tmp_path)
+    with pytest.raises(ModelUnavailableError, match="nobody/no-such-model"):
+        translator.translate_batch(["你好"])
+
+
+def test_resolve_model_from_hf_cache(
+    tiny_model_dir: Path, tmp_path: Path, empty_hf_cache: Path
+) -> None:
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = empty_hf_cache / "models--tiny-org--cached-zh-en"
+    shutil.copytree(tiny_model_dir, repo / "snapshots" / commit)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    found = resolve_model("tiny-org/cached-zh-en", tmp_path / "models")
+    assert found.resolve() == (repo / "snapshots" / commit).resolve()
+
+
+@pytest.mark.parametrize("name", ["./no/such/model", "/no/such/model", "models/org/name"])
+def test_missing_path_says_the_folder_does_not_exist(name: str, tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as caught:
+        resolve_model(name, tmp_path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert f"'{name}' does not exist" in message
+
+
+def test_folder_without_config_is_a_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "half-model"
+    folder.mkdir()
+    (folder / "vocab.json").write_text("{}")
+    with pytest.raises(ModelError) as caught:
+        resolve_model(str(folder), tmp_path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert str(folder) in message
+    assert "config.json" in message
+
+
+def test_broken_model_folder_names_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "config.json").write_text("{ this is not json")
+    translator = TransformersTranslator(str(folder))
+    with pytest.raises(ModelError) as caught:
+        translator.load()
+    message = str(caught.value)
+    assert "\n" not in message
+    assert str(folder) in message
+
+
+# --- downloading -------------------------------------------------------------------------
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if p.name.startswith("."))
+
+
+def test_download_model_moves_a_complete_folder_into_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import huggingface_hub
+
+    calls: list[list[str]] = []
+
+    def fake_snapshot_download(*, repo_id: str, local_dir: Path, allow_patterns: list[str]) -> str:
+        calls.append(allow_patterns)
+        assert repo_id == "org/model"
+        folder = Path(local_dir)
+        if "*.json" in allow_patterns:
+            (folder / "config.json").write_text("{}")
+        if "pytorch_model.bin" in allow_patterns:
+            (folder / "pytorch_model.bin").write_bytes(b"weights")
+        return str(folder)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_snapshot_download)
+    store = tmp_path / "models"
+    target = download_model("org/model", store)
+    assert target == store / "org" / "model"
+    assert (target / "config.json").is_file()
+    # no safetensors in the repo: the .bin weights are fetched in a second pass
+    assert (target / "pytorch_model.bin").is_file()
+    assert len(calls) == 2
+    assert "*.safetensors" in calls[0]
+    assert "pytorch_model.bin" not in calls[0]
+    assert _leftovers(store) == []
+    assert resolve_model("org/model", store) == target
+
+
+def test_download_failure_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import huggingface_hub
+
+    def failing(*, repo_id: str, local_dir: Path, allow_patterns: list[str]) -> str:
+        (Path(local_dir) / "config.json").write_text("{}")  # a half download
+        raise OSError("Connection refused\nmore detail")
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", failing)
+    store = tmp_path / "models"
+    with pytest.raises(ModelError) as caught:
+        download_model("org/model", store)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "'org/model'" in message
+    assert "Connection refused" in message
+    assert "internet" in message
+    assert not (store / "org" / "model").exists()
+    assert _leftovers(store) == []
+    with pytest.raises(ModelUnavailableError):
+        resolve_model("org/model", store)
+
+
+# --- the transformers backend ------------------------------------------------------------
+
+
+def test_tiny_model_translates_to_strings(tiny: TransformersTranslator) -> None:
+    out = tiny.translate_batch(SENTENCES[:3])
+    assert len(out) == 3
+    assert all(isinstance(text, str) and text == text.strip() for text in out)
+    assert tiny.translate_batch([]) == []
+    assert tiny.max_input_tokens == 512
+    short, long = tiny.count_tokens("你好"), tiny.count_tokens(SENTENCES[1])
+    assert 1 < short < long
+
+
+def test_loading_restores_transformers_logging(tiny_model_dir: Path) -> None:
+    from transformers.utils import logging as hf_logging
+
+    before = (hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled())
+    TransformersTranslator(str(tiny_model_dir), beams=2).translate_batch(["你好"])
+    assert (hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()) == before
+
+
+def test_generation_params_in_legacy_config_json(tiny_model_dir: Path, tmp_path: Path) -> None:
+    # older opus-mt uploads keep num_beams / max_length / bad_words_ids in config.json
+    folder = tmp_path / "legacy"
+    shutil.copytree(tiny_model_dir, folder)
+    config = json.loads((folder / "config.json").read_text())
+    pad = config["pad_token_id"]
+    config.update(num_beams=2, max_length=40, bad_words_ids=[[pad]])
+    (folder / "config.json").write_text(json.dumps(config))
+    (folder / "generation_config.json").unlink()
+    out = TransformersTranslator(str(folder)).translate_batch(["你好。", "请你把窗户打开。"])
+    assert len(out) == 2
+
+
+def test_translate_sentences_keeps_order_and_ignores_batch_size(
+    tiny: TransformersTranslator,
+) -> None:
+    one_by_one = [tiny.translate_batch([sentence])[0] for sentence in SENTENCES]
+    # a random model still maps different inputs to different outputs: the test has teeth
+    assert len(set(one_by_one)) > len(SENTENCES) // 2
+    for batch_size in (1, 3, 8):
+        assert translate_sentences(tiny, SENTENCES, batch_size=batch_size) == one_by_one
+
+
+def test_translate_sentences_dedupes_and_sorts_by_length(tiny: TransformersTranslator) -> None:
+    sentences = [*SENTENCES, SENTENCES[0], f"  {SENTENCES[1]}\n", SENTENCES[0]]
+    recording = Recording(tiny)
+    out = translate_sentences(recording, sentences, batch_size=4)
+    assert sorted(recording.received) == sorted(SENTENCES)
+    assert [len(batch) for batch in recording.batches] == [4, 4, 1]
+    lengths = [len(text) for text in recording.received]
+    assert lengths == sorted(lengths)
+    assert out[len(SENTENCES)] == out[0] == out[-1]
+    assert out[len(SENTENCES) + 1] == out[1]
+
+
+def test_over_long_sentence_is_split_for_the_real_model(tiny: TransformersTranslator) -> None:
+    clause = "孩子们在操场上踢足球玩得很开心一直玩到天黑才回家"
+    long = "，".join([clause] * 40) + "。"
+    assert tiny.count_tokens(long) > tiny.max_input_tokens
+    recording = LimitedRecording(tiny)
+    out = translate_sentences(recording, [long, "你好。"])
+    assert len(out) == 2
+    assert len(recording.received) > 2
+    assert all(tiny.count_tokens(piece) <= tiny.max_input_tokens for piece in recording.received)
+    pieces = [p for p in recording.received if p != "你好。"]
+    assert sorted("".join(pieces)) == sorted(long)
+
+
+# --- the shared helper with a fake translator ----------------------------------------------
+
+
+def _bracketed(text: str) -> list[str]:
+    return re.findall(r"\[(.*?)\]", text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我今天早上七点起床，然后去公园跑步；北京是中国的首都：也是一座城市、很美。",
+        "孩子们在操场上踢足球玩得很开心一直玩到天黑才回家没有任何标点符号的长句子",
+        "短句，孩子们在操场上踢足球玩得很开心一直玩到天黑才回家，短句。",
+        "Mixed 中文 and English words, with commas, and a rather long tail without any stops",
+    ],
+)
+def test_over_long_sentence_is_split_into_pieces_that_fit(sentence: str) -> None:
+    fake = Bracketing(max_input_tokens=12)
+    out = translate_sentences(fake, [sentence, "好"])
+    assert len(out) == 2
+    assert out[1] == "[好]"
+    received = [text for text in fake.received if text != "好"]
+    assert len(received) > 1
+    assert all(fake.count_tokens(piece) <= 12 for piece in received)
+    # the pieces come back joined with spaces, in source order, with nothing lost
+    pieces = _bracketed(out[0])
+    assert sorted(pieces) == sorted(received)
+    assert out[0] == " ".join(f"[{piece}]" for piece in pieces)
+    assert "".join(pieces).replace(" ", "") == sentence.replace(" ", "")
+
+
+def test_split_prefers_clause_punctuation() -> None:
+    fake = Bracketing(max_input_tokens=20)
+    sentence = "我今天早上七点起床，然后去公园跑步，跑了一个小时。"
+    out = translate_sentences(fake, [sentence])
+    pieces = _bracketed(out[0])
+    assert len(pieces) > 1
+    assert "".join(pieces) == sentence
+    # every cut falls after clause punctuation, none inside a clause
+    assert all(piece[-1] in "，。" for piece in pieces)
+
+
+def test_sentences_that_fit_or_without_a_limit_are_not_split() -> None:
+    long = "孩子们在操场上踢足球，玩得很开心，一直玩到天黑才回家。" * 10
+    unlimited = Bracketing()
+    assert translate_sentences(unlimited, [long]) == [f"[{long}]"]
+    roomy = Bracketing(max_input_tokens=len(long) + 10)
+    assert translate_sentences(roomy, [long]) == [f"[{long}]"]
+
+
+def test_empty_inputs_make_no_model_call() -> None:
+    fake = Bracketing()
+    assert translate_sentences(fake, []) == []
+    assert translate_sentences(fake, ["", "  ", "\n\t"]) == ["", "", ""]
+    assert fake.batches == []
+    assert translate_sentences(fake, ["", " 你好 ", " "]) == ["", "[你好]", ""]
+    assert fake.batches == [["你好"]]
+
+
+def test_progress_counts_distinct_texts() -> None:
+    fake = Bracketing()
+    seen: list[tuple[int, int]] = []
+    sentences = [f"第{i}句。" for i in range(7)] + ["第0句。"]
+    translate_sentences(fake, sentences, batch_size=3, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(3, 7), (6, 7), (7, 7)]
+
+
+def test_wrong_number_of_translations_is_a_model_error() -> None:
+    class Broken:
+        name = "broken"
+
+        def translate_batch(self, texts: Sequence[str]) -> list[str]:
+            return ["x"]
+
+    with pytest.raises(ModelError, match="broken"):
+        translate_sentences(Broken(), ["一。", "二。"])
+
+
+def test_batch_size_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        translate_sentences(Bracketing(), ["一"], batch_size=0)

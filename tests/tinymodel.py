@@ -1,0 +1,153 @@
+"""Build a tiny but real Marian translation model (random weights) for tests."""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from pathlib import Path
+
+ZH_LINES = (
+    "我今天早上七点起床，然后去公园跑步。",
+    "北京是中国的首都，也是一座历史悠久的城市。",
+    "她每天晚上都看书，最喜欢的是小说。",
+    "我们明天要去上海开会，你想一起去吗？",
+    "这家饭馆的菜很好吃，价格也不贵。",
+    "天气预报说下午会下雨，记得带伞。",
+    "他在银行工作了十年，现在是经理。",
+    "学习中文需要耐心，每天练习写字很重要。",
+    "老师说考试的时间改到了下个星期三。",
+    "火车站离这里不远，走路十分钟就到了。",
+    "我的朋友从美国来，他第一次吃饺子。",
+    "周末我们全家一起去爬山，风景非常美。",
+    "这本书讲的是一个小女孩的成长故事。",
+    "医生建议他多喝水，早点休息。",
+    "电脑坏了，我得找人帮我修一下。",
+    "春节的时候，大家都回家和家人团聚。",
+    "超市里的水果很新鲜，苹果特别甜。",
+    "请你把窗户打开，房间里太热了。",
+    "孩子们在操场上踢足球，玩得很开心。",
+    "我昨天买了一件新衣服，颜色是蓝色的。",
+    "这个问题很复杂，我们需要再讨论一下。",
+    "飞机晚点了两个小时，乘客们都很着急。",
+    "他说的话让我很感动，我会一直记得。",
+    "图书馆每天早上九点开门，晚上十点关门。",
+)
+
+EN_LINES = (
+    "I got up at seven this morning and then went running in the park.",
+    "Beijing is the capital of China and a city with a long history.",
+    "She reads every evening, and her favourite books are novels.",
+    "We are going to Shanghai for a meeting tomorrow; do you want to come?",
+    "The food in this restaurant is delicious and not expensive.",
+    "The weather forecast says it will rain this afternoon, so take an umbrella.",
+    "He has worked at the bank for ten years and is now a manager.",
+    "Learning Chinese takes patience, and practising writing every day matters.",
+    "The teacher said the exam has been moved to next Wednesday.",
+    "The railway station is not far from here, ten minutes on foot.",
+    "My friend comes from America and is eating dumplings for the first time.",
+    "At the weekend our whole family went climbing; the view was beautiful.",
+    "This book tells the story of a little girl growing up.",
+    "The doctor advised him to drink more water and rest early.",
+    "My computer is broken, so I need someone to repair it.",
+    "During the Spring Festival everyone goes home to be with their family.",
+    "The fruit in the supermarket is fresh, and the apples are very sweet.",
+    "Please open the window; the room is too hot.",
+    "The children are playing football on the sports field and having fun.",
+    "Yesterday I bought a new piece of clothing; it is blue.",
+    "This question is complicated, so we need to discuss it again.",
+    "The plane was two hours late and the passengers were anxious.",
+    "What he said moved me, and I will always remember it.",
+    "The library opens at nine every morning and closes at ten at night.",
+)
+
+EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
+
+
+def _train_spm(lines: tuple[str, ...], vocab_size: int) -> bytes:
+    """Train a small unigram SentencePiece model on `lines` and return its bytes."""
+    import sentencepiece as spm
+
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=buffer,
+        vocab_size=vocab_size,
+        model_type="unigram",
+        character_coverage=1.0,
+        # a few dozen lines can't fill an exact vocabulary size
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
+    return buffer.getvalue()
+
+
+def _pieces(model: bytes) -> list[str]:
+    """The normal (non-control) pieces of a SentencePiece model, in id order."""
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_proto=model)
+    return [
+        processor.id_to_piece(i)
+        for i in range(processor.get_piece_size())
+        if not (processor.is_control(i) or processor.is_unknown(i))
+    ]
+
+
+def build_tiny_marian(folder: Path) -> Path:
+    """Write a tiny random-weight Marian zh→en model with its tokenizer into `folder`."""
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    source = _train_spm(ZH_LINES, 300)
+    target = _train_spm(EN_LINES, 200)
+    (folder / "source.spm").write_bytes(source)
+    (folder / "target.spm").write_bytes(target)
+
+    # Marian's layout: </s> 0, <unk> 1, the shared pieces, <pad> last.
+    vocab: dict[str, int] = {EOS: 0, UNK: 1}
+    for piece in _pieces(source) + _pieces(target):
+        vocab.setdefault(piece, len(vocab))
+    vocab[PAD] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Recommended: pip install sacremoses."
+        tokenizer = MarianTokenizer(
+            source_spm=str(folder / "source.spm"),
+            target_spm=str(folder / "target.spm"),
+            vocab=str(folder / "vocab.json"),
+            source_lang="zh",
+            target_lang="en",
+        )
+    tokenizer.save_pretrained(folder)
+
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=512,
+        pad_token_id=vocab[PAD],
+        eos_token_id=vocab[EOS],
+        decoder_start_token_id=vocab[PAD],
+        # wide logits keep greedy argmax far from ties, so batching can't flip a token
+        init_std=0.5,
+    )
+    torch.manual_seed(0)
+    model = MarianMTModel(config)
+    model.generation_config = GenerationConfig(
+        max_length=64,
+        num_beams=1,
+        pad_token_id=vocab[PAD],
+        eos_token_id=vocab[EOS],
+        decoder_start_token_id=vocab[PAD],
+        bad_words_ids=[[vocab[PAD]]],
+    )
+    model.save_pretrained(folder, safe_serialization=True)
+    return folder
