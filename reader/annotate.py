@@ -119,14 +119,16 @@ class Annotator:
     def _tokenizer(self) -> Any:
         """The jieba POS tokenizer, built once; its cache file goes to our cache folder."""
         if self._pos is None:
-            import jieba
+            # Importing jieba.posseg already builds a POS tokenizer over jieba's default
+            # dictionary (a second one costs another second); its cache file goes to our folder.
             import jieba.posseg
 
-            tokenizer = jieba.Tokenizer()
-            tokenizer.tmp_dir = str(self._writable_cache_dir())
+            pos = jieba.posseg.dt
             with _quiet_jieba():
-                tokenizer.initialize()
-                self._pos = jieba.posseg.POSTokenizer(tokenizer)
+                if not pos.tokenizer.initialized:
+                    pos.tokenizer.tmp_dir = str(self._writable_cache_dir())
+                    pos.tokenizer.initialize()
+                self._pos = pos
         return self._pos
 
     def _writable_cache_dir(self) -> Path:

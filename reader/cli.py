@@ -139,6 +139,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder of templates overriding the shipped ones",
     )
+    convert.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        type=str.lower,
+        default="a4",
+        help="PDF paper size (default: a4)",
+    )
+    convert.add_argument(
+        "--layout",
+        choices=("side", "stacked"),
+        type=str.lower,
+        default="side",
+        help="PDF: English beside each paragraph (default) or stacked under it",
+    )
+    convert.add_argument(
+        "--tone-colors", action="store_true", help="colour each pinyin syllable by its tone"
+    )
+    convert.add_argument(
+        "--no-pinyin", action="store_true", help="leave out the pinyin (student copy for self-test)"
+    )
+    convert.add_argument(
+        "--no-translation",
+        action="store_true",
+        help="leave out the English (student copy for self-test)",
+    )
     convert.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 
     models = commands.add_parser("models", help="manage local translation models")
@@ -201,6 +226,11 @@ def _convert(
         beams=args.beams,
         device=args.device,
         template_dir=args.template_dir,
+        paper=args.paper,
+        layout=args.layout,
+        tone_colors=args.tone_colors,
+        show_pinyin=not args.no_pinyin,
+        show_translation=not args.no_translation,
     )
     data = None
     if STDIN in args.inputs:

@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import Literal
+
 from reader.model import PinyinStyle
+
+Paper = Literal["a4", "letter"]
+"""Paper size for PDF output."""
+
+Layout = Literal["side", "stacked"]
+"""English beside each paragraph, or under it."""
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 """The translation model used unless another is asked for."""
 
-FORMATS = ("html", "json")
+FORMATS = ("html", "json", "pdf")
 """Output formats reader can write."""
 
 
@@ -42,3 +50,13 @@ class Options:
     """Where jieba's dictionary cache goes; None means the user's cache folder."""
     template_dir: Path | None = None
     """A folder of templates that override the shipped ones."""
+    paper: Paper = "a4"
+    """Paper size of PDF output."""
+    layout: Layout = "side"
+    """Where the English goes: beside each paragraph, or stacked under it."""
+    tone_colors: bool = False
+    """Colour each syllable by its tone (HTML and PDF)."""
+    show_pinyin: bool = True
+    """Show readings; False gives a student copy for self-test."""
+    show_translation: bool = True
+    """Show the English; False gives a student copy for self-test."""

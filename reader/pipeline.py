@@ -173,7 +173,7 @@ def build(
 ) -> tuple[list[AnnotatedArticle], list[str]]:
     """Annotate and (if asked) translate articles; returns them with any warnings."""
     annotated = annotate_all(articles, options, progress)
-    if not options.translate:
+    if not (options.translate and options.show_translation):
         return annotated, []
     if translator is None:
         translator = make_translator(options)

@@ -60,7 +60,13 @@ def _environment(template_dir: Path | None) -> Any:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["syllables"] = syllables
     return env
+
+
+def syllables(word: Word) -> list[tuple[str, int]]:
+    """A word's reading as (syllable, tone) pairs, for tone colouring."""
+    return list(zip(word.syllables, word.tones, strict=False))
 
 
 def to_html(article: AnnotatedArticle, options: Options) -> str:
@@ -74,7 +80,9 @@ def to_html(article: AnnotatedArticle, options: Options) -> str:
                 article=article,
                 title=article.title or _stem(article.source),
                 version=__version__,
-                show_english=article.translation_status != "disabled",
+                show_english=options.show_translation and article.translation_status != "disabled",
+                show_pinyin=options.show_pinyin and article.pinyin_style != "none",
+                tone_colors=options.tone_colors,
                 rows=[_row(p) for p in article.paragraphs],
             )
         )
@@ -156,5 +164,9 @@ def write(article: AnnotatedArticle, fmt: str, target: Path, options: Options) -
         write_atomic(target, to_html(article, options))
     elif fmt == "json":
         write_atomic(target, to_json(article))
+    elif fmt == "pdf":
+        from reader.pdf import to_pdf
+
+        write_atomic(target, to_pdf(article, options))
     else:
         check_formats([fmt])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -291,3 +292,40 @@ def test_version_does_not_load_heavy_libraries() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_end_to_end_with_a_real_tiny_marian_model(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """The real loading and generation path: `reader convert --model FOLDER` in a subprocess."""
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reader",
+            "convert",
+            str(EXAMPLE),
+            "--model",
+            str(tiny_model_dir),
+            "-o",
+            str(out),
+            "-f",
+            "html,json",
+            "--strict",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    doc = json.loads((out / "spring-market.json").read_text(encoding="utf-8"))
+    assert doc["translation_status"] == "translated"
+    assert doc["model"] == str(tiny_model_dir)
+    sentences = [s for p in doc["paragraphs"] for s in p["sentences"]]
+    assert sentences and all(isinstance(s["translation"], str) for s in sentences)
+    for paragraph in doc["paragraphs"]:
+        joined = " ".join(s["translation"] for s in paragraph["sentences"] if s["translation"])
+        assert paragraph["translation"] == (joined or None)
+    html = (out / "spring-market.html").read_text(encoding="utf-8")
+    assert html.count('<div class="en" lang="en">') == len(doc["paragraphs"])
+    assert "(no translation)" not in html

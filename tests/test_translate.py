@@ -91,8 +91,9 @@ class Bracketing:
 
 @pytest.fixture(scope="module", autouse=True)
 def one_torch_thread() -> Iterator[None]:
-    """Run the tiny model on one thread: its ops are too small to gain from more, and
-    spinning worker threads slow it down many times over on a busy 2-core machine."""
+    """Run the tiny model on one thread."""
+    # its ops are too small to gain from more, and spinning worker threads slowed it
+    # down up to 40 times on a busy 2-core machine
     import torch
 
     threads = torch.get_num_threads()
