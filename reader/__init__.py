@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,9 @@ from reader.options import Options
 if TYPE_CHECKING:
     from reader.pipeline import ConvertResult
     from reader.translate import Translator
+
+# The library logs to "reader" and leaves handlers to the application.
+logging.getLogger("reader").addHandler(logging.NullHandler())
 
 __all__ = ["Options", "ReaderError", "__version__", "convert_file", "convert_folder"]
 

@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reader.errors import ModelError, ModelUnavailableError
+from reader.options import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
-"""The Hugging Face model used when none is named: Marian opus-mt Chinese→English."""
 
 MODELS_DIR_ENV = "READER_MODELS_DIR"
 """Environment variable naming the local model store."""

@@ -199,7 +199,7 @@ def empty_folder(tmp_path: Path) -> Path:
             lambda t: EXAMPLE,
             ["-f", "docx"],
             2,
-            "argument -f/--format: unknown format 'docx'; choose from html, json (see 'reader convert --help')",
+            "argument -f/--format: unknown format 'docx'; choose from html, json, pdf (see 'reader convert --help')",
         ),
         (
             lambda t: EXAMPLE,
