@@ -130,7 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="beam width (default: the model's own setting)",
     )
     convert.add_argument(
-        "--device", default="cpu", metavar="DEVICE", help="torch device (default: cpu)"
+        "--device",
+        choices=("auto", "cpu", "cuda", "mps"),
+        default="cpu",
+        help="where the model runs (default: cpu; auto picks cuda or mps when present)",
     )
     convert.add_argument(
         "--template-dir",
@@ -163,6 +166,55 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-translation",
         action="store_true",
         help="leave out the English (student copy for self-test)",
+    )
+    convert.add_argument(
+        "--tone-sandhi",
+        action="store_true",
+        help="write the tone changes of 一 and 不 (default: dictionary tones)",
+    )
+    convert.add_argument(
+        "--pinyin-overrides",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="TOML or TSV file of word → reading that wins over reader's own readings",
+    )
+    convert.add_argument(
+        "--user-dict",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="jieba user dictionary (one word per line: word [freq] [tag])",
+    )
+    convert.add_argument(
+        "--show-uncertain",
+        action="store_true",
+        help="mark readings the context model was unsure of (HTML)",
+    )
+    convert.add_argument(
+        "--engine",
+        choices=("transformers", "ctranslate2"),
+        default="transformers",
+        help="translation backend (ctranslate2 needs the extra reader[fast])",
+    )
+    convert.add_argument(
+        "--int8", action="store_true", help="dynamic int8 quantisation of the model on CPU"
+    )
+    convert.add_argument(
+        "--threads",
+        default=None,
+        metavar="N|WxT",
+        help="threads, or workers x intra-op threads (default: fastest measured layout)",
+    )
+    convert.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where caches go (default: $XDG_CACHE_HOME/reader or ~/.cache/reader)",
+    )
+    convert.add_argument(
+        "--no-cache", action="store_true", help="don't read or write the translation cache"
     )
     convert.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 
@@ -231,6 +283,15 @@ def _convert(
         tone_colors=args.tone_colors,
         show_pinyin=not args.no_pinyin,
         show_translation=not args.no_translation,
+        tone_sandhi=args.tone_sandhi,
+        pinyin_overrides=args.pinyin_overrides,
+        user_dict=args.user_dict,
+        show_uncertain=args.show_uncertain,
+        engine=args.engine,
+        int8=args.int8,
+        threads=args.threads,
+        cache_dir=args.cache_dir,
+        cache=not args.no_cache,
     )
     data = None
     if STDIN in args.inputs:

@@ -68,6 +68,8 @@ class Word:
     """Tone of each syllable: 1-4, or 5 for the neutral tone."""
     pos: str = ""
     """jieba's part-of-speech tag (`nr` person, `ns` place, `x` punctuation …)."""
+    uncertain: bool = False
+    """Whether the reading is a guess worth a teacher's review (the context model was unsure)."""
 
     @property
     def is_chinese(self) -> bool:
@@ -85,6 +87,8 @@ class AnnotatedSentence:
     """Its words; joined they give `text` exactly."""
     translation: str | None = None
     """The English sentence, or None when there is none."""
+    translation_flag: str | None = None
+    """Why the translation looks degenerate (e.g. `repetition`, `untranslated`), or None."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import Literal
 
 from reader.model import PinyinStyle
@@ -14,6 +13,9 @@ Paper = Literal["a4", "letter"]
 
 Layout = Literal["side", "stacked"]
 """English beside each paragraph, or under it."""
+
+Engine = Literal["transformers", "ctranslate2"]
+"""Translation backends."""
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 """The translation model used unless another is asked for."""
@@ -45,9 +47,9 @@ class Options:
     beams: int | None = None
     """Beam width; None keeps the model's own generation setting."""
     device: str = "cpu"
-    """torch device for the model."""
+    """Device for the model: auto, cpu, cuda or mps."""
     cache_dir: Path | None = None
-    """Where jieba's dictionary cache goes; None means the user's cache folder."""
+    """Where reader keeps caches (jieba's, translations); None means the user's cache folder."""
     template_dir: Path | None = None
     """A folder of templates that override the shipped ones."""
     paper: Paper = "a4"
@@ -60,3 +62,19 @@ class Options:
     """Show readings; False gives a student copy for self-test."""
     show_translation: bool = True
     """Show the English; False gives a student copy for self-test."""
+    tone_sandhi: bool = False
+    """Write 一 and 不 with their tone changes (default: dictionary tones, as textbooks do)."""
+    pinyin_overrides: Path | None = None
+    """A TOML or TSV file of word → reading that wins over every other reading."""
+    user_dict: Path | None = None
+    """A jieba user dictionary (keeps names and terms whole)."""
+    show_uncertain: bool = False
+    """Mark readings the context model was unsure of in the HTML."""
+    engine: Engine = "transformers"
+    """Translation backend."""
+    int8: bool = False
+    """Dynamic int8 quantisation of the transformers model on CPU."""
+    threads: str | None = None
+    """Thread layout `WORKERSxINTRA` (e.g. `2x1`) or a count; None picks the fastest measured."""
+    cache: bool = True
+    """Keep translations in a SQLite cache (in `cache_dir`) so re-runs make no model call."""

@@ -136,6 +136,7 @@ def to_json(article: AnnotatedArticle) -> str:
                     {
                         "text": s.text,
                         "translation": s.translation,
+                        **({"translation_flag": s.translation_flag} if s.translation_flag else {}),
                         "words": [_word(w) for w in s.words],
                     }
                     for s in p.sentences
@@ -155,6 +156,8 @@ def _word(word: Word) -> dict[str, Any]:
         entry["tones"] = list(word.tones)
     if word.pos:
         entry["pos"] = word.pos
+    if word.uncertain:
+        entry["uncertain"] = True
     return entry
 
 
