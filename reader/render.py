@@ -83,6 +83,7 @@ def to_html(article: AnnotatedArticle, options: Options) -> str:
                 show_english=options.show_translation and article.translation_status != "disabled",
                 show_pinyin=options.show_pinyin and article.pinyin_style != "none",
                 tone_colors=options.tone_colors,
+                show_uncertain=options.show_uncertain,
                 rows=[_row(p) for p in article.paragraphs],
             )
         )
