@@ -1,14 +1,14 @@
 # Two entry points: `make demo` (set up, convert the sample article) and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
+SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver epubcheck
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system lint clean
 
 demo: setup
-	$(VENV)/bin/reader convert examples/spring-market.txt --format html,json
-	@echo "Open output/spring-market.html in a browser."
+	$(VENV)/bin/reader convert examples/spring-market.txt --format html,pdf,json
+	@echo "Open output/spring-market.html in a browser; print output/spring-market.pdf."
 
 test: setup
 	$(VENV)/bin/ruff check reader tests bench
@@ -32,7 +32,7 @@ system:
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,fast]'
 	touch $@
 
 lint: setup

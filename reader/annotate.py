@@ -1,4 +1,4 @@
-"""Annotation stage: jieba segments sentences into words, pypinyin gives each word's reading."""
+"""Annotation stage: jieba words; readings from pypinyin, CC-CEDICT and a context model."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.model import (
     AnnotatedArticle,
@@ -19,43 +20,133 @@ from reader.model import (
     PinyinStyle,
     Word,
 )
+from reader.overrides import load_overrides, load_user_dict
+from reader.sandhi import YI, apply_sandhi, dictionary_tones
+
+if TYPE_CHECKING:
+    from reader.lexicon import Lexicon
+    from reader.polyphone import ContextModel, Guess
 
 _HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
 _TONE_NUMBER = re.compile(r"([1-5])$")
 _VOWEL_START = re.compile(r"^[aoeāáǎàōóǒòēéěè]", re.IGNORECASE)
 
-# Single-character function words whose reading jieba's tag decides (得 ud → de, not dé).
-_PARTICLES: Mapping[tuple[str, str], str] = {
+# Single-character words whose reading jieba's part-of-speech tag decides: particles (得 ud →
+# de, not dé) and adverbs (都 d → dōu, not dū; 还 d → hái, not huán), where the context model
+# slips on very common words. A structural particle always has a word after it: 等地， and
+# 学有所得。 are a noun and a verb.
+_BY_TAG: Mapping[tuple[str, str], str] = {
     ("得", "ud"): "de5",
     ("的", "uj"): "de5",
     ("地", "uv"): "de5",
     ("了", "ul"): "le5",
     ("着", "uz"): "zhe5",
     ("过", "ug"): "guo5",
+    ("都", "d"): "dou1",
+    ("还", "d"): "hai2",
+    ("将", "d"): "jiang1",
+    ("曾", "d"): "ceng2",
+    ("便", "d"): "bian4",
+    ("只", "d"): "zhi3",
+    ("长", "a"): "chang2",
+    ("长", "v"): "zhang3",
+    ("藏", "v"): "cang2",
 }
-
-# Verb + 得 compounds that pypinyin's phrase dictionary reads with a full tone (变得 biàndé):
-# in them 得 is the neutral-tone complement marker.
-_WORD_READINGS: Mapping[str, tuple[str, ...]] = {
-    word: (reading, "de5")
-    for word, reading in {
-        "变得": "bian4",
-        "显得": "xian3",
-        "记得": "ji4",
-        "懂得": "dong3",
-        "使得": "shi3",
-        "值得": "zhi2",
-        "晓得": "xiao3",
-        "舍得": "she3",
-        "免得": "mian3",
-        "省得": "sheng3",
-        "认得": "ren4",
-        "觉得": "jue2",
-        "落得": "luo4",
-        "弄得": "nong4",
-        "搞得": "gao3",
+_NEEDS_FOLLOWER = frozenset({"得", "地"})
+# Aspect particles after a verb or preposition, the noun suffix 子 (by jieba's tag's first letter).
+_SUFFIXES = {
+    ("过", "v"): "guo5",
+    ("着", "v"): "zhe5",
+    ("着", "p"): "zhe5",
+    ("子", "n"): "zi5",
+}
+# Modal particles end a clause and are read in the neutral tone: 吧 ba, 啦 la, 呢 ne.
+_MODAL = {
+    c: r + "5"
+    for c, r in {
+        "啊": "a",
+        "吧": "ba",
+        "呗": "bei",
+        "啦": "la",
+        "哩": "li",
+        "咧": "lie",
+        "喽": "lou",
+        "吗": "ma",
+        "嘛": "ma",
+        "呢": "ne",
+        "呀": "ya",
+        "哟": "yo",
     }.items()
 }
+
+# How polyphonic surnames are read in a person's name (GB/T 16159 and the standard surname
+# lists); the common-word reading of each differs (曾经 céng, 单位 dān, 仇恨 chóu …). Left out:
+# surnames read two ways (盖 Gài/Gě, 隗 Kuí/Wěi, 燕 Yān/Yàn) and ones jieba mistakes in place
+# names (莘庄 Xīnzhuāng).
+_SURNAME_READINGS: Mapping[str, tuple[str, ...]] = {
+    word: tuple(reading.split())
+    for word, reading in {
+        "曾": "zeng1",
+        "单": "shan4",
+        "仇": "qiu2",
+        "朴": "piao2",
+        "解": "xie4",
+        "华": "hua4",
+        "区": "ou1",
+        "查": "zha1",
+        "葛": "ge3",
+        "乐": "yue4",
+        "尉": "wei4",
+        "种": "chong2",
+        "重": "chong2",
+        "折": "she2",
+        "缪": "miao4",
+        "覃": "qin2",
+        "召": "shao4",
+        "任": "ren2",
+        "过": "guo1",
+        "相": "xiang4",
+        "肖": "xiao1",
+        "柏": "bai3",
+        "曲": "qu1",
+        "盛": "sheng4",
+        "应": "ying1",
+        "翟": "zhai2",
+        "冼": "xian3",
+        "薄": "bo2",
+        "宿": "su4",
+        "都": "du1",
+        "牟": "mou2",
+        "纪": "ji3",
+        "石": "shi2",
+        "车": "che1",
+        "长孙": "zhang3 sun1",
+        "尉迟": "yu4 chi2",
+        "万俟": "mo4 qi2",
+        "单于": "chan2 yu2",
+        "澹台": "tan2 tai2",
+        "令狐": "ling2 hu2",
+        "夏侯": "xia4 hou2",
+        "诸葛": "zhu1 ge3",
+        "乐正": "yue4 zheng4",
+    }.items()
+}
+
+# The context model decides a polyphone alone only where no dictionary covers it. Two
+# dictionaries that agree always win (g2pM reads 了解 lejiě and 为什么 wéishénme, sure of it);
+# against one dictionary the model must be this sure (g2pM is over-confident: measured on the
+# CPP dev split, pypinyin's and CC-CEDICT's phrase readings are right more often).
+_OVERRULE_ONE = 0.995
+# Below this probability a reading the model chose is flagged for review (on the CPP dev
+# split the model is right about two times in three below it, 99 % above).
+_UNSURE = 0.9
+# Characters of transliterated foreign names that Chinese given names don't use.
+_TRANSLITERATION = frozenset("尔斯姆夫拉特茨")
+# jieba's dictionary lists every prefix of its words with frequency 0, and a few fragments
+# with tiny ones (再一 3): a word inside a word must be at least this frequent.
+_KNOWN_WORD = 10
+# Sentences per model call.
+_BATCH = 32
 
 # jieba tags for proper nouns: person, place, organisation.
 _PROPER = frozenset({"nr", "nrfg", "nrt", "ns", "nt"})
@@ -108,28 +199,97 @@ def _quiet_jieba() -> Iterator[None]:
         logger.setLevel(level)
 
 
-class Annotator:
-    """Segments and reads sentences; jieba's dictionary loads on first use."""
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """One segment of a sentence: a Chinese word, or a run of anything else."""
 
-    def __init__(self, style: PinyinStyle = "marks", cache_dir: Path | None = None) -> None:
+    text: str
+    pos: str
+    start: int
+    """Offset of the piece in its sentence."""
+
+    @property
+    def han(self) -> bool:
+        """Whether the piece is a Chinese word that gets a reading."""
+        return bool(_HAN_RUN.fullmatch(self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    """pypinyin's reading of a word, and which of its characters a phrase entry covers."""
+
+    readings: tuple[str, ...]
+    covered: tuple[bool, ...]
+    ends: frozenset[int]
+    """Offsets of the last character of each multi-character dictionary phrase in the word."""
+
+
+class Annotator:
+    """Segments and reads sentences; jieba, the context model and CC-CEDICT load on first use."""
+
+    def __init__(
+        self,
+        style: PinyinStyle = "marks",
+        cache_dir: Path | None = None,
+        *,
+        tone_sandhi: bool = False,
+        overrides: Path | None = None,
+        user_dict: Path | None = None,
+    ) -> None:
         self.style: PinyinStyle = style
         self.cache_dir = cache_dir
+        self.tone_sandhi = tone_sandhi
+        # Read the user's files now, so a bad line stops the run before any work is done.
+        self._overrides = load_overrides(overrides) if overrides else {}
+        self._user_words = load_user_dict(user_dict) if user_dict else ()
+        self._longest_override = max((len(w) for w in self._overrides), default=0)
         self._pos: Any = None
+        self._model: ContextModel | None = None
+        self._lexicon: Lexicon | None = None
+        self._phrases: dict[str, _Phrase] = {}
+        self._covers: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
 
     def _tokenizer(self) -> Any:
         """The jieba POS tokenizer, built once; its cache file goes to our cache folder."""
         if self._pos is None:
             # Importing jieba.posseg already builds a POS tokenizer over jieba's default
             # dictionary (a second one costs another second); its cache file goes to our folder.
+            import jieba
             import jieba.posseg
 
-            pos = jieba.posseg.dt
             with _quiet_jieba():
-                if not pos.tokenizer.initialized:
-                    pos.tokenizer.tmp_dir = str(self._writable_cache_dir())
-                    pos.tokenizer.initialize()
+                if self._user_words:
+                    # A user dictionary changes the tokenizer it is loaded into: give it one of
+                    # its own so that other annotators in this process are not affected.
+                    tokenizer = jieba.Tokenizer()
+                    tokenizer.tmp_dir = str(self._writable_cache_dir())
+                    tokenizer.initialize()
+                    for entry in self._user_words:
+                        tokenizer.add_word(entry.word, entry.freq, entry.tag)
+                    pos = jieba.posseg.POSTokenizer(tokenizer)
+                else:
+                    pos = jieba.posseg.dt
+                    if not pos.tokenizer.initialized:
+                        pos.tokenizer.tmp_dir = str(self._writable_cache_dir())
+                        pos.tokenizer.initialize()
                 self._pos = pos
         return self._pos
+
+    def _context_model(self) -> ContextModel:
+        """The polyphone model, loaded on first use."""
+        if self._model is None:
+            from reader.polyphone import ContextModel
+
+            self._model = ContextModel.load()
+        return self._model
+
+    def _cedict(self) -> Lexicon:
+        """CC-CEDICT's word readings, loaded on first use."""
+        if self._lexicon is None:
+            from reader.lexicon import Lexicon
+
+            self._lexicon = Lexicon.load()
+        return self._lexicon
 
     def _writable_cache_dir(self) -> Path:
         """The cache folder if it can be created, else the system temp folder."""
@@ -144,32 +304,212 @@ class Annotator:
 
     def words(self, sentence: str) -> tuple[Word, ...]:
         """Segment one sentence and read each word; the words join back to the sentence."""
-        pieces: list[Word] = []
+        return self._read_all([sentence])[0]
+
+    def _read_all(self, sentences: Sequence[str]) -> list[tuple[Word, ...]]:
+        """Read sentences together, so that the context model runs over them in batches."""
+        pieces = [self._segment(s) for s in sentences]
+        model = self._context_model()
+        queries = [
+            (sentence, [i for p in found if p.han for i in _polyphones(model, p)])
+            for sentence, found in zip(sentences, pieces, strict=True)
+        ]
+        guesses = _predict(model, queries)
+        return [
+            self._read_sentence(sentence, found, dict(zip(positions, guessed, strict=True)))
+            for (sentence, positions), found, guessed in zip(queries, pieces, guesses, strict=True)
+        ]
+
+    def _segment(self, sentence: str) -> list[_Piece]:
+        """jieba's words, with Latin text, numbers and punctuation kept as plain runs."""
+        pieces: list[_Piece] = []
+        offset = 0
         for token in self._tokenizer().cut(sentence):
             text, flag = str(token.word), str(token.flag)
             for run in _HAN_RUN.split(text):
                 if not run:
                     continue
                 if _HAN_RUN.fullmatch(run):
-                    pieces.append(self._read(run, flag))
-                elif pieces and not pieces[-1].is_chinese:
-                    # Latin text, numbers and punctuation stay one plain run.
-                    pieces[-1] = Word(text=pieces[-1].text + run, pinyin="", pos="x")
+                    pieces.append(_Piece(run, flag, offset))
+                elif pieces and not pieces[-1].han:
+                    last = pieces[-1]
+                    pieces[-1] = _Piece(last.text + run, "x", last.start)
                 else:
-                    pieces.append(Word(text=run, pinyin="", pos=flag if run == text else "x"))
-        return tuple(pieces)
+                    pieces.append(_Piece(run, flag if run == text else "x", offset))
+                offset += len(run)
+        return pieces
 
-    def _read(self, word: str, flag: str) -> Word:
-        """The reading of one all-Han word, in context of the whole word."""
-        from pypinyin import Style, lazy_pinyin
-
-        particle = _PARTICLES.get((word, flag))
-        fixed = [particle] if particle else _WORD_READINGS.get(word)
-        tone3 = (
-            list(fixed)
-            if fixed
-            else lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True, v_to_u=True)
+    def _read_sentence(
+        self, sentence: str, pieces: Sequence[_Piece], guesses: Mapping[int, Guess]
+    ) -> tuple[Word, ...]:
+        """Decide every character's reading in its sentence, then build the words."""
+        readings: list[str | None] = [None] * len(sentence)
+        unsure: set[int] = set()
+        keep: set[int] = set()
+        for index, piece in enumerate(pieces):
+            if not piece.han:
+                continue
+            phrase = self._phrase(piece.text)
+            cedict = self._cedict_cover(piece.text)
+            for k, char in enumerate(piece.text):
+                i = piece.start + k
+                reading = phrase.readings[k]
+                options = cedict[k]
+                guess = guesses.get(i)
+                if guess is not None:
+                    covering = reading if phrase.covered[k] else None
+                    if covering is None and not options:
+                        covering, options = self._across(sentence, i, piece)
+                    # The model knows little of names; CEDICT lists many (华罗庚 Huà).
+                    person = piece.pos in _PERSON
+                    reading, doubtful = _vote(covering, options or (), guess, person)
+                    # A guess that lands on pypinyin's own reading has two sources behind it.
+                    if doubtful and not _same(reading, phrase.readings[k]):
+                        unsure.add(i)
+                if options and reading and _neutral_in(options, reading):
+                    reading = reading[:-1] + "5"
+                readings[i] = reading
+                if char == YI and self._ends_word(piece.text, k, phrase):
+                    keep.add(i)  # 统一, 第一, 之一, 统一战线: the end of a word, not a count
+            following = pieces[index + 1].text[:1] if index + 1 < len(pieces) else ""
+            fixed = (
+                _particle(piece, following, sentence[piece.start - 1 : piece.start])
+                | _aspect(piece, phrase, cedict)
+                | _potential(sentence, piece)
+                | self._surname(piece, phrase, cedict)
+            )
+            for k, syllable in fixed.items():
+                readings[piece.start + k] = syllable
+                unsure.discard(piece.start + k)
+        dictionary_tones(sentence, readings)
+        pinned = self._apply_overrides(sentence, readings)
+        unsure -= pinned
+        if self.tone_sandhi:
+            apply_sandhi(sentence, readings, keep | pinned, lambda i: _default_tone(sentence[i]))
+        return tuple(
+            self._word(p, readings, unsure) if p.han else Word(p.text, "", pos=p.pos)
+            for p in pieces
         )
+
+    def _phrase(self, word: str) -> _Phrase:
+        """pypinyin's reading of a whole word, and where its phrase dictionary covers it."""
+        found = self._phrases.get(word)
+        if found is None:
+            from pypinyin import Style, lazy_pinyin
+            from pypinyin.constants import PHRASES_DICT
+            from pypinyin.seg.mmseg import seg
+
+            readings = lazy_pinyin(
+                word, style=Style.TONE3, neutral_tone_with_five=True, v_to_u=True
+            )
+            covered: list[bool] = []
+            ends = set()
+            for part in seg.cut(word):
+                in_phrase = len(part) > 1 and part in PHRASES_DICT
+                covered.extend([in_phrase] * len(part))
+                if in_phrase:
+                    ends.add(len(covered) - 1)
+            if len(readings) != len(word) or len(covered) != len(word):
+                readings, covered = [_default_reading(c) for c in word], [False] * len(word)
+            found = _Phrase(tuple(readings), tuple(covered), frozenset(ends))
+            self._phrases[word] = found
+        return found
+
+    def _across(
+        self, sentence: str, i: int, piece: _Piece
+    ) -> tuple[str | None, tuple[str, ...] | None]:
+        """Readings of a character from a word both dictionaries hold across a word boundary.
+
+        jieba splits some fixed pairs (飞也似|的: 似的 shìde); a two- or three-character window
+        over the boundary counts when pypinyin and CC-CEDICT both list it with one reading.
+        """
+        from pypinyin.constants import PHRASES_DICT
+
+        end = piece.start + len(piece.text)
+        for start, stop in ((i - 1, i + 1), (i, i + 2), (i - 2, i + 1), (i, i + 3), (i - 1, i + 2)):
+            if start < 0 or stop > len(sentence) or (start >= piece.start and stop <= end):
+                continue
+            window = sentence[start:stop]
+            if window not in PHRASES_DICT or not _HAN_RUN.fullmatch(window):
+                continue
+            entry = self._cedict().reading(window)
+            reading = self._phrase(window).readings[i - start]
+            if entry is not None and entry[i - start] == (reading,):
+                return reading, (reading,)
+        return None, None
+
+    def _ends_word(self, word: str, k: int, phrase: _Phrase) -> bool:
+        """Whether character k ends a word inside `word` (统一 in 统一战线), not a count."""
+        if k in phrase.ends or (k == len(word) - 1 and k > 0):
+            return True
+        freq = self._tokenizer().tokenizer.FREQ
+        return any(freq.get(word[j : k + 1], 0) >= _KNOWN_WORD for j in range(k))
+
+    def _cedict_cover(self, word: str) -> tuple[tuple[str, ...] | None, ...]:
+        """CC-CEDICT's readings for each character: of the word, else of words inside it."""
+        found = self._covers.get(word)
+        if found is None:
+            lexicon = self._cedict()
+            cover: list[tuple[str, ...] | None] = [None] * len(word)
+            start = 0
+            while start < len(word) - 1:
+                # The whole word if CEDICT has it, else the longest entries from the left.
+                for end in range(len(word), start + 1, -1):
+                    entry = lexicon.reading(word[start:end])
+                    if entry is not None:
+                        cover[start:end] = entry
+                        start = end
+                        break
+                else:
+                    start += 1
+            found = tuple(cover)
+            self._covers[word] = found
+        return found
+
+    def _surname(
+        self, piece: _Piece, phrase: _Phrase, cedict: Sequence[tuple[str, ...] | None]
+    ) -> dict[int, str]:
+        """The surname's reading at the start of a person's name (曾 Zēng, 单 Shàn)."""
+        # jieba tags dictionary words (柏林, 朴素) and foreign names (朴茨茅斯) as people too:
+        # a word the dictionaries know keeps their reading, and a Chinese name is 2-3
+        # characters (4 with a two-character surname).
+        if piece.pos not in _PERSON or any(phrase.covered) or any(cedict):
+            return {}
+        for size in (2, 1):
+            reading = _SURNAME_READINGS.get(piece.text[:size])
+            if not reading or not size + 1 <= len(piece.text) <= size + 2:
+                continue
+            # Transliterated foreign names (朗缪尔, 柏培拉) use characters Chinese given names
+            # don't.
+            if any(c in _TRANSLITERATION for c in piece.text[size:]):
+                return {}
+            return dict(enumerate(reading))
+        return {}
+
+    def _apply_overrides(self, sentence: str, readings: list[str | None]) -> set[int]:
+        """Put the user's readings in place (longest match first); returns the positions set."""
+        pinned: set[int] = set()
+        if not self._overrides:
+            return pinned
+        i = 0
+        while i < len(sentence):
+            for size in range(min(self._longest_override, len(sentence) - i), 0, -1):
+                reading = self._overrides.get(sentence[i : i + size])
+                if reading is not None:
+                    for k, syllable in enumerate(reading):
+                        readings[i + k] = syllable
+                        pinned.add(i + k)
+                    i += size
+                    break
+            else:
+                i += 1
+        return pinned
+
+    def _word(self, piece: _Piece, readings: Sequence[str | None], unsure: set[int]) -> Word:
+        """One all-Han word with its decided reading, in the chosen style."""
+        word, flag = piece.text, piece.pos
+        span = range(piece.start, piece.start + len(word))
+        tone3 = [readings[i] or _default_reading(word[i - piece.start]) for i in span]
         tones = tuple(_tone(s) for s in tone3)
         syllables = [self._display(s) for s in tone3]
         if self.style in ("marks", "numbers"):
@@ -177,7 +517,9 @@ class Annotator:
                 if _VOWEL_START.match(syllables[i]):
                     syllables[i] = "'" + syllables[i]
             if flag in _PROPER and len(word) >= 2 and word not in _NOT_PROPER:
-                in_dictionary = word in self._tokenizer().tokenizer.FREQ
+                in_dictionary = word in self._tokenizer().tokenizer.FREQ and not any(
+                    w.word == word for w in self._user_words
+                )
                 # jieba's dictionary tags many common two-character words as names or
                 # organisations (阿姨, 师傅 nr; 中人 nt): trust those tags only for words it
                 # found itself or longer ones.
@@ -194,6 +536,7 @@ class Annotator:
             syllables=tuple(syllables),
             tones=tones,
             pos=flag,
+            uncertain=any(i in unsure for i in span),
         )
 
     def _display(self, tone3: str) -> str:
@@ -211,6 +554,8 @@ class Annotator:
 
     def annotate(self, article: Article) -> AnnotatedArticle:
         """Annotate every sentence of an article (code blocks pass through untouched)."""
+        prose = [s for p in article.paragraphs if p.kind != "code" for s in p.sentences]
+        read = iter(self._read_all(prose))
         paragraphs = []
         for paragraph in article.paragraphs:
             if paragraph.kind == "code":
@@ -220,7 +565,7 @@ class Annotator:
                 )
             else:
                 sentences = tuple(
-                    AnnotatedSentence(text=s, words=self.words(s)) for s in paragraph.sentences
+                    AnnotatedSentence(text=s, words=next(read)) for s in paragraph.sentences
                 )
             paragraphs.append(
                 AnnotatedParagraph(
@@ -234,6 +579,119 @@ class Annotator:
             part=article.part,
             parts=article.parts,
         )
+
+
+def _polyphones(model: ContextModel, piece: _Piece) -> list[int]:
+    """Sentence positions of the characters in a word that the context model should read."""
+    return [piece.start + k for k, char in enumerate(piece.text) if model.is_polyphone(char)]
+
+
+def _predict(
+    model: ContextModel, queries: Sequence[tuple[str, Sequence[int]]]
+) -> list[list[Guess]]:
+    """Run the model over sentences in batches of similar length (padding costs time)."""
+    result: list[list[Guess]] = [[] for _ in queries]
+    wanted = sorted((i for i, (_, p) in enumerate(queries) if p), key=lambda i: len(queries[i][0]))
+    for start in range(0, len(wanted), _BATCH):
+        batch = wanted[start : start + _BATCH]
+        for i, guessed in zip(batch, model.predict([queries[i] for i in batch]), strict=True):
+            result[i] = guessed
+    return result
+
+
+def _vote(
+    phrase: str | None, cedict: Sequence[str], guess: Guess, firm: bool = False
+) -> tuple[str, bool]:
+    """A polyphone's reading from the two dictionaries and the model; and whether it's unsure.
+
+    `phrase` is pypinyin's phrase reading (None if no phrase covers the character), `cedict`
+    CC-CEDICT's readings of it (empty if no entry covers it). Readings that differ only in
+    a neutral tone don't conflict: the model has no neutral-tone classes for most characters.
+    `firm` keeps a single dictionary's reading however sure the model is.
+    """
+    model, sure = guess.reading, guess.probability
+    if len(cedict) > 1:
+        # CEDICT reads the word two ways (厚薄 hòubó, hòubáo): the model picks one of them.
+        if phrase and _same(phrase, model):
+            return phrase, False  # 工夫 gōngfu: the model has no neutral tone for 夫
+        for option in cedict:
+            if _same(option, model):
+                return option, sure < _UNSURE
+        return phrase or cedict[0], True
+    if phrase and cedict:
+        if _same(cedict[0], phrase):
+            return phrase, False  # the dictionaries agree
+        return model, sure < _UNSURE  # they don't: the sentence decides
+    known = phrase or (cedict[0] if cedict else None)
+    if known:
+        if _same(known, model) or sure <= _OVERRULE_ONE or firm:
+            return known, False
+        return model, True  # the model overrules a dictionary: worth a look
+    return model, sure < _UNSURE
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two numbered syllables are one reading, or differ only by a neutral tone."""
+    return a == b or (a[:-1] == b[:-1] and "5" in (a[-1], b[-1]))
+
+
+def _particle(piece: _Piece, following: str, previous: str) -> dict[int, str]:
+    """The reading of a particle or adverb that jieba's tag decides (see `_BY_TAG`)."""
+    reading = _BY_TAG.get((piece.text, piece.pos))
+    if reading is None and _HAN_RUN.match(previous) and not _HAN_RUN.match(following):
+        # Whatever jieba's tag (it says v for 玩去咧……): after a word, before punctuation. Not
+        # 20哩 (miles), 啦啦操, 贴吧.
+        reading = _MODAL.get(piece.text)
+    if reading is None:
+        return {}
+    if piece.text in _NEEDS_FOLLOWER and not _HAN_RUN.match(following):
+        return {}
+    return {0: reading}
+
+
+def _neutral_in(options: Sequence[str], reading: str) -> bool:
+    """Whether CC-CEDICT reads this syllable only in the neutral tone (朋友 péngyou)."""
+    return all(o.endswith("5") and o[:-1] == reading[:-1] for o in options)
+
+
+def _aspect(
+    piece: _Piece, phrase: _Phrase, cedict: Sequence[tuple[str, ...] | None]
+) -> dict[int, str]:
+    """A suffix that jieba joined to its word: 去过 qùguo, 靠着 kàozhe, 壶子 húzi.
+
+    Words in which 过, 着 or 子 is part of the meaning (经过 jīngguò, 睡着 shuìzháo, 原子
+    yuánzǐ) are in the dictionaries; a word + suffix pair is only in jieba's.
+    """
+    text = piece.text
+    if len(text) != 2 or phrase.covered[1] or cedict[1]:
+        return {}
+    reading = _SUFFIXES.get((text[1], piece.pos[:1]))
+    return {1: reading} if reading else {}
+
+
+def _potential(sentence: str, piece: _Piece) -> dict[int, str]:
+    """了 after 不 is the potential complement liǎo (看不了, 受不了), not the particle le."""
+    return {
+        k: "liao3"
+        for k, char in enumerate(piece.text)
+        if char == "了" and piece.start + k > 0 and sentence[piece.start + k - 1] == "不"
+    }
+
+
+def _default_reading(char: str) -> str:
+    """A character's most common reading, numbered (for characters outside any word)."""
+    from pypinyin import Style, lazy_pinyin
+
+    found = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True, v_to_u=True)
+    return str(found[0]) if found and _TONE_NUMBER.search(found[0]) else "5"
+
+
+def _default_tone(char: str) -> int:
+    """The full tone of a character read alone (a neutral tone's underlying tone)."""
+    from pypinyin import Style, lazy_pinyin
+
+    found = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)
+    return _tone(str(found[0])) if found else 5
 
 
 def _tone(tone3: str) -> int:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from reader import __version__
 from reader.errors import ReaderError, UsageError
@@ -44,6 +45,21 @@ def _pinyin_style(value: str) -> str:
             f"unknown pinyin style '{value}'; choose from {', '.join(PINYIN_STYLES)}"
         )
     return value
+
+
+def _copies(value: str) -> tuple[str, ...]:
+    """Parse `--copies teacher,student`."""
+    copies = tuple(dict.fromkeys(c.strip().lower() for c in value.split(",") if c.strip()))
+    if not copies or any(c not in ("teacher", "student") for c in copies):
+        raise argparse.ArgumentTypeError(f"unknown copy '{value}'; choose from teacher, student")
+    return copies
+
+
+def _level(value: str) -> int:
+    """Parse `--level N` (an HSK 3.0 level)."""
+    if value not in {str(n) for n in range(1, 8)}:
+        raise argparse.ArgumentTypeError(f"expected an HSK level 1-7, got '{value}'")
+    return int(value)
 
 
 def _positive(value: str) -> int:
@@ -216,6 +232,44 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--no-cache", action="store_true", help="don't read or write the translation cache"
     )
+    convert.add_argument(
+        "--copies",
+        type=_copies,
+        default=("teacher",),
+        metavar="LIST",
+        help="teacher (everything) and/or student (no pinyin, no English, vocabulary list), "
+        "e.g. --copies teacher,student",
+    )
+    convert.add_argument(
+        "--level",
+        type=_level,
+        default=None,
+        metavar="N",
+        help="pinyin and glosses only on words above HSK level N (1-6; 7 for 7-9)",
+    )
+    convert.add_argument(
+        "--force", action="store_true", help="redo outputs even when they are up to date"
+    )
+    convert.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first source that fails (default: report it, do the rest)",
+    )
+    convert.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="processes for annotation and rendering (default: one per CPU)",
+    )
+    convert.add_argument(
+        "--combine",
+        type=Path,
+        default=None,
+        metavar="FILE.pdf",
+        help="also bind all PDFs into one file with a table of contents",
+    )
     convert.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 
     models = commands.add_parser("models", help="manage local translation models")
@@ -244,6 +298,7 @@ def main(
     """Run the command line; returns the exit code (the translator is injectable for tests)."""
     err = stderr if stderr is not None else sys.stderr
     parser = build_parser()
+    previous = _interrupt_on_sigterm()
     try:
         args = parser.parse_args(argv)
         if args.command == "convert":
@@ -256,8 +311,27 @@ def main(
         print(f"reader: error: {exc}", file=err)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("reader: interrupted; finished files are complete, nothing half-written", file=err)
+        print(
+            "reader: interrupted; finished files are complete, nothing half-written "
+            "(run again to resume)",
+            file=err,
+        )
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_on_sigterm() -> Any:
+    """Make `kill` behave like Ctrl-C, so temporary files are cleaned up on the way out."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (an embedding application)
+        return None
 
 
 def _convert(
@@ -292,6 +366,12 @@ def _convert(
         threads=args.threads,
         cache_dir=args.cache_dir,
         cache=not args.no_cache,
+        copies=args.copies,
+        level=args.level,
+        force=args.force,
+        fail_fast=args.fail_fast,
+        jobs=args.jobs,
+        combine=args.combine,
     )
     data = None
     if STDIN in args.inputs:
@@ -299,33 +379,75 @@ def _convert(
             raise UsageError("'-' (standard input) can be given only once")
         data = (stdin or sys.stdin.buffer).read()
     progress = None if args.quiet else _Progress(err)
-    result = convert(args.inputs, options, translator=translator, stdin=data, progress=progress)
-    if progress:
-        progress.close()
+    # On a terminal the progress bar says it; in a log (CI, cron) one line per file does.
+    log = None if args.quiet or err.isatty() else (lambda line: print(line, file=err))
+    try:
+        result = convert(
+            args.inputs, options, translator=translator, stdin=data, progress=progress, log=log
+        )
+    finally:
+        if progress:
+            progress.close()
     for warning in result.warnings:
         print(f"reader: warning: {warning}", file=err)
     if not args.quiet:
         for path in result.outputs:
             print(f"wrote {path}", file=err)
+        if result.skipped:
+            print(f"{len(result.skipped)} up to date (use --force to redo them)", file=err)
+    if result.failures:
+        total = len(result.failures) + len({h.source for h in result.handouts})
+        print(f"reader: {len(result.failures)} of {total} sources failed:", file=err)
+        for failure in result.failures:
+            print(f"  {failure.message}", file=err)
+        return 1
     return 0
 
 
 class _Progress:
-    """A one-line progress display on a terminal; silent when stderr is a file or pipe."""
+    """A one-line progress display on a terminal; silent when stderr is a file or pipe.
+
+    The translate stage, the slow one, gets a bar, its rate and the time left.
+    """
+
+    _BAR = 24
 
     def __init__(self, stream: IO[str]) -> None:
+        import time
+
         self.stream = stream
         self.tty = stream.isatty()
         self.dirty = False
+        self.clock = time.monotonic
+        self.stage = ""
+        self.started = 0.0
+        self.first = 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage == "write":
             self.close()
             return
-        if self.tty:
-            self.stream.write(f"\r{stage}: {done}/{total}\033[K")
-            self.stream.flush()
-            self.dirty = True
+        if not self.tty:
+            return
+        now = self.clock()
+        if stage != self.stage or done < self.first:
+            # what was done before the first report (cached sentences) says nothing of the rate
+            self.stage, self.started, self.first = stage, now, done
+        line = self._bar(done, total, now) if stage == "translate" else f"{stage}: {done}/{total}"
+        self.stream.write(f"\r{line}\033[K")
+        self.stream.flush()
+        self.dirty = True
+
+    def _bar(self, done: int, total: int, now: float) -> str:
+        """`translate [#####-----] 40/120 sentences  3.1/s  ETA 0:26`."""
+        share = done / total if total > 0 else 1.0
+        filled = min(self._BAR, int(share * self._BAR))
+        line = f"translate [{'#' * filled}{'-' * (self._BAR - filled)}] {done}/{total} sentences"
+        elapsed = now - self.started
+        if done > self.first and elapsed > 0:
+            rate = (done - self.first) / elapsed
+            line += f"  {rate:.1f}/s  ETA {_clock_time((total - done) / rate)}"
+        return line
 
     def close(self) -> None:
         """End the progress line."""
@@ -333,6 +455,14 @@ class _Progress:
             self.stream.write("\r\033[K")
             self.stream.flush()
             self.dirty = False
+
+
+def _clock_time(seconds: float) -> str:
+    """Seconds as `m:ss`, or `h:mm:ss` from an hour on."""
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _models(args: argparse.Namespace, err: IO[str]) -> int:

@@ -70,6 +70,10 @@ class Word:
     """jieba's part-of-speech tag (`nr` person, `ns` place, `x` punctuation …)."""
     uncertain: bool = False
     """Whether the reading is a guess worth a teacher's review (the context model was unsure)."""
+    gloss: str = ""
+    """A short English definition matching the reading (CC-CEDICT), or empty."""
+    level: int | None = None
+    """HSK 3.0 level: 1-6, or 7 for the 7-9 band; None when the word is not in the list."""
 
     @property
     def is_chinese(self) -> bool:

@@ -20,7 +20,7 @@ Engine = Literal["transformers", "ctranslate2"]
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 """The translation model used unless another is asked for."""
 
-FORMATS = ("html", "json", "pdf")
+FORMATS = ("html", "json", "pdf", "epub", "anki")
 """Output formats reader can write."""
 
 
@@ -76,5 +76,17 @@ class Options:
     """Dynamic int8 quantisation of the transformers model on CPU."""
     threads: str | None = None
     """Thread layout `WORKERSxINTRA` (e.g. `2x1`) or a count; None picks the fastest measured."""
+    copies: tuple[str, ...] = ("teacher",)
+    """Which copies to write: `teacher` (everything) and/or `student` (no pinyin, no English)."""
+    level: int | None = None
+    """Readings and glosses only on words above this HSK level (the rest stays clean)."""
+    force: bool = False
+    """Redo outputs even when they are up to date."""
+    fail_fast: bool = False
+    """Stop at the first source that fails instead of reporting it and going on."""
+    jobs: int | None = None
+    """Processes for annotation and rendering; None means one per CPU."""
+    combine: Path | None = None
+    """Also bind all PDFs into this one file, with a table of contents."""
     cache: bool = True
     """Keep translations in a SQLite cache (in `cache_dir`) so re-runs make no model call."""

@@ -10,6 +10,14 @@ from pathlib import Path
 from reader.errors import OutputError
 
 
+def sweep_partials(folder: Path) -> None:
+    """Remove temporary files a killed run left behind (a SIGKILL skips all clean-up)."""
+    if folder.is_dir():
+        for leftover in folder.rglob(".*.part"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a file through a temporary sibling and a rename, so readers see all or nothing."""
     payload = data.encode("utf-8") if isinstance(data, str) else data

@@ -6,10 +6,9 @@ import functools
 import logging
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from reader import __version__
@@ -110,16 +109,16 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
     """The print template rendered to HTML for WeasyPrint (autoescaped, like the HTML sheet)."""
     import jinja2
 
-    from reader.render import _environment, template_dirs
+    from reader.render import environment, source_name, template_dirs
 
     english = options.show_translation and article.translation_status == "translated"
     pinyin = options.show_pinyin and article.pinyin_style != "none"
     try:
-        template = _environment(options.template_dir).get_template(PRINT_TEMPLATE)
+        template = environment(options.template_dir).get_template(PRINT_TEMPLATE)
         return str(
             template.render(
                 article=article,
-                title=article.title or _stem(article.source),
+                title=article.title or source_name(article.source),
                 source=article.source if article.source != "-" else "standard input",
                 version=__version__,
                 paper="letter" if options.paper == "letter" else "A4",
@@ -141,11 +140,6 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
         raise RenderError(
             f"template error: {exc}; fix the template or drop --template-dir"
         ) from None
-
-
-def _stem(source: str) -> str:
-    """A readable name for an untitled article."""
-    return "standard input" if source == "-" else Path(source).stem
 
 
 def _row(paragraph: AnnotatedParagraph) -> dict[str, Any]:
@@ -171,10 +165,10 @@ def _cjk_font_families() -> tuple[str, ...]:
                 capture_output=True,
                 text=True,
                 timeout=30,
-                check=False,
+                check=True,
             ).stdout
         except (OSError, subprocess.SubprocessError):
-            listed = ""
+            return _matched_families()
         names = {name.strip() for line in listed.splitlines() for name in line.split(",")}
         return tuple(sorted(name for name in names if name))
     return _matched_families()
@@ -201,9 +195,9 @@ def _matched_families() -> tuple[str, ...]:
             if match == ffi.NULL:
                 continue
             name = ffi.new("FcChar8 **")
-            if fontconfig.FcPatternGetString(match, b"family", 0, name) == 0:
-                if ffi.string(name[0]).decode(errors="replace") == family:
-                    found.append(family)
+            matched = fontconfig.FcPatternGetString(match, b"family", 0, name) == 0
+            if matched and ffi.string(name[0]).decode(errors="replace") == family:
+                found.append(family)
             fontconfig.FcPatternDestroy(match)
     finally:
         fontconfig.FcConfigDestroy(config)
@@ -236,7 +230,7 @@ def quiet_logs(level: int = logging.ERROR) -> Iterator[None]:
             logger.setLevel(old)
 
 
-def _weasyprint() -> Any:
+def weasyprint_module() -> Any:
     """The weasyprint module, or a RenderError saying how to install what is missing."""
     try:
         import weasyprint
@@ -261,11 +255,11 @@ def _one_line(exc: BaseException) -> str:
 
 def render_document(article: AnnotatedArticle, options: Options) -> Any:
     """Lay out the print sheet with WeasyPrint and return its `Document` (pages, boxes)."""
-    check_cjk_font()
     html = print_html(article, options)
-    weasyprint = _weasyprint()
+    weasyprint = weasyprint_module()
+    check_cjk_font()
     with quiet_logs():
-        return weasyprint.HTML(string=html, base_url=str(Path.cwd())).render()
+        return weasyprint.HTML(string=html).render()
 
 
 def to_pdf(article: AnnotatedArticle, options: Options) -> bytes:
@@ -274,8 +268,3 @@ def to_pdf(article: AnnotatedArticle, options: Options) -> bytes:
     with quiet_logs():
         data = document.write_pdf()
     return bytes(data)
-
-
-def page_count(documents: Sequence[Any]) -> int:
-    """Total pages of rendered WeasyPrint documents."""
-    return sum(len(document.pages) for document in documents)

@@ -13,7 +13,7 @@ from reader.errors import InputError, ModelUnavailableError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Article
 from reader.options import Options
 from reader.source import SOURCE_SUFFIXES, find_sources, parse, read_file
-from reader.translate import Translator, translate_sentences
+from reader.translate import Translator, translate_checked
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as work advances; stages: `annotate`, `translate`, `write`."""
@@ -42,13 +42,51 @@ class SourceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Failure:
+    """A source that could not be converted, and why."""
+
+    source: str
+    """The source's name as given."""
+    message: str
+    """The one-line reason (file, cause, fix)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Handout:
+    """One article's outputs, as an index of handouts lists them."""
+
+    name: str
+    """Output name relative to the output folder, without suffix."""
+    source: str
+    """The source it came from."""
+    title: str
+    """The article's title (or its file name)."""
+    chars: int
+    """Chinese characters in the article."""
+    unique_chars: int
+    """Distinct Chinese characters."""
+    words: int
+    """Distinct Chinese words."""
+    files: tuple[str, ...]
+    """Its output files, relative to the output folder."""
+
+
+@dataclass(frozen=True, slots=True)
 class ConvertResult:
-    """What a conversion wrote, and the warnings a user should see."""
+    """What a conversion wrote, skipped and failed, and the warnings a user should see."""
 
     outputs: tuple[Path, ...]
     """Files written, in order."""
     warnings: tuple[str, ...] = field(default=())
     """One-line warnings (e.g. no model available, sheet left untranslated)."""
+    failures: tuple[Failure, ...] = field(default=())
+    """Sources that failed; the others were converted."""
+    skipped: tuple[str, ...] = field(default=())
+    """Sources whose outputs were already up to date."""
+    handouts: tuple[Handout, ...] = field(default=())
+    """Every article now in the output folder from these inputs (converted or skipped)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per stage (annotate, translate, html, pdf …)."""
 
 
 def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
@@ -113,7 +151,13 @@ def annotate_all(
     articles: Sequence[Article], options: Options, progress: Progress | None = None
 ) -> list[AnnotatedArticle]:
     """Segment and read every article with one shared annotator."""
-    annotator = Annotator(style=options.pinyin, cache_dir=options.cache_dir)
+    annotator = Annotator(
+        style=options.pinyin,
+        cache_dir=options.cache_dir,
+        tone_sandhi=options.tone_sandhi,
+        overrides=options.pinyin_overrides,
+        user_dict=options.user_dict,
+    )
     result = []
     for number, article in enumerate(articles, start=1):
         result.append(annotator.annotate(article))
@@ -128,7 +172,14 @@ def translate_all(
     options: Options,
     progress: Progress | None = None,
 ) -> list[AnnotatedArticle]:
-    """Translate the sentences of all articles together in batches, then put them back."""
+    """Translate the sentences of all articles together in batches, then put them back.
+
+    Translations come from the cache when `options.cache` allows; degenerate ones carry
+    their `translation_flag`.
+    """
+    from reader.annotate import default_cache_dir
+    from reader.cache import open_cache
+
     wanted = [
         sentence.text.strip()
         for article in articles
@@ -141,18 +192,32 @@ def translate_all(
         if progress:
             progress("translate", done, total)
 
-    english = iter(
-        translate_sentences(translator, wanted, batch_size=options.batch_size, progress=report)
-    )
+    cache = None
+    # a translator without a cache key (a fake, a remote service) is never cached
+    if options.cache and any(wanted) and getattr(translator, "cache_key", None):
+        cache = open_cache(options.cache_dir or default_cache_dir(os.environ))
+    try:
+        translations = translate_checked(
+            translator, wanted, batch_size=options.batch_size, progress=report, cache=cache
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+    english = iter(translations)
     result = []
     for article in articles:
         paragraphs = []
         for paragraph in article.paragraphs:
             if paragraph.translatable:
-                sentences = tuple(
-                    dataclasses.replace(s, translation=next(english)) for s in paragraph.sentences
-                )
-                paragraph = AnnotatedParagraph(paragraph.kind, sentences, paragraph.marker)
+                sentences = []
+                for sentence in paragraph.sentences:
+                    made = next(english)
+                    sentences.append(
+                        dataclasses.replace(
+                            sentence, translation=made.text, translation_flag=made.flag
+                        )
+                    )
+                paragraph = AnnotatedParagraph(paragraph.kind, tuple(sentences), paragraph.marker)
             paragraphs.append(paragraph)
         result.append(
             dataclasses.replace(
@@ -165,6 +230,14 @@ def translate_all(
     return result
 
 
+def gloss_all(articles: Sequence[AnnotatedArticle], options: Options) -> list[AnnotatedArticle]:
+    """Give every Chinese word its dictionary gloss and HSK level."""
+    from reader.dictionary import Dictionary, gloss_article
+
+    dictionary = Dictionary(options.cache_dir)
+    return [gloss_article(article, dictionary) for article in articles]
+
+
 def build(
     articles: Sequence[Article],
     options: Options,
@@ -172,11 +245,21 @@ def build(
     progress: Progress | None = None,
 ) -> tuple[list[AnnotatedArticle], list[str]]:
     """Annotate and (if asked) translate articles; returns them with any warnings."""
-    annotated = annotate_all(articles, options, progress)
-    if not (options.translate and options.show_translation):
-        return annotated, []
-    if translator is None:
+    annotated = gloss_all(annotate_all(articles, options, progress), options)
+    if translator is None and options.translate and options.show_translation:
         translator = make_translator(options)
+    return translate_stage(annotated, options, translator, progress)
+
+
+def translate_stage(
+    annotated: list[AnnotatedArticle],
+    options: Options,
+    translator: Translator | None,
+    progress: Progress | None = None,
+) -> tuple[list[AnnotatedArticle], list[str]]:
+    """Translate annotated articles when asked; no model available → a warning (or error)."""
+    if translator is None or not (options.translate and options.show_translation):
+        return annotated, []
     try:
         return translate_all(annotated, translator, options, progress), []
     except ModelUnavailableError as exc:
@@ -190,14 +273,33 @@ def build(
 
 
 def make_translator(options: Options) -> Translator:
-    """The transformers translator the options ask for (the model loads on first use)."""
-    from reader.translate import TransformersTranslator, models_dir_for
+    """The translator the options ask for (engine, device, threads); loads on first use."""
+    from reader.errors import UsageError
+    from reader.translate import TransformersTranslator, models_dir_for, parse_threads
 
+    threads = parse_threads(options.threads)
+    models_dir = models_dir_for(options.models_dir, os.environ)
+    if options.engine == "ctranslate2":
+        from reader.ct2 import CTranslate2Translator
+
+        return CTranslate2Translator(
+            model=options.model,
+            models_dir=models_dir,
+            device=options.device,
+            beams=options.beams,
+            threads=threads,
+        )
+    if options.engine != "transformers":
+        raise UsageError(
+            f"unknown translation engine '{options.engine}': choose transformers or ctranslate2"
+        )
     return TransformersTranslator(
         model=options.model,
-        models_dir=models_dir_for(options.models_dir, os.environ),
+        models_dir=models_dir,
         device=options.device,
         beams=options.beams,
+        int8=options.int8,
+        threads=threads,
     )
 
 
@@ -214,26 +316,9 @@ def convert(
     translator: Translator | None = None,
     stdin: bytes | None = None,
     progress: Progress | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> ConvertResult:
     """Convert files, folders or `-` (stdin) into study sheets in `options.output_dir`."""
-    from reader import render
+    from reader.batch import run
 
-    render.check_formats(options.formats)
-    refs = collect_sources(inputs)
-    loaded = [(ref, read_articles(ref, stdin)) for ref in refs]
-    everything = [article for _, articles in loaded for article in articles]
-    built, warnings = build(everything, options, translator, progress)
-    outputs: list[Path] = []
-    position = 0
-    total = len(built) * len(options.formats)
-    for ref, articles in loaded:
-        mine = built[position : position + len(articles)]
-        position += len(articles)
-        for name, article in zip(output_names(ref, mine), mine, strict=True):
-            for fmt in options.formats:
-                target = options.output_dir / f"{name}.{fmt}"
-                render.write(article, fmt, target, options)
-                outputs.append(target)
-                if progress:
-                    progress("write", len(outputs), total)
-    return ConvertResult(outputs=tuple(outputs), warnings=tuple(warnings))
+    return run(inputs, options, translator=translator, stdin=stdin, progress=progress, log=log)

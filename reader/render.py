@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
+import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.errors import RenderError, UsageError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Word
 from reader.options import FORMATS, Options
 from reader.output import write_atomic
+
+if TYPE_CHECKING:
+    from reader.pipeline import Handout
 
 JSON_FORMAT = "reader.article"
 """Name of the JSON document format; `version` below changes when its shape does."""
@@ -45,9 +50,22 @@ def template_dirs(template_dir: Path | None = None) -> list[Path]:
     return dirs
 
 
-@functools.lru_cache(maxsize=4)
-def _environment(template_dir: Path | None) -> Any:
-    """A Jinja2 environment with autoescaping on for every template."""
+# Characters XML 1.0 can't hold (EPUB is XHTML): dropped from every value printed there.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value: Any) -> Any:
+    """Drop characters XML can't hold from a value a template prints."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _NOT_XML.sub("", value)
+    return value
+
+
+@functools.lru_cache(maxsize=8)
+def environment(template_dir: Path | None, xml: bool = False) -> Any:
+    """A Jinja2 environment with autoescaping on for every template (`xml`: for XHTML)."""
     import jinja2
 
     dirs = template_dirs(template_dir)
@@ -59,9 +77,24 @@ def _environment(template_dir: Path | None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=xml,
+        finalize=_xml_text if xml else None,
     )
     env.globals["syllables"] = syllables
+    env.globals["tip"] = tip
     return env
+
+
+def tip(word: Word) -> str:
+    """What a word's popup says: reading, then meaning and HSK level when known."""
+    lines = [f"{word.text} {word.pinyin}".strip()]
+    detail = word.gloss
+    if word.level:
+        band = "HSK 7–9" if word.level >= 7 else f"HSK {word.level}"
+        detail = f"{detail} · {band}" if detail else band
+    if detail:
+        lines.append(detail)
+    return "\n".join(lines)
 
 
 def syllables(word: Word) -> list[tuple[str, int]]:
@@ -69,21 +102,35 @@ def syllables(word: Word) -> list[tuple[str, int]]:
     return list(zip(word.syllables, word.tones, strict=False))
 
 
-def to_html(article: AnnotatedArticle, options: Options) -> str:
+def _above(word: Word, level: int | None) -> bool:
+    """Whether a word gets its reading shown under `--level N` (known words above N do)."""
+    return level is None or word.level is None or word.level > level
+
+
+def to_html(
+    article: AnnotatedArticle,
+    options: Options,
+    vocabulary: Sequence[Any] | None = None,
+    attribution: str = "",
+) -> str:
     """The side-by-side study sheet as one self-contained HTML page."""
     import jinja2
 
     try:
-        template = _environment(options.template_dir).get_template("sheet.html.j2")
+        template = environment(options.template_dir).get_template("sheet.html.j2")
         return str(
             template.render(
                 article=article,
-                title=article.title or _stem(article.source),
+                title=article.title or source_name(article.source),
                 version=__version__,
                 show_english=options.show_translation and article.translation_status != "disabled",
                 show_pinyin=options.show_pinyin and article.pinyin_style != "none",
                 tone_colors=options.tone_colors,
                 show_uncertain=options.show_uncertain,
+                annotated=lambda w: _above(w, options.level),
+                level=options.level,
+                vocabulary=vocabulary or [],
+                attribution=attribution,
                 rows=[_row(p) for p in article.paragraphs],
             )
         )
@@ -99,7 +146,20 @@ def to_html(article: AnnotatedArticle, options: Options) -> str:
         ) from None
 
 
-def _stem(source: str) -> str:
+def to_index(handouts: Sequence[Handout], options: Options) -> str:
+    """The index page of a batch: one row per handout, with relative links to its files."""
+    import jinja2
+
+    try:
+        template = environment(options.template_dir).get_template("index.html.j2")
+        return str(template.render(handouts=handouts, version=__version__))
+    except jinja2.TemplateError as exc:
+        raise RenderError(
+            f"template error: {exc}; fix the template or drop --template-dir"
+        ) from None
+
+
+def source_name(source: str) -> str:
     """A readable name for an untitled article."""
     return "standard input" if source == "-" else Path(source).stem
 
@@ -159,18 +219,70 @@ def _word(word: Word) -> dict[str, Any]:
         entry["pos"] = word.pos
     if word.uncertain:
         entry["uncertain"] = True
+    if word.gloss:
+        entry["gloss"] = word.gloss
+    if word.level:
+        entry["level"] = word.level
     return entry
+
+
+HANDOUT_FORMATS = ("html", "pdf", "epub")
+"""Formats a student copy is made in (the data formats stay teacher-only)."""
+
+COPIES = ("teacher", "student")
+"""Copies `--copies` can ask for."""
+
+
+def extension(fmt: str) -> str:
+    """The file name ending of a format."""
+    return "anki.tsv" if fmt == "anki" else fmt
+
+
+def copy_options(options: Options, copy: str) -> tuple[Options, str]:
+    """The options and file-name suffix of a teacher or student copy."""
+    if copy == "student":
+        return dataclasses.replace(options, show_pinyin=False, show_translation=False), "-student"
+    return options, ""
+
+
+def _vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]:
+    """The vocabulary list a handout carries: with `--level N`, and in student copies."""
+    from reader.vocab import vocabulary
+
+    if options.level is None and options.show_pinyin:
+        return []
+    return vocabulary(article, above_level=options.level)
+
+
+def _glossed(article: AnnotatedArticle) -> bool:
+    """Whether any word carries a CC-CEDICT gloss (then its licence must be shown)."""
+    return any(w.gloss for p in article.paragraphs for s in p.sentences for w in s.words)
 
 
 def write(article: AnnotatedArticle, fmt: str, target: Path, options: Options) -> None:
     """Render one article in one format and write it atomically to `target`."""
+    from reader.dictionary import ATTRIBUTION
+
+    attribution = ATTRIBUTION if _glossed(article) else ""
     if fmt == "html":
-        write_atomic(target, to_html(article, options))
+        write_atomic(
+            target,
+            to_html(article, options, _vocabulary(article, options), attribution=attribution),
+        )
     elif fmt == "json":
         write_atomic(target, to_json(article))
     elif fmt == "pdf":
         from reader.pdf import to_pdf
 
         write_atomic(target, to_pdf(article, options))
+    elif fmt == "epub":
+        from reader.epub import to_epub
+
+        write_atomic(target, to_epub([article], options, [_vocabulary(article, options)]))
+    elif fmt == "anki":
+        from reader.anki import to_anki
+        from reader.vocab import vocabulary
+
+        write_atomic(target, to_anki(vocabulary(article, options.level), article.title))
     else:
         check_formats([fmt])

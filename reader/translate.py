@@ -1,7 +1,10 @@
-"""Translation: the Translator protocol, the transformers backend, model lookup and batching."""
+"""Translation: Translator protocol, transformers backend, model lookup, batching, checks."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import json
 import logging
 import os
 import re
@@ -9,13 +12,19 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from reader.errors import ModelError, ModelUnavailableError
+from reader.cache import CachedTranslation
+from reader.degenerate import diagnose
+from reader.errors import ModelError, ModelUnavailableError, UsageError
 from reader.options import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from reader.cache import TranslationCache
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +42,22 @@ _SPLIT_MARGIN = 4
 _SANE_LIMIT = 100_000
 _FALLBACK_LIMIT = 512
 _NO_REPEAT_NGRAM = 4
+# The retry of a degenerate translation: wider beams, stricter loop guards.
+_STRICT_BEAMS = 4
+_STRICT_NO_REPEAT = 3
+_STRICT_REPETITION_PENALTY = 1.2
+# Files up to this size are hashed whole for a model's fingerprint; larger ones are stat()ed.
+_HASHED_FILE_LIMIT = 4 * 1024 * 1024
+# Parallel workers by default at most (each holds its own activations).
+_MAX_WORKERS = 4
+# A batch of long sentences holds fewer: its count x longest length stays within what
+# batch-size sentences of this many characters make.
+_BATCH_CHARS_PER_TEXT = 64
+# Model calls per chunk of sentences that is checked, retried and cached in one go.
+_CALLS_PER_CHUNK = 4
+
+DECODING_VERSION = 1
+"""Bumped when reader's decoding rules change, so cached translations made under old ones miss."""
 
 # Clause boundaries, strongest first; the punctuation stays with the clause before it.
 _BREAKS = (
@@ -45,8 +70,12 @@ _BREAKS = (
 class Translator(Protocol):
     """Anything that turns a batch of Chinese texts into English, one output per input.
 
-    A backend may also offer `count_tokens(text) -> int` and `max_input_tokens: int`;
-    `translate_sentences` then splits texts that would not fit.
+    A backend may also offer, and the shared helpers then use:
+    `count_tokens(text) -> int` and `max_input_tokens: int` (texts that would not fit are
+    split); `workers: int` (it gets that many batches per call, to run side by side);
+    `translate_strict(texts) -> list[str]` (stricter settings, for retrying degenerate
+    outputs); `cache_key: str` (its identity in the translation cache, found without loading
+    the model; a translator without one is never cached).
     """
 
     name: str
@@ -222,8 +251,6 @@ def _replace(staging: Path, target: Path) -> None:
 @contextmanager
 def _quiet_transformers() -> Iterator[None]:
     """Silence transformers' warnings and progress bars inside the block, then restore them."""
-    import importlib
-
     from huggingface_hub.utils.tqdm import (
         are_progress_bars_disabled,
         disable_progress_bars,
@@ -253,6 +280,118 @@ def _quiet_transformers() -> Iterator[None]:
 
 
 @dataclass(frozen=True, slots=True)
+class ThreadLayout:
+    """How a backend spreads work over CPU cores: parallel workers, each with its own threads."""
+
+    workers: int
+    """Batches translated at the same time."""
+    intra: int
+    """Threads each worker's matrix operations use."""
+
+
+def parse_threads(spec: str | None) -> ThreadLayout | None:
+    """Parse `--threads`: a count `N` (N workers of one thread) or `WxT`; None stays None."""
+    if spec is None or not spec.strip():
+        return None
+    text = spec.strip().lower().replace("×", "x")
+    parts = text.split("x")
+    try:
+        numbers = [int(part) for part in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) not in (1, 2) or any(n < 1 for n in numbers):
+        raise UsageError(
+            f"threads '{spec}' is neither a count like 2 nor workers x threads like 2x1: "
+            "fix the --threads value"
+        )
+    # one intra-op thread per worker measured fastest: a plain count means that many workers
+    return ThreadLayout(numbers[0], numbers[1] if len(numbers) == 2 else 1)
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_threads() -> ThreadLayout:
+    """The CPU layout that measured fastest (bench/translate.py): a worker per core, 1 thread each.
+
+    On 2-core VMs two intra-op threads per worker made both backends 2-3 times slower, and
+    two workers beat one. More than `_MAX_WORKERS` workers mostly add memory.
+    """
+    return ThreadLayout(min(available_cores(), _MAX_WORKERS), 1)
+
+
+def resolve_device(device: str) -> str:
+    """The torch device to run on: `auto` becomes cuda if present, else mps, else cpu."""
+    if device != "auto":
+        return device
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def model_fingerprint(folder: Path) -> str:
+    """A short hash that changes when the model in `folder` changes (files, sizes, configs).
+
+    Small files (configs, vocabularies) are hashed whole; large ones (weights) by size and
+    modification time, so a re-downloaded or retrained model gets a new fingerprint.
+    """
+    digest = hashlib.sha256()
+    try:
+        files = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_file())
+        for file in files:
+            stat = file.stat()
+            digest.update(file.name.encode("utf-8") + b"\0")
+            if stat.st_size <= _HASHED_FILE_LIMIT:
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+            else:
+                digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    except OSError as exc:
+        raise ModelError(
+            f"can't read the model folder '{folder}' ({_short(exc)}): check its permissions"
+        ) from exc
+    return digest.hexdigest()[:16]
+
+
+def generation_defaults(folder: Path) -> dict[str, Any]:
+    """The model's own generation settings (generation_config.json, else config.json)."""
+    merged: dict[str, Any] = {}
+    for name in ("config.json", "generation_config.json"):
+        try:
+            data = json.loads((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            merged.update(data)
+    return merged
+
+
+@contextmanager
+def _torch_threads(torch: Any, threads: int | None) -> Iterator[None]:
+    """Run the block with `threads` intra-op threads, then restore the caller's setting."""
+    if threads is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    if before != threads:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        if before != threads:
+            torch.set_num_threads(before)
+
+
+@dataclass(frozen=True, slots=True)
 class _Loaded:
     """A loaded tokenizer and model with the torch module that runs them."""
 
@@ -264,6 +403,8 @@ class _Loaded:
     """The seq2seq model, in eval mode on the translator's device."""
     torch: Any
     """The torch module, imported on load."""
+    device: str
+    """The device the model runs on (`auto` resolved)."""
 
 
 class _PerRowLength:
@@ -285,8 +426,36 @@ class _PerRowLength:
         return scores
 
 
+class _NoRepeatNGram:
+    """Bans any token that would repeat an n-gram of the row's output so far.
+
+    The same rule as transformers' `no_repeat_ngram_size`, in tensor operations: that one
+    loops in Python over every row and step and doubled the cost of beam search here.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        """Set the score of every banned token to minus infinity."""
+        length = input_ids.shape[1]
+        if length < self.size:
+            return scores
+        windows = input_ids.unfold(1, self.size, 1)
+        prefix = input_ids[:, length - self.size + 1 :]
+        match = (windows[:, :, :-1] == prefix[:, None, :]).all(dim=2)
+        if not bool(match.any()):
+            return scores
+        rows, starts = match.nonzero(as_tuple=True)
+        scores = scores.clone()
+        scores[rows, windows[rows, starts, -1]] = float("-inf")
+        return scores
+
+
 class TransformersTranslator:
     """A Marian/opus-mt (or any seq2seq) model run locally with transformers."""
+
+    engine = "transformers"
 
     def __init__(
         self,
@@ -294,21 +463,54 @@ class TransformersTranslator:
         models_dir: Path = Path("models"),
         device: str = "cpu",
         beams: int | None = None,
+        int8: bool = False,
+        threads: ThreadLayout | None = None,
     ) -> None:
         self.name = model
         self.models_dir = models_dir
         self.device = device
         self.beams = beams
+        self.int8 = int8
+        self.threads = threads or default_threads()
         self._loaded: _Loaded | None = None
+        self._cache_key: str | None = None
+
+    @property
+    def workers(self) -> int:
+        """Batches run at the same time (each in its own thread)."""
+        return self.threads.workers
 
     def load(self) -> None:
         """Load the tokenizer and model now instead of on first use."""
         self._state()
 
     @property
+    def loaded(self) -> bool:
+        """Whether the model has been loaded."""
+        return self._loaded is not None
+
+    @property
     def path(self) -> Path:
         """The folder the model is loaded from (loads it)."""
         return self._state().path
+
+    @property
+    def cache_key(self) -> str:
+        """What its translations depend on: model, its files, settings (doesn't load it)."""
+        if self._cache_key is None:
+            folder = resolve_model(self.name, self.models_dir)
+            self._cache_key = "|".join(
+                [
+                    f"reader-mt/{DECODING_VERSION}",
+                    self.engine,
+                    self.name,
+                    model_fingerprint(folder),
+                    f"beams={self.beams or 'model'}",
+                    f"int8={int(self.int8)}",
+                    f"device={self.device}",
+                ]
+            )
+        return self._cache_key
 
     def _state(self) -> _Loaded:
         """The loaded model, loading it on first call."""
@@ -328,7 +530,8 @@ class TransformersTranslator:
                 f"translation needs torch, transformers and sentencepiece ({missing} is missing): "
                 "pip install torch transformers sentencepiece, or use --no-translate"
             ) from exc
-        logger.debug("loading translation model %s from %s", self.name, path)
+        device = resolve_device(self.device)
+        logger.debug("loading translation model %s from %s on %s", self.name, path, device)
         try:
             with _quiet_transformers():
                 tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
@@ -344,15 +547,38 @@ class TransformersTranslator:
                 f"the folder is incomplete or not a translation model; "
                 f"run 'reader models download {self.name}' again or pick another --model"
             ) from exc
+        model.eval()
         try:
-            model.to(self.device)
+            model.to(device)
+            if device.startswith("cuda"):
+                model.half()
         except (RuntimeError, ValueError, AssertionError) as exc:
             raise ModelError(
-                f"can't run the translation model on device '{self.device}' ({_short(exc)}): "
+                f"can't run the translation model on device '{device}' ({_short(exc)}): "
                 "use --device cpu"
             ) from exc
-        model.eval()
-        return _Loaded(path, tokenizer, model, torch)
+        if self.int8:
+            if device == "cpu":
+                model = self._quantized(torch, model)
+            else:
+                logger.info("int8 is for CPU; the model runs in %s precision on %s", "fp16", device)
+        return _Loaded(path, tokenizer, model, torch, device)
+
+    def _quantized(self, torch: Any, model: Any) -> Any:
+        """The model with its Linear layers dynamically quantised to int8."""
+        try:
+            with warnings.catch_warnings():
+                # torch.ao.quantization announces its move to torchao
+                warnings.simplefilter("ignore")
+                quantization = importlib.import_module("torch.ao.quantization")
+                return quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+                )
+        except (ImportError, RuntimeError) as exc:
+            raise ModelError(
+                f"can't quantise model '{self.name}' to int8 ({_short(exc)}): "
+                "this torch build lacks dynamic quantisation; run without --int8"
+            ) from exc
 
     @property
     def max_input_tokens(self) -> int:
@@ -389,45 +615,87 @@ class TransformersTranslator:
         return eos if isinstance(eos, int) else None
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
-        """Translate a batch of texts with one `generate` call; never truncates input."""
+        """Translate a batch of texts with the model's settings; never truncates input."""
+        return self._translate(texts, strict=False)
+
+    def translate_strict(self, texts: Sequence[str]) -> list[str]:
+        """Translate again with settings that fight loops: 4+ beams, repetition penalties."""
+        return self._translate(texts, strict=True)
+
+    def _translate(self, texts: Sequence[str], strict: bool) -> list[str]:
+        """Split the batch over the workers, run them, and put the results back in order."""
         if not texts:
             return []
         state = self._state()
-        torch = state.torch
-        from transformers import LogitsProcessorList
-
+        workers = min(self.workers, len(texts)) if state.device == "cpu" else 1
         try:
-            with _quiet_transformers():
-                encoded = state.tokenizer(
-                    list(texts), return_tensors="pt", padding=True, truncation=False
-                ).to(self.device)
-                # A looping output stops at twice its own input's length (plus a little):
-                # a bound per sentence, not per batch, so batching never changes a result.
-                lengths = encoded["attention_mask"].sum(dim=1)
-                # a row forced to stop at length L ends with EOS at L + 1: stay within the cap
-                limits = (2 * lengths + 10).clamp(max=self._output_cap() - 1)
-                options: dict[str, Any] = {
-                    # for encoder-decoder models max_length bounds the decoder side only, so it
-                    # does the job of max_new_tokens, which would clash (and warn) with the
-                    # max_length in the model's generation config
-                    "max_length": int(limits.max()) + 1,
-                }
-                eos = self._eos_token_id()
-                if eos is not None:
-                    options["logits_processor"] = LogitsProcessorList([_PerRowLength(limits, eos)])
-                if not state.model.generation_config.no_repeat_ngram_size:
-                    options["no_repeat_ngram_size"] = _NO_REPEAT_NGRAM
-                if self.beams is not None:
-                    options["num_beams"] = self.beams
-                with torch.inference_mode():
-                    output = state.model.generate(**encoded, **options)
-                decoded = state.tokenizer.batch_decode(output, skip_special_tokens=True)
+            with _quiet_transformers(), _torch_threads(state.torch, self._intra(state)):
+                if workers == 1:
+                    return self._generate(state, texts, strict)
+                size = -(-len(texts) // workers)
+                parts = [texts[start : start + size] for start in range(0, len(texts), size)]
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    done = pool.map(lambda part: self._generate(state, part, strict), parts)
+                    return [text for part in done for text in part]
         except (RuntimeError, ValueError, IndexError) as exc:
             raise ModelError(
                 f"translation model '{self.name}' failed ({_short(exc)}): "
                 "try --device cpu, a smaller --batch-size, or --no-translate"
             ) from exc
+
+    def _intra(self, state: _Loaded) -> int | None:
+        """Intra-op threads to use, or None to leave torch's setting alone (GPU)."""
+        return self.threads.intra if state.device == "cpu" else None
+
+    def _generate(self, state: _Loaded, texts: Sequence[str], strict: bool) -> list[str]:
+        """One `generate` call over `texts`."""
+        torch = state.torch
+        intra = self._intra(state)
+        if intra is not None and torch.get_num_threads() != intra:
+            # a worker thread starts with the default thread count, not the caller's
+            torch.set_num_threads(intra)
+        encoded = state.tokenizer(
+            list(texts), return_tensors="pt", padding=True, truncation=False
+        ).to(state.device)
+        options = self._generate_options(state, encoded, strict)
+        with torch.inference_mode():
+            output = state.model.generate(**encoded, **options)
+        decoded = state.tokenizer.batch_decode(output, skip_special_tokens=True)
         return [str(text).strip() for text in decoded]
+
+    def _generate_options(self, state: _Loaded, encoded: Any, strict: bool) -> dict[str, Any]:
+        """Keyword arguments for `generate`: length bounds, loop guards, beams."""
+        from transformers import LogitsProcessorList
+
+        # A looping output stops at twice its own input's length (plus a little):
+        # a bound per sentence, not per batch, so batching never changes a result.
+        lengths = encoded["attention_mask"].sum(dim=1)
+        # a row forced to stop at length L ends with EOS at L + 1: stay within the cap
+        limits = (2 * lengths + 10).clamp(max=self._output_cap() - 1)
+        processors: list[Any] = []
+        options: dict[str, Any] = {
+            # for encoder-decoder models max_length bounds the decoder side only, so it
+            # does the job of max_new_tokens, which would clash (and warn) with the
+            # max_length in the model's generation config
+            "max_length": int(limits.max()) + 1,
+        }
+        eos = self._eos_token_id()
+        if eos is not None:
+            processors.append(_PerRowLength(limits, eos))
+        config = state.model.generation_config
+        own = config.no_repeat_ngram_size or 0
+        if strict:
+            processors.append(_NoRepeatNGram(min(own, _STRICT_NO_REPEAT) or _STRICT_NO_REPEAT))
+            options["no_repeat_ngram_size"] = 0
+            options["repetition_penalty"] = _STRICT_REPETITION_PENALTY
+            options["num_beams"] = max(self.beams or config.num_beams or 1, _STRICT_BEAMS)
+        else:
+            if not own:
+                processors.append(_NoRepeatNGram(_NO_REPEAT_NGRAM))
+            if self.beams is not None:
+                options["num_beams"] = self.beams
+        options["logits_processor"] = LogitsProcessorList(processors)
+        return options
 
 
 def _split_at(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -495,6 +763,33 @@ def _fitter(translator: Translator) -> Callable[[str], bool] | None:
     return fits
 
 
+def _workers(translator: Translator) -> int:
+    """How many batches the translator runs at once (it then gets that many per call)."""
+    workers = getattr(translator, "workers", 1)
+    return workers if isinstance(workers, int) and workers > 0 else 1
+
+
+def _batches(texts: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    """Consecutive batches of length-sorted `texts`: `size` texts, fewer when they are long.
+
+    A batch's padded size (count x longest) stays within what `size` texts of
+    `_BATCH_CHARS_PER_TEXT` characters make: long sentences come in smaller batches, so
+    peak memory (beam search copies its cache every step) doesn't grow with them.
+    """
+    budget = size * _BATCH_CHARS_PER_TEXT
+    start = 0
+    while start < len(texts):
+        end = start + 1
+        while (
+            end < len(texts)
+            and end - start < size
+            and (end - start + 1) * len(texts[end]) <= budget
+        ):
+            end += 1
+        yield texts[start:end]
+        start = end
+
+
 def translate_sentences(
     translator: Translator,
     sentences: Sequence[str],
@@ -505,13 +800,14 @@ def translate_sentences(
 
     Identical sentences are translated once; sentences longer than the translator's input
     limit are split at clause punctuation and their pieces' English joined with a space.
-    `progress(done, total)` is called after each batch, counting distinct texts sent.
+    A translator with `workers` > 1 gets that many batches per call, to run side by side.
+    `progress(done, total)` is called after each call, counting distinct texts sent.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     keys = [sentence.strip() for sentence in sentences]
     unique = list(dict.fromkeys(key for key in keys if key))
-    fits = _fitter(translator)
+    fits = _fitter(translator) if unique else None
 
     pieces_of: dict[str, list[str]] = {}
     for sentence in unique:
@@ -524,8 +820,7 @@ def translate_sentences(
     # similar lengths in one batch keep padding (wasted compute) small
     texts = sorted(dict.fromkeys(p for ps in pieces_of.values() for p in ps), key=len)
     english: dict[str, str] = {}
-    for start in range(0, len(texts), batch_size):
-        batch = texts[start : start + batch_size]
+    for batch in _batches(texts, batch_size * _workers(translator)):
         result = translator.translate_batch(batch)
         if len(result) != len(batch):
             raise ModelError(
@@ -534,10 +829,119 @@ def translate_sentences(
             )
         english.update(zip(batch, result, strict=True))
         if progress is not None:
-            progress(start + len(batch), len(texts))
+            progress(len(english), len(texts))
 
     joined = {
         sentence: " ".join(e for e in (english[p].strip() for p in pieces) if e)
         for sentence, pieces in pieces_of.items()
     }
     return [joined[key] if key else "" for key in keys]
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """One sentence's English and, when it looks degenerate, why."""
+
+    text: str
+    """The English (empty for an empty source)."""
+    flag: str | None = None
+    """`repetition`, `too-long` or `untranslated` when still degenerate after a retry."""
+
+
+class _Strict:
+    """A translator seen through its stricter settings, for retrying degenerate outputs."""
+
+    def __init__(self, inner: Translator) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        """Translate with `translate_strict` when the backend has it, else plainly again."""
+        strict = getattr(self.inner, "translate_strict", None)
+        result = strict(texts) if callable(strict) else self.inner.translate_batch(texts)
+        return list(result)
+
+    def __getattr__(self, name: str) -> Any:
+        # count_tokens, max_input_tokens and workers are the inner translator's
+        return getattr(self.inner, name)
+
+
+def _cache_key(translator: Translator) -> str | None:
+    """The translator's identity for the cache, or None if it can't vouch for one."""
+    key = getattr(translator, "cache_key", None)
+    return key if isinstance(key, str) and key else None
+
+
+def _checked(
+    translator: Translator,
+    sources: Sequence[str],
+    batch_size: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Translation]:
+    """Translate `sources`, retry the degenerate ones once more strictly, flag what stays bad."""
+    english = translate_sentences(translator, sources, batch_size, progress)
+    result = {
+        source: Translation(text, diagnose(source, text))
+        for source, text in zip(sources, english, strict=True)
+    }
+    bad = [source for source in sources if result[source].flag]
+    if bad:
+        logger.debug("retrying %d degenerate translations with stricter settings", len(bad))
+        again = translate_sentences(_Strict(translator), bad, batch_size)
+        for source, text in zip(bad, again, strict=True):
+            result[source] = Translation(text, diagnose(source, text))
+    return result
+
+
+def _scaled(
+    progress: Callable[[int, int], None], base: int, size: int, total: int
+) -> Callable[[int, int], None]:
+    """Turn a chunk's progress in texts sent into the run's progress in sentences."""
+
+    def report(sent: int, of: int) -> None:
+        progress(base + size * sent // max(of, 1), total)
+
+    return report
+
+
+def translate_checked(
+    translator: Translator,
+    sentences: Sequence[str],
+    batch_size: int = 8,
+    progress: Callable[[int, int], None] | None = None,
+    cache: TranslationCache | None = None,
+) -> list[Translation]:
+    """Translate sentences like `translate_sentences`, with a cache and degenerate-output checks.
+
+    Sentences found in `cache` (under the translator's `cache_key`) make no model call; when
+    all are cached the model is not even loaded. A translation that loops, runs far too long
+    or copies the Chinese is retried once with stricter settings, and flagged if still bad.
+    `progress(done, total)` counts distinct sentences, cached ones included.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    keys = [sentence.strip() for sentence in sentences]
+    unique = list(dict.fromkeys(key for key in keys if key))
+    done: dict[str, Translation] = {}
+    model = _cache_key(translator) if cache is not None and unique else None
+    if cache is not None and model is not None:
+        for source, hit in cache.get_many(model, unique).items():
+            done[source] = Translation(hit.text, hit.flag)
+        logger.debug("translation cache: %d of %d sentences found", len(done), len(unique))
+    total = len(unique)
+    if progress is not None and total:
+        progress(len(done), total)
+
+    # in length order, a chunk at a time: finished chunks are cached even if the run stops
+    missing = sorted((source for source in unique if source not in done), key=len)
+    step = batch_size * _workers(translator) * _CALLS_PER_CHUNK
+    for start in range(0, len(missing), step):
+        chunk = missing[start : start + step]
+        report = None if progress is None else _scaled(progress, len(done), len(chunk), total)
+        made = _checked(translator, chunk, batch_size, report)
+        done.update(made)
+        if cache is not None and model is not None:
+            cache.put_many(model, {s: CachedTranslation(t.text, t.flag) for s, t in made.items()})
+        if progress is not None:
+            progress(len(done), total)
+    return [done[key] if key else Translation("") for key in keys]

@@ -120,3 +120,49 @@ def test_jieba_stays_quiet_and_caches_in_our_folder(tmp_path: Path) -> None:
     assert done.stderr == ""
     assert list(work.iterdir()) == []
     assert any(cache.iterdir())
+
+
+INVARIANT_TEXT = (
+    "我觉得一个朋友不是坏人。重庆市的银行行长曾国藩说：“好！”他们去过西安，一月一日回来。"
+)
+
+
+@pytest.mark.parametrize("sandhi", [False, True])
+@pytest.mark.parametrize("style", ["marks", "numbers", "zhuyin", "none"])
+def test_word_invariants_in_every_style(style: str, sandhi: bool, tmp_path: Path) -> None:
+    annotator = Annotator(style=style, cache_dir=tmp_path, tone_sandhi=sandhi)  # type: ignore[arg-type]
+    words = annotator.words(INVARIANT_TEXT)
+    assert "".join(w.text for w in words) == INVARIANT_TEXT
+    for w in words:
+        assert "".join(w.syllables) == w.pinyin
+        if not any("\u4e00" <= c <= "\u9fff" for c in w.text):
+            assert w.syllables == () and w.tones == ()
+            continue
+        assert len(w.syllables) == len(w.tones) == len(w.text)
+        assert all(1 <= t <= 5 for t in w.tones)
+        if style == "numbers":
+            assert [int(s.strip("' ")[-1]) for s in w.syllables] == list(w.tones)
+        if style == "none":
+            assert w.pinyin == ""
+
+
+def test_pipeline_passes_the_reading_options(tmp_path: Path) -> None:
+    from reader.options import Options
+    from reader.pipeline import annotate_all
+
+    overrides = tmp_path / "readings.tsv"
+    overrides.write_text("银行\tyín xíng\n", encoding="utf-8")
+    user_dict = tmp_path / "names.txt"
+    user_dict.write_text("杨澜浩 10 nr\n", encoding="utf-8")
+    (article,) = parse("杨澜浩说，一个银行。", "a.txt")
+    options = Options(
+        cache_dir=tmp_path,
+        tone_sandhi=True,
+        pinyin_overrides=overrides,
+        user_dict=user_dict,
+    )
+    (annotated,) = annotate_all([article], options)
+    words = {w.text: w.pinyin for p in annotated.paragraphs for s in p.sentences for w in s.words}
+    assert words["杨澜浩"] == "Yáng Lánhào"
+    assert words["一个"] == "yígè"
+    assert words["银行"] == "yínxíng"

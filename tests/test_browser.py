@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -103,7 +104,7 @@ def test_pinyin_sits_centred_above_each_word(sheet: str, tmp_path: Path) -> None
         lines.setdefault(round(ruby["rt"][1]), []).append(ruby["rt"])
     for boxes in lines.values():
         boxes.sort()
-        for left, right in zip(boxes, boxes[1:], strict=False):
+        for left, right in itertools.pairwise(boxes):
             assert left[2] <= right[0] + 0.5, (left, right)
 
 

@@ -49,8 +49,10 @@ def test_convert_writes_html_and_json(tmp_path: Path) -> None:
     first = doc["paragraphs"][3]["sentences"][0]
     assert first["translation"].startswith("[EN ")
     assert {"text", "pinyin"} <= set(first["words"][0])
-    assert "<ruby>银行" not in html  # the example has no 银行; the check below is the real one
-    assert "<ruby>早市<rp>(</rp><rt>zǎoshì</rt>" in html
+    assert re.search(
+        r'<ruby class="w" title="早市 zǎoshì[^"]*">早市<rp>\(</rp><rt><span class="t3">zǎo</span><span class="t4">shì</span></rt>',
+        html,
+    )
 
 
 def test_stdin_and_default_name(tmp_path: Path) -> None:
@@ -69,7 +71,7 @@ def test_folder_mirrors_subfolders_and_avoids_collisions(tmp_path: Path) -> None
     code, err = run(["convert", str(src), "-o", str(out), "--no-translate"])
     assert code == 0, err
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
-    assert names == ["a-md.html", "a-txt.html", "week1/a.html"]
+    assert names == ["a-md.html", "a-txt.html", "index.html", "week1/a.html"]
 
 
 def test_script_in_text_is_escaped(tmp_path: Path) -> None:
@@ -77,7 +79,8 @@ def test_script_in_text_is_escaped(tmp_path: Path) -> None:
     code, _ = run(["convert", "-", "-o", str(tmp_path), "-f", "html"], stdin=text.encode())
     assert code == 0
     html = (tmp_path / "stdin.html").read_text(encoding="utf-8")
-    assert "<script>" not in html and "<b>" not in html
+    assert "<script>alert" not in html and "<b>" not in html
+    assert html.count("<script>") == 1  # only the sheet's own script
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&amp;" in html
 
@@ -199,7 +202,7 @@ def empty_folder(tmp_path: Path) -> Path:
             lambda t: EXAMPLE,
             ["-f", "docx"],
             2,
-            "argument -f/--format: unknown format 'docx'; choose from html, json, pdf (see 'reader convert --help')",
+            "argument -f/--format: unknown format 'docx'; choose from html, json, pdf, epub, anki (see 'reader convert --help')",
         ),
         (
             lambda t: EXAMPLE,
@@ -329,3 +332,57 @@ def test_end_to_end_with_a_real_tiny_marian_model(tiny_model_dir: Path, tmp_path
     html = (out / "spring-market.html").read_text(encoding="utf-8")
     assert html.count('<div class="en" lang="en">') == len(doc["paragraphs"])
     assert "(no translation)" not in html
+
+
+def test_teacher_and_student_copies_with_vocabulary(tmp_path: Path) -> None:
+    code, err = run(
+        [
+            "convert",
+            str(EXAMPLE),
+            "-o",
+            str(tmp_path),
+            "-f",
+            "html,json,epub,anki",
+            "--copies",
+            "teacher,student",
+            "--level",
+            "3",
+        ]
+    )
+    assert code == 0, err
+    names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert names == [
+        "spring-market-student.epub",
+        "spring-market-student.html",
+        "spring-market.anki.tsv",
+        "spring-market.epub",
+        "spring-market.html",
+        "spring-market.json",
+    ]
+    teacher = (tmp_path / "spring-market.html").read_text(encoding="utf-8")
+    student = (tmp_path / "spring-market-student.html").read_text(encoding="utf-8")
+    assert "<rt>" in teacher and 'class="en"' in teacher
+    assert "<rt>" not in student and 'class="en"' not in student
+    assert '<section class="vocab">' in student and '<section class="vocab">' in teacher
+    assert "CC-CEDICT" in teacher and "CC-CEDICT" in student
+    doc = json.loads((tmp_path / "spring-market.json").read_text(encoding="utf-8"))
+    glossed = [
+        w for p in doc["paragraphs"] for s in p["sentences"] for w in s["words"] if w.get("gloss")
+    ]
+    assert glossed, "words should carry CC-CEDICT glosses"
+    # --level 3: words at HSK 1-3 get no reading in the teacher copy; harder ones do.
+    easy = [
+        w
+        for p in doc["paragraphs"]
+        for s in p["sentences"]
+        for w in s["words"]
+        if w.get("level", 9) <= 3
+    ]
+    assert easy
+    for word in easy:
+        assert f'<ruby class="w" title="{word["text"]} ' not in teacher
+    anki = (tmp_path / "spring-market.anki.tsv").read_text(encoding="utf-8")
+    assert anki.startswith("#separator:tab\n")
+    rows = [line.split("\t") for line in anki.splitlines() if not line.startswith("#")]
+    assert rows and all(len(row) == 7 for row in rows)
+    assert all(row[3] == "" or int(row[3][0]) > 3 for row in rows)

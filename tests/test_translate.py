@@ -1,7 +1,8 @@
-"""Tests for reader.translate: model lookup, download, the transformers backend, batching."""
+"""Tests for reader.translate: model lookup, download, the transformers backend, batching, checks."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -13,13 +14,19 @@ from typing import Any
 
 import pytest
 
-from reader.errors import ModelError, ModelUnavailableError
+from reader.degenerate import diagnose
+from reader.errors import ModelError, ModelUnavailableError, UsageError
 from reader.translate import (
     DEFAULT_MODEL,
+    ThreadLayout,
     TransformersTranslator,
+    Translation,
     download_model,
     models_dir_for,
+    parse_threads,
+    resolve_device,
     resolve_model,
+    translate_checked,
     translate_sentences,
 )
 
@@ -447,3 +454,286 @@ def test_wrong_number_of_translations_is_a_model_error() -> None:
 def test_batch_size_must_be_positive() -> None:
     with pytest.raises(ValueError):
         translate_sentences(Bracketing(), ["一"], batch_size=0)
+
+
+def test_a_translator_with_workers_gets_that_many_batches_per_call() -> None:
+    fake = Bracketing()
+    fake.workers = 2  # type: ignore[attr-defined]
+    translate_sentences(fake, [f"第{i}句。" for i in range(11)], batch_size=3)
+    assert [len(batch) for batch in fake.batches] == [6, 5]
+
+
+# --- settings: threads, device, int8, loop guard --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "layout"),
+    [
+        (None, None),
+        ("", None),
+        ("2", ThreadLayout(2, 1)),
+        ("2x1", ThreadLayout(2, 1)),
+        (" 1X4 ", ThreadLayout(1, 4)),
+        ("3×2", ThreadLayout(3, 2)),
+    ],
+)
+def test_parse_threads(spec: str | None, layout: ThreadLayout | None) -> None:
+    assert parse_threads(spec) == layout
+
+
+@pytest.mark.parametrize("spec", ["0", "two", "2x", "x2", "2x0", "1x2x3", "-1"])
+def test_bad_threads_is_a_usage_error(spec: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_threads(spec)
+    assert f"'{spec}'" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_device_auto_resolves_to_cpu_here() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: auto resolves to cuda")
+    assert resolve_device("auto") == "cpu"
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("cuda") == "cuda"
+
+
+def test_auto_device_loads_on_cpu(tiny_model_dir: Path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: auto resolves to cuda")
+    translator = TransformersTranslator(str(tiny_model_dir), device="auto")
+    assert translator.translate_batch(["你好。"])[0]
+    assert next(translator._state().model.parameters()).device.type == "cpu"
+
+
+def test_int8_path_on_the_tiny_model(tiny_model_dir: Path, tiny: TransformersTranslator) -> None:
+    from torch.ao.nn.quantized.dynamic import Linear as QuantizedLinear
+
+    quantized = TransformersTranslator(str(tiny_model_dir), int8=True)
+    out = quantized.translate_batch(SENTENCES[:4])
+    assert len(out) == 4
+    assert all(isinstance(text, str) and text for text in out)
+    assert isinstance(quantized._state().model.lm_head, QuantizedLinear)
+    assert quantized.cache_key != tiny.cache_key
+    # (no batch-size invariance here: dynamic quantisation scales activations per batch)
+
+
+def test_workers_give_the_same_results_in_order(
+    tiny_model_dir: Path, tiny: TransformersTranslator
+) -> None:
+    two = TransformersTranslator(str(tiny_model_dir), threads=ThreadLayout(2, 1))
+    assert two.workers == 2
+    assert two.translate_batch(SENTENCES) == [tiny.translate_batch([s])[0] for s in SENTENCES]
+
+
+def test_strict_settings_still_translate(tiny: TransformersTranslator) -> None:
+    out = tiny.translate_strict(SENTENCES[:3])
+    assert len(out) == 3
+    assert all(isinstance(text, str) for text in out)
+
+
+def test_vectorised_no_repeat_ngram_matches_transformers() -> None:
+    import torch
+    from transformers import NoRepeatNGramLogitsProcessor
+
+    from reader.translate import _NoRepeatNGram
+
+    generator = torch.Generator().manual_seed(0)
+    for size in (2, 3, 4):
+        for length in (1, size - 1, size, 12, 40):
+            # a tiny vocabulary makes repeated n-grams common
+            ids = torch.randint(0, 4, (6, length), generator=generator)
+            scores = torch.randn(6, 4, generator=generator)
+            ours = _NoRepeatNGram(size)(ids, scores.clone())
+            theirs = NoRepeatNGramLogitsProcessor(size)(ids, scores.clone())
+            assert torch.equal(torch.isinf(ours), torch.isinf(theirs)), (size, length)
+            assert torch.equal(ours[~torch.isinf(ours)], scores[~torch.isinf(ours)])
+
+
+def test_vectorised_no_repeat_ngram_bans_the_repeat() -> None:
+    import torch
+
+    from reader.translate import _NoRepeatNGram
+
+    ids = torch.tensor([[9, 1, 2, 3, 1, 2], [9, 1, 2, 3, 4, 5]])
+    scores = _NoRepeatNGram(3)(ids, torch.zeros(2, 10))
+    assert torch.isinf(scores[0]).nonzero().flatten().tolist() == [3]
+    assert not torch.isinf(scores[1]).any()
+
+
+# --- degenerate outputs ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "flag"),
+    [
+        ("我今天早上七点起床。", "I got up at seven this morning.", None),
+        ("他说：“不。”", 'He said, "No."', None),
+        ("画蛇添足", "to draw legs on a snake: to ruin something by overdoing it", None),
+        ("他非常非常非常高兴。", "He was very, very, very happy.", None),
+        ("孔乙己", "Kong Yiji", None),
+        ("孔乙己说他明天再来。", "孔乙己 said he would come again tomorrow.", None),
+        ("孔乙己说", "孔乙己 said", "untranslated"),
+        ("", "", None),
+        ("你好", "", None),
+        ("我今天早上七点起床。", "我今天早上七点起床。", "untranslated"),
+        ("北京是中国的首都。", "Beijing 是中国的首都。", "untranslated"),
+        ("北京是中国的首都。", "the the the the", "repetition"),
+        (
+            "北京是中国的首都。",
+            "Beijing is the capital of the capital of the capital of",
+            "repetition",
+        ),
+        (
+            "天气预报说下午会下雨。",
+            "The weather forecast says it will rain, it will rain, it will rain, it will rain.",
+            "repetition",
+        ),
+        ("你好！", "hellohellohellohellohellohello", "repetition"),
+        ("他笑了。", "He laughed. " + " ".join(f"word{i}" for i in range(40)), "too-long"),
+    ],
+)
+def test_diagnose(source: str, english: str, flag: str | None) -> None:
+    assert diagnose(source, english) == flag
+
+
+class Scripted:
+    """A fake translator with scripted answers: plain, and (optionally) strict ones."""
+
+    name = "scripted"
+
+    def __init__(self, plain: dict[str, str], strict: dict[str, str] | None = None) -> None:
+        self.plain = plain
+        self.strict = strict
+        self.batches: list[list[str]] = []
+        self.strict_batches: list[list[str]] = []
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        self.batches.append(list(texts))
+        return [self.plain.get(text, f"fine: {len(text)} characters") for text in texts]
+
+    def translate_strict(self, texts: Sequence[str]) -> list[str]:
+        assert self.strict is not None
+        self.strict_batches.append(list(texts))
+        return [self.strict.get(text, f"strict: {len(text)} characters") for text in texts]
+
+
+LOOP = "of the city of the city of the city of the city"
+
+
+def test_degenerate_outputs_are_retried_once_strictly_and_flagged() -> None:
+    fake = Scripted(
+        plain={"一。": LOOP, "二。": "二。", "三。": "x " * 200, "四。": LOOP},
+        strict={"一。": "One.", "二。": "二。", "三。": "word " * 100},
+    )
+    out = translate_checked(fake, ["一。", "二。", "三。", "四。", "五。"])
+    assert [t.flag for t in out] == [None, "untranslated", "repetition", None, None]
+    assert out[0].text == "One."
+    assert out[3].text == "strict: 2 characters"
+    assert out[4] == Translation("fine: 2 characters")
+    # one retry, of the bad ones only, through the stricter settings
+    assert len(fake.strict_batches) == 1
+    assert sorted(fake.strict_batches[0]) == ["一。", "三。", "二。", "四。"]
+    assert len(fake.batches) == 1
+
+
+def test_retry_without_strict_settings_translates_again() -> None:
+    class Copying:
+        name = "copying"
+        calls = 0
+
+        def translate_batch(self, texts: Sequence[str]) -> list[str]:
+            self.calls += 1
+            return list(texts)
+
+    fake = Copying()
+    out = translate_checked(fake, ["我今天早上七点起床。"])
+    assert out == [Translation("我今天早上七点起床。", "untranslated")]
+    assert fake.calls == 2
+
+
+def test_too_long_output_is_flagged() -> None:
+    huge = " ".join(f"w{i}" for i in range(300))
+    fake = Scripted(plain={"好。": huge}, strict={"好。": huge})
+    assert translate_checked(fake, ["好。"]) == [Translation(huge, "too-long")]
+
+
+def test_translate_checked_keeps_order_empties_and_duplicates() -> None:
+    fake = Bracketing()
+    sentences = ["", "一。", " 二。 ", "一。", "   "]
+    out = translate_checked(fake, sentences, batch_size=1)
+    assert [t.text for t in out] == ["", "[一。]", "[二。]", "[一。]", ""]
+
+
+def test_translate_checked_progress_counts_sentences() -> None:
+    fake = Scripted(plain={})
+    seen: list[tuple[int, int]] = []
+    translate_checked(
+        fake,
+        [f"第{i}句。" for i in range(40)],
+        batch_size=3,
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert seen[0] == (0, 40)
+    assert seen[-1] == (40, 40)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len(seen) >= 40 // 3
+
+
+def test_pipeline_sets_translation_flags(tmp_path: Path) -> None:
+    from reader.options import Options
+    from reader.pipeline import annotate_all, translate_all
+    from reader.source import parse
+
+    articles = annotate_all(
+        parse("标题\n\n我今天早上七点起床。他很高兴。\n", "x.txt"), Options(cache_dir=tmp_path)
+    )
+    fake = Scripted(plain={"他很高兴。": LOOP}, strict={"他很高兴。": LOOP})
+    (done,) = translate_all(articles, fake, Options(cache=False))
+    sentences = [s for p in done.paragraphs for s in p.sentences]
+    flags = {s.text: s.translation_flag for s in sentences}
+    assert flags["他很高兴。"] == "repetition"
+    assert flags["我今天早上七点起床。"] is None
+    assert done.translation_status == "translated"
+
+
+# --- the progress display (reader.cli) -------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_rate_and_time_left() -> None:
+    from reader.cli import _Progress
+
+    stream = Terminal()
+    progress = _Progress(stream)
+    now = [100.0]
+    progress.clock = lambda: now[0]
+    progress("annotate", 1, 1)
+    assert stream.getvalue().endswith("annotate: 1/1\033[K")
+    progress("translate", 20, 120)  # 20 came from the cache
+    assert "20/120 sentences" in stream.getvalue()
+    now[0] += 10.0
+    progress("translate", 40, 120)
+    line = stream.getvalue().rsplit("\r", 1)[-1]
+    assert line.startswith("translate [########----------------] 40/120 sentences")
+    assert "2.0/s" in line
+    assert "ETA 0:40" in line
+    progress.close()
+    assert stream.getvalue().endswith("\r\033[K")
+
+
+def test_progress_is_silent_off_a_terminal() -> None:
+    from reader.cli import _Progress
+
+    stream = io.StringIO()
+    progress = _Progress(stream)
+    progress("translate", 1, 10)
+    progress.close()
+    assert stream.getvalue() == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 ZH_LINES = (
@@ -96,12 +97,36 @@ def _pieces(model: bytes) -> list[str]:
 
 def build_tiny_marian(folder: Path) -> Path:
     """Write a tiny random-weight Marian zh→en model with its tokenizer into `folder`."""
+    return build_marian(folder)
+
+
+def build_marian(
+    folder: Path,
+    *,
+    zh_lines: Sequence[str] = ZH_LINES,
+    en_lines: Sequence[str] = EN_LINES,
+    source_pieces: int = 300,
+    target_pieces: int = 200,
+    vocab_size: int | None = None,
+    d_model: int = 32,
+    layers: int = 2,
+    heads: int = 2,
+    ffn: int = 64,
+    num_beams: int = 1,
+    max_length: int = 64,
+    init_std: float = 0.5,
+) -> Path:
+    """Write a random-weight Marian zh→en model and its tokenizer into `folder`.
+
+    The defaults give the tiny test model; `vocab_size` pads the vocabulary with filler
+    pieces to an exact size (65,001 for opus-mt-zh-en), so the output layer costs as much.
+    """
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
-    source = _train_spm(ZH_LINES, 300)
-    target = _train_spm(EN_LINES, 200)
+    source = _train_spm(tuple(zh_lines), source_pieces)
+    target = _train_spm(tuple(en_lines), target_pieces)
     (folder / "source.spm").write_bytes(source)
     (folder / "target.spm").write_bytes(target)
 
@@ -109,6 +134,9 @@ def build_tiny_marian(folder: Path) -> Path:
     vocab: dict[str, int] = {EOS: 0, UNK: 1}
     for piece in _pieces(source) + _pieces(target):
         vocab.setdefault(piece, len(vocab))
+    if vocab_size is not None:
+        for number in range(vocab_size - 1 - len(vocab)):
+            vocab[f"▁filler{number}"] = len(vocab)
     vocab[PAD] = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 
@@ -125,25 +153,25 @@ def build_tiny_marian(folder: Path) -> Path:
 
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
+        d_model=d_model,
+        encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn,
+        decoder_ffn_dim=ffn,
         max_position_embeddings=512,
         pad_token_id=vocab[PAD],
         eos_token_id=vocab[EOS],
         decoder_start_token_id=vocab[PAD],
         # wide logits keep greedy argmax far from ties, so batching can't flip a token
-        init_std=0.5,
+        init_std=init_std,
     )
     torch.manual_seed(0)
     model = MarianMTModel(config)
     model.generation_config = GenerationConfig(
-        max_length=64,
-        num_beams=1,
+        max_length=max_length,
+        num_beams=num_beams,
         pad_token_id=vocab[PAD],
         eos_token_id=vocab[EOS],
         decoder_start_token_id=vocab[PAD],

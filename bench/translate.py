@@ -1,0 +1,380 @@
+"""Benchmark translation speed and memory on an opus-mt-zh-en-sized model (prints figures).
+
+Builds a random-weight model with the exact architecture of Helsinki-NLP/opus-mt-zh-en
+(Marian, d_model 512, 6+6 layers, 8 heads, FFN 2048, 65,001 tokens, beam 4), feeds it the
+sentences of the sample articles with output lengths forced to about 1.2 target tokens per
+source token, and compares, at the same beam width:
+
+  (a) naive      transformers fp32, one paragraph per `generate` call, default threads
+  (b) reader     reader's default CPU path (batches of length-sorted sentences)
+  (c) int8       (b) with dynamic int8 quantisation
+  (d) ct2 int8   ctranslate2 int8 (the `reader[fast]` extra)
+
+Each mode runs in its own process (so peak RSS is its own). Then it times `reader convert`
+of the news sample to HTML with the bench model: a cold run and a warm re-run (all cache hits).
+
+    .venv/bin/python bench/translate.py            # everything (~15 min on 2 cores)
+    .venv/bin/python bench/translate.py --quick    # 48 sentences
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reader.source import parse, read_file  # noqa: E402
+
+SAMPLES = ROOT.parent / "shared" / "samples"
+NEWS = SAMPLES / "news-party-book.txt"
+TARGET_PER_SOURCE = 1.2
+MAX_TARGET = 500
+QUICK_SENTENCES = 48
+MODES = ("naive", "reader", "int8", "ct2")
+LABELS = {
+    "naive": "(a) naive: transformers fp32, 1 paragraph/call",
+    "reader": "(b) reader default (transformers fp32, batched)",
+    "int8": "(c) reader --int8 (transformers dynamic int8)",
+    "ct2": "(d) reader --engine ctranslate2 (int8)",
+}
+
+
+# --- the model ----------------------------------------------------------------------------
+
+
+def sample_paragraphs(samples: Path) -> list[list[str]]:
+    """Sentences of the sample articles (.txt), grouped by paragraph."""
+    paragraphs = []
+    for file in sorted(samples.glob("*.txt")):
+        for article in parse(read_file(file), str(file)):
+            for paragraph in article.paragraphs:
+                sentences = [s.strip() for s in paragraph.sentences if s.strip()]
+                if sentences and paragraph.kind != "code":
+                    paragraphs.append(sentences)
+    return paragraphs
+
+
+def build_model(folder: Path, samples: Path) -> Path:
+    """An opus-mt-zh-en-shaped Marian model with random weights and a tokenizer of the samples."""
+    from tests.tinymodel import EN_LINES, build_marian
+
+    if (folder / "bench-model.json").is_file():
+        return folder
+    sentences = [s for p in sample_paragraphs(samples) for s in p]
+    build_marian(
+        folder,
+        zh_lines=sentences,
+        en_lines=EN_LINES,
+        # about 1.3 characters per token on these texts, as opus-mt's own tokenizer gives
+        source_pieces=2000,
+        target_pieces=300,
+        vocab_size=65_001,
+        d_model=512,
+        layers=6,
+        heads=8,
+        ffn=2048,
+        num_beams=4,
+        max_length=512,
+        init_std=0.02,
+    )
+    (folder / "bench-model.json").write_text(json.dumps({"architecture": "opus-mt-zh-en"}))
+    return folder
+
+
+# --- forcing realistic output lengths ----------------------------------------------------------
+
+
+class ForceLength:
+    """Logits processor: no end-of-sentence before each row's target length, then only that."""
+
+    def __init__(self, targets: Any, eos: int) -> None:
+        self.targets = targets
+        self.eos = eos
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        beams = input_ids.shape[0] // self.targets.shape[0]
+        targets = self.targets.repeat_interleave(beams)
+        # the decoder's input holds its start token, so length - 1 tokens are made so far
+        made = input_ids.shape[1] - 1
+        scores = scores.clone()
+        scores[targets > made, self.eos] = float("-inf")
+        done = targets <= made
+        scores[done] = float("-inf")
+        scores[done, self.eos] = 0.0
+        return scores
+
+
+def targets_for(lengths: Any) -> Any:
+    """Target lengths for source lengths (tokens, end-of-sentence included)."""
+    import torch
+
+    # below the model's 512 positions, with room for the start and end tokens
+    return torch.ceil(lengths.float() * TARGET_PER_SOURCE).long().clamp(max=MAX_TARGET)
+
+
+def reader_translator(model: Path, int8: bool) -> Any:
+    """reader's TransformersTranslator, with forced output lengths and a token count."""
+    from reader.translate import TransformersTranslator
+
+    class Forced(TransformersTranslator):
+        made = 0
+
+        def _generate_options(self, state: Any, encoded: Any, strict: bool) -> dict[str, Any]:
+            options = super()._generate_options(state, encoded, strict)
+            targets = targets_for(encoded["attention_mask"].sum(dim=1))
+            Forced.made += int(targets.sum())
+            options["logits_processor"].append(ForceLength(targets, self._eos_token_id() or 0))
+            return options
+
+    return Forced(str(model), int8=int8)
+
+
+def ct2_translator(model: Path, models_dir: Path) -> Any:
+    """reader's CTranslate2Translator, with forced output lengths and a token count."""
+    from reader.ct2 import CTranslate2Translator
+
+    class Forced(CTranslate2Translator):
+        made = 0
+
+        def _decode_options(
+            self, state: Any, tokens: Sequence[Sequence[str]], limits: Sequence[int], strict: bool
+        ) -> dict[str, Any]:
+            options = super()._decode_options(state, tokens, limits, strict)
+            # one bound per call (ctranslate2 has no per-row one); calls are length-sorted
+            mean = sum(len(row) for row in tokens) / len(tokens)
+            target = min(math.ceil(mean * TARGET_PER_SOURCE), MAX_TARGET)
+            options["min_decoding_length"] = target
+            options["max_decoding_length"] = target
+            return options
+
+        def _hypotheses(self, results: Any, limits: Sequence[int]) -> list[list[str]]:
+            hypotheses = super()._hypotheses(results, limits)
+            Forced.made += sum(len(h) for h in hypotheses)
+            return hypotheses
+
+    return Forced(str(model), models_dir=models_dir)
+
+
+# --- one mode, in its own process ------------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    # VmHWM starts afresh at exec; ru_maxrss would include the parent's memory at fork
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_naive(model: Path, paragraphs: list[list[str]], budget: float) -> dict[str, Any]:
+    """Transformers as a first script would use it: one paragraph per generate call.
+
+    Stops after the paragraph that runs past `budget` seconds: it is slow, and paragraphs
+    in document order give a fair rate.
+    """
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, LogitsProcessorList
+
+    started = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    network = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
+    loaded = time.perf_counter() - started
+    made = sentences = 0
+    started = time.perf_counter()
+    for paragraph in paragraphs:
+        if time.perf_counter() - started > budget:
+            break
+        sentences += len(paragraph)
+        encoded = tokenizer(["".join(paragraph)], return_tensors="pt", truncation=True)
+        targets = targets_for(encoded["attention_mask"].sum(dim=1))
+        made += int(targets.sum())
+        eos = network.generation_config.eos_token_id
+        with torch.no_grad():
+            network.generate(
+                **encoded,
+                max_length=int(targets.max()) + 2,
+                logits_processor=LogitsProcessorList([ForceLength(targets, eos)]),
+            )
+    seconds = time.perf_counter() - started
+    return {"load_s": loaded, "seconds": seconds, "tokens": made, "sentences": sentences}
+
+
+def run_reader(model: Path, sentences: list[str], mode: str, models_dir: Path) -> dict[str, Any]:
+    """reader's own path: the shared batching helper over one of its backends."""
+    from reader.translate import translate_sentences
+
+    started = time.perf_counter()
+    if mode == "ct2":
+        translator = ct2_translator(model, models_dir)
+    else:
+        translator = reader_translator(model, int8=mode == "int8")
+    translator.load()
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    translate_sentences(translator, sentences, batch_size=8)
+    seconds = time.perf_counter() - started
+    made = type(translator).made
+    return {"load_s": loaded, "seconds": seconds, "tokens": made, "sentences": len(sentences)}
+
+
+def child(args: argparse.Namespace) -> int:
+    """Run one mode and print its figures as one JSON line."""
+    if args.child == "build":
+        build_model(args.model_dir, args.samples)
+        return 0
+    paragraphs = chosen(sample_paragraphs(args.samples), args.sentences)
+    sentences = [s for p in paragraphs for s in p]
+    if args.child == "naive":
+        result = run_naive(args.model_dir, paragraphs, args.naive_budget)
+    else:
+        result = run_reader(args.model_dir, sentences, args.child, args.model_dir.parent)
+    result.update(peak_rss_mb=peak_rss_mb(), total=len(sentences))
+    print(json.dumps(result))
+    return 0
+
+
+def chosen(paragraphs: list[list[str]], limit: int | None) -> list[list[str]]:
+    """Whole paragraphs from the start until `limit` sentences (all when None)."""
+    if limit is None:
+        return paragraphs
+    picked: list[list[str]] = []
+    count = 0
+    for paragraph in paragraphs:
+        if count >= limit:
+            break
+        picked.append(paragraph)
+        count += len(paragraph)
+    return picked
+
+
+# --- the parent: all modes side by side, then `reader convert` ---------------------------------
+
+
+def run_child(mode: str, args: argparse.Namespace, model: Path) -> dict[str, Any]:
+    """Run one mode in a fresh interpreter."""
+    command = [sys.executable, __file__, "--child", mode, "--model-dir", str(model)]
+    command += ["--samples", str(args.samples), "--naive-budget", str(args.naive_budget)]
+    if args.sentences is not None:
+        command += ["--sentences", str(args.sentences)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "?"}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def timed_convert(arguments: list[str]) -> tuple[float, float, int]:
+    """Run `reader convert …` in a child process: (seconds, peak RSS in MB, exit code)."""
+    command = [sys.executable, "-m", "reader", "convert", *arguments, "-q"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, process.returncode
+
+
+def convert_figures(model: Path, work: Path) -> list[tuple[str, float, float, int]]:
+    """Cold and warm `reader convert` of the news sample to HTML, and the floor without MT."""
+    cache = work / "cache"
+    common = [str(NEWS), "--model", str(model), "--models-dir", str(model.parent)]
+    common += ["--cache-dir", str(cache), "-f", "html"]
+    rows = []
+    for label, extra in (
+        ("no translation (floor: annotate + render)", ["--no-translate"]),
+        ("cold: default engine, empty cache", []),
+        ("warm re-run: every sentence cached", []),
+        ("warm re-run again", []),
+    ):
+        out = work / f"out-{len(rows)}"
+        seconds, rss, code = timed_convert([*common, "-o", str(out), *extra])
+        rows.append((label, seconds, rss, code))
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SENTENCES} sentences only")
+    parser.add_argument("--sentences", type=int, default=None, help="translate this many")
+    parser.add_argument("--samples", type=Path, default=SAMPLES)
+    parser.add_argument("--model-dir", type=Path, help="build (or reuse) the model here")
+    parser.add_argument("--modes", default=",".join(MODES), help="which of " + ",".join(MODES))
+    parser.add_argument(
+        "--naive-budget",
+        type=float,
+        default=300.0,
+        help="seconds after which (a) stops (its rate is measured on what it did)",
+    )
+    parser.add_argument("--child", choices=(*MODES, "build"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick and args.sentences is None:
+        args.sentences = QUICK_SENTENCES
+    if args.child:
+        return child(args)
+
+    import platform
+
+    with tempfile.TemporaryDirectory(prefix="reader-bench-") as temporary:
+        work = Path(temporary)
+        model = args.model_dir or work / "models" / "opus-mt-zh-en-random"
+        started = time.perf_counter()
+        # in a child: a big parent would inflate its children's ru_maxrss (copied at fork)
+        command = [sys.executable, __file__, "--child", "build", "--model-dir", str(model)]
+        subprocess.run([*command, "--samples", str(args.samples)], check=True)
+        print(f"model: {model} (ready in {time.perf_counter() - started:.0f} s)")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} CPUs; "
+            f"load average before {os.getloadavg()[0]:.2f}"
+        )
+        modes = [m for m in args.modes.split(",") if m in MODES]
+        results = {}
+        for mode in modes:
+            print(f"running {mode} …", file=sys.stderr, flush=True)
+            results[mode] = run_child(mode, args, model)
+        base = results.get("naive", {})
+        base_rate = base["tokens"] / base["seconds"] if "seconds" in base else None
+        sentences = next((r["total"] for r in results.values() if "total" in r), 0)
+        print(
+            f"\n{sentences} sentences, beam 4, ~{TARGET_PER_SOURCE} target tokens per source token"
+        )
+        header = f"{'mode':<50} {'sent/s':>7} {'tok/s':>7} {'× (a)':>6} {'load s':>7} {'RSS MB':>7}"
+        print(header)
+        print("-" * len(header))
+        for mode, result in results.items():
+            if "error" in result:
+                print(f"{LABELS[mode]:<50} failed: {result['error']}")
+                continue
+            rate = result["tokens"] / result["seconds"]
+            ratio = f"{rate / base_rate:.1f}" if base_rate else "-"
+            print(
+                f"{LABELS[mode]:<50} {result['sentences'] / result['seconds']:>7.2f} "
+                f"{rate:>7.1f} {ratio:>6} {result['load_s']:>7.1f} {result['peak_rss_mb']:>7.0f}"
+            )
+            if result["sentences"] < result["total"]:
+                print(f"    ({result['sentences']} of {result['total']} sentences: time budget)")
+        print(f"load average after the modes {os.getloadavg()[0]:.2f} (other work skews figures)")
+        print(f"\nreader convert {NEWS.name} -f html (end to end, one process each):")
+        for label, seconds, rss, code in convert_figures(model, work):
+            status = "" if code == 0 else f"  (exit {code})"
+            print(f"  {label:<44} {seconds:>6.2f} s  peak RSS {rss:>5.0f} MB{status}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

