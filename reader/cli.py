@@ -283,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
         "name", nargs="?", default=DEFAULT_MODEL, help=f"(default: {DEFAULT_MODEL})"
     )
     download.add_argument("--models-dir", type=Path, default=None, metavar="DIR")
+    converting = model_commands.add_parser(
+        "convert", help="convert a stored model for --engine ctranslate2 (int8; needs reader[fast])"
+    )
+    converting.add_argument(
+        "name", nargs="?", default=DEFAULT_MODEL, help=f"(default: {DEFAULT_MODEL})"
+    )
+    converting.add_argument("--models-dir", type=Path, default=None, metavar="DIR")
     listing = model_commands.add_parser("list", help="list models in the local model store")
     listing.add_argument("--models-dir", type=Path, default=None, metavar="DIR")
     return parser
@@ -474,6 +481,12 @@ def _models(args: argparse.Namespace, err: IO[str]) -> int:
         print(f"downloading {args.name} into {folder} …", file=err)
         path = download_model(args.name, folder)
         print(f"saved {args.name} to {path}", file=err)
+        return 0
+    if args.models_command == "convert":
+        from reader.ct2 import convert_model
+
+        path = convert_model(args.name, folder)
+        print(f"converted {args.name} to {path}", file=err)
         return 0
     if args.models_command == "list":
         found = sorted(p.parent for p in folder.glob("**/config.json"))
