@@ -414,7 +414,7 @@ def _convert(
 class _Progress:
     """A one-line progress display on a terminal; silent when stderr is a file or pipe.
 
-    The translate stage, the slow one, gets a bar, its rate and the time left.
+    Translation (sentences) and a batch (files) get a bar, their rate and the time left.
     """
 
     _BAR = 24
@@ -440,16 +440,21 @@ class _Progress:
         if stage != self.stage or done < self.first:
             # what was done before the first report (cached sentences) says nothing of the rate
             self.stage, self.started, self.first = stage, now, done
-        line = self._bar(done, total, now) if stage == "translate" else f"{stage}: {done}/{total}"
+        units = {"translate": "sentences", "files": "files"}
+        line = (
+            self._bar(stage, units[stage], done, total, now)
+            if stage in units
+            else f"{stage}: {done}/{total}"
+        )
         self.stream.write(f"\r{line}\033[K")
         self.stream.flush()
         self.dirty = True
 
-    def _bar(self, done: int, total: int, now: float) -> str:
+    def _bar(self, stage: str, unit: str, done: int, total: int, now: float) -> str:
         """`translate [#####-----] 40/120 sentences  3.1/s  ETA 0:26`."""
         share = done / total if total > 0 else 1.0
         filled = min(self._BAR, int(share * self._BAR))
-        line = f"translate [{'#' * filled}{'-' * (self._BAR - filled)}] {done}/{total} sentences"
+        line = f"{stage} [{'#' * filled}{'-' * (self._BAR - filled)}] {done}/{total} {unit}"
         elapsed = now - self.started
         if done > self.first and elapsed > 0:
             rate = (done - self.first) / elapsed

@@ -109,10 +109,17 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
     """The print template rendered to HTML for WeasyPrint (autoescaped, like the HTML sheet)."""
     import jinja2
 
-    from reader.render import environment, source_name, template_dirs
+    from reader.render import (
+        attribution,
+        environment,
+        handout_vocabulary,
+        source_name,
+        template_dirs,
+    )
 
     english = options.show_translation and article.translation_status == "translated"
     pinyin = options.show_pinyin and article.pinyin_style != "none"
+    vocabulary = handout_vocabulary(article, options)
     try:
         template = environment(options.template_dir).get_template(PRINT_TEMPLATE)
         return str(
@@ -128,6 +135,10 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
                 tone_colors=options.tone_colors and pinyin,
                 rows=[_row(p) for p in article.paragraphs if p.kind != "title"],
                 title_row=next((_row(p) for p in article.paragraphs if p.kind == "title"), None),
+                vocabulary=vocabulary,
+                level=options.level,
+                # the sheet shows CC-CEDICT's glosses only in the vocabulary list
+                attribution=attribution(article) if vocabulary else "",
             )
         )
     except jinja2.TemplateNotFound as exc:

@@ -245,7 +245,7 @@ def copy_options(options: Options, copy: str) -> tuple[Options, str]:
     return options, ""
 
 
-def _vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]:
+def handout_vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]:
     """The vocabulary list a handout carries: with `--level N`, and in student copies."""
     from reader.vocab import vocabulary
 
@@ -254,20 +254,25 @@ def _vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]:
     return vocabulary(article, above_level=options.level)
 
 
-def _glossed(article: AnnotatedArticle) -> bool:
-    """Whether any word carries a CC-CEDICT gloss (then its licence must be shown)."""
-    return any(w.gloss for p in article.paragraphs for s in p.sentences for w in s.words)
+def attribution(article: AnnotatedArticle) -> str:
+    """CC-CEDICT's licence line when any word carries one of its glosses, else nothing."""
+    from reader.dictionary import ATTRIBUTION
+
+    glossed = any(w.gloss for p in article.paragraphs for s in p.sentences for w in s.words)
+    return ATTRIBUTION if glossed else ""
 
 
 def write(article: AnnotatedArticle, fmt: str, target: Path, options: Options) -> None:
     """Render one article in one format and write it atomically to `target`."""
-    from reader.dictionary import ATTRIBUTION
-
-    attribution = ATTRIBUTION if _glossed(article) else ""
     if fmt == "html":
         write_atomic(
             target,
-            to_html(article, options, _vocabulary(article, options), attribution=attribution),
+            to_html(
+                article,
+                options,
+                handout_vocabulary(article, options),
+                attribution=attribution(article),
+            ),
         )
     elif fmt == "json":
         write_atomic(target, to_json(article))
@@ -278,7 +283,7 @@ def write(article: AnnotatedArticle, fmt: str, target: Path, options: Options) -
     elif fmt == "epub":
         from reader.epub import to_epub
 
-        write_atomic(target, to_epub([article], options, [_vocabulary(article, options)]))
+        write_atomic(target, to_epub([article], options, [handout_vocabulary(article, options)]))
     elif fmt == "anki":
         from reader.anki import to_anki
         from reader.vocab import vocabulary
