@@ -78,6 +78,8 @@ class Options:
     """Thread layout `WORKERSxINTRA` (e.g. `2x1`) or a count; None picks the fastest measured."""
     copies: tuple[str, ...] = ("teacher",)
     """Which copies to write: `teacher` (everything) and/or `student` (no pinyin, no English)."""
+    vocabulary_list: bool = False
+    """Add the article's vocabulary list (always with `level`; student copies set it)."""
     level: int | None = None
     """Readings and glosses only on words above this HSK level (the rest stays clean)."""
     force: bool = False

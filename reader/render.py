@@ -241,7 +241,10 @@ def extension(fmt: str) -> str:
 def copy_options(options: Options, copy: str) -> tuple[Options, str]:
     """The options and file-name suffix of a teacher or student copy."""
     if copy == "student":
-        return dataclasses.replace(options, show_pinyin=False, show_translation=False), "-student"
+        student = dataclasses.replace(
+            options, show_pinyin=False, show_translation=False, vocabulary_list=True
+        )
+        return student, "-student"
     return options, ""
 
 
@@ -249,7 +252,7 @@ def handout_vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]
     """The vocabulary list a handout carries: with `--level N`, and in student copies."""
     from reader.vocab import vocabulary
 
-    if options.level is None and options.show_pinyin:
+    if options.level is None and not options.vocabulary_list:
         return []
     return vocabulary(article, above_level=options.level)
 
