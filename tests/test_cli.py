@@ -391,7 +391,9 @@ def test_teacher_and_student_copies_with_vocabulary(tmp_path: Path) -> None:
 def test_models_convert_for_ctranslate2(tiny_model_dir: Path, tmp_path: Path) -> None:
     pytest.importorskip("ctranslate2", reason="the reader[fast] extra is not installed")
     err = io.StringIO()
-    code = main(["models", "convert", str(tiny_model_dir), "--models-dir", str(tmp_path)], stderr=err)
+    code = main(
+        ["models", "convert", str(tiny_model_dir), "--models-dir", str(tmp_path)], stderr=err
+    )
     assert code == 0, err.getvalue()
     converted = Path(err.getvalue().strip().rsplit(" to ", 1)[1])
     assert converted.is_dir() and (converted / "model.bin").is_file()
