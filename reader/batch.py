@@ -290,10 +290,13 @@ def _convert_group(
 
     tasks: list[tuple[AnnotatedArticle, dict[str, Path], Options]] = []
     owners: list[str] = []
+    # A sheet left untranslated (no model yet) is redone by the next run.
+    complete: dict[str, bool] = {}
     position = 0
     for ref, items in prepared:
         mine = translated[position : position + len(items)]
         position += len(items)
+        complete[ref.label] = all(a.translation_status != "unavailable" for a in mine)
         for name, article in zip(output_names(ref, mine), mine, strict=True):
             files: list[str] = []
             for copy in options.copies:
@@ -309,10 +312,6 @@ def _convert_group(
             state.handouts[name.as_posix()] = _handout(
                 name.as_posix(), ref.label, article, tuple(files)
             )
-    complete = {
-        ref.label: all(a.translation_status != "unavailable" for a in items)
-        for ref, items in prepared
-    }
     started = time.perf_counter()
     for (_, targets, _), owner, result in zip(
         tasks, owners, _map(pool, _render, tasks), strict=True

@@ -264,3 +264,31 @@ def test_combine_needs_pdf(tmp_path: Path) -> None:
         err
         == "reader: error: --combine binds the PDFs: add pdf to --format (e.g. --format html,pdf)\n"
     )
+
+
+def test_untranslated_sheets_are_redone_once_a_model_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(2):
+        (src / f"u{n}.txt").write_text(article(n), encoding="utf-8")
+    out = tmp_path / "out"
+    err = io.StringIO()
+    argv = [
+        "convert",
+        str(src),
+        "-o",
+        str(out),
+        "--models-dir",
+        str(tmp_path / "none"),
+        "--model",
+        "nobody/nothing",
+    ]
+    assert main(argv, stderr=err) == 0
+    assert "warning" in err.getvalue()
+    again = io.StringIO()
+    assert main(argv, stderr=again) == 0
+    assert "up to date" not in again.getvalue()
