@@ -347,13 +347,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for mode in modes:
             print(f"running {mode} …", file=sys.stderr, flush=True)
             results[mode] = run_child(mode, args, model)
+            # the 1-minute load average at the end: above ~2 something else was running
+            results[mode]["load"] = os.getloadavg()[0]
         base = results.get("naive", {})
         base_rate = base["tokens"] / base["seconds"] if "seconds" in base else None
         sentences = next((r["total"] for r in results.values() if "total" in r), 0)
         print(
             f"\n{sentences} sentences, beam 4, ~{TARGET_PER_SOURCE} target tokens per source token"
         )
-        header = f"{'mode':<50} {'sent/s':>7} {'tok/s':>7} {'× (a)':>6} {'load s':>7} {'RSS MB':>7}"
+        print("(loadavg: 1-minute load average after the mode; above ~2.5, other work was running)")
+        header = (
+            f"{'mode':<50} {'sent/s':>7} {'tok/s':>7} {'× (a)':>6} {'load s':>7} "
+            f"{'RSS MB':>7} {'loadavg':>7}"
+        )
         print(header)
         print("-" * len(header))
         for mode, result in results.items():
@@ -364,11 +370,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             ratio = f"{rate / base_rate:.1f}" if base_rate else "-"
             print(
                 f"{LABELS[mode]:<50} {result['sentences'] / result['seconds']:>7.2f} "
-                f"{rate:>7.1f} {ratio:>6} {result['load_s']:>7.1f} {result['peak_rss_mb']:>7.0f}"
+                f"{rate:>7.1f} {ratio:>6} {result['load_s']:>7.1f} {result['peak_rss_mb']:>7.0f} "
+                f"{result['load']:>7.2f}"
             )
             if result["sentences"] < result["total"]:
                 print(f"    ({result['sentences']} of {result['total']} sentences: time budget)")
-        print(f"load average after the modes {os.getloadavg()[0]:.2f} (other work skews figures)")
         print(f"\nreader convert {NEWS.name} -f html (end to end, one process each):")
         for label, seconds, rss, code in convert_figures(model, work):
             status = "" if code == 0 else f"  (exit {code})"

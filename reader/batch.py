@@ -114,7 +114,13 @@ def run(
             assert entry is not None
             state.skipped.append(ref.label)
             for item in entry["handouts"]:
-                state.handouts[item["name"]] = Handout(**{**item, "files": tuple(item["files"])})
+                state.handouts[item["name"]] = Handout(
+                    **{
+                        **item,
+                        "files": tuple(item["files"]),
+                        "levels": tuple(item.get("levels", ())),
+                    }
+                )
             if log:
                 log(f"up to date: {ref.label}")
             continue
@@ -141,7 +147,7 @@ def run(
                         "key": job.key if job.ref.path is not None else "",
                         "complete": finished[job.ref.label],
                         "handouts": [
-                            {**asdict(h), "files": list(h.files)}
+                            {**asdict(h), "files": list(h.files), "levels": list(h.levels)}
                             for h in state.handouts.values()
                             if h.source == job.ref.label
                         ],
@@ -360,14 +366,20 @@ def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str
 
     chinese = [w for p in article.paragraphs for s in p.sentences for w in s.words if w.is_chinese]
     characters = "".join(w.text for w in chinese)
+    distinct = {w.text: w.level for w in chinese}
+    bands = [0, 0, 0, 0]
+    for level in distinct.values():
+        bands[3 if level is None else 0 if level <= 3 else 1 if level <= 6 else 2] += 1
+    levels = tuple(round(100 * n / len(distinct)) for n in bands) if distinct else ()
     return Handout(
         name=name,
         source=source,
         title=article.title or Path(name).name,
         chars=sum(1 for ch in characters if has_chinese(ch)),
         unique_chars=len(set(characters)),
-        words=len({w.text for w in chinese}),
+        words=len(distinct),
         files=files,
+        levels=levels,
     )
 
 

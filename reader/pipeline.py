@@ -69,6 +69,8 @@ class Handout:
     """Distinct Chinese words."""
     files: tuple[str, ...]
     """Its output files, relative to the output folder."""
+    levels: tuple[int, ...] = ()
+    """Percent of distinct words at HSK 1-3, 4-6, 7-9, and in no HSK list (sums to ~100)."""
 
 
 @dataclass(frozen=True, slots=True)

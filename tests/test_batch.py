@@ -292,3 +292,18 @@ def test_untranslated_sheets_are_redone_once_a_model_is_there(
     again = io.StringIO()
     assert main(argv, stderr=again) == 0
     assert "up to date" not in again.getvalue()
+
+
+def test_index_shows_hsk_difficulty(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "easy.txt").write_text("我们\n\n我是学生。他是老师。我们都很好。\n", encoding="utf-8")
+    (src / "hard.txt").write_text("赓续\n\n赓续传统，踔厉奋发，笃行不怠。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run(["convert", str(src), "-o", str(out), "--no-translate"])[0] == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    shares = re.findall(r"HSK 1–3 (\d+)% · 4–6 (\d+)% · 7–9 (\d+)% · beyond (\d+)%", index)
+    assert len(shares) == 2
+    easy, hard = ([int(n) for n in row] for row in shares)
+    assert easy[0] > hard[0]
+    assert 98 <= sum(easy) <= 102 and 98 <= sum(hard) <= 102
