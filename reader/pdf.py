@@ -107,50 +107,30 @@ def _append_text(result: list[Chunk], text: str) -> None:
 
 def print_html(article: AnnotatedArticle, options: Options) -> str:
     """The print template rendered to HTML for WeasyPrint (autoescaped, like the HTML sheet)."""
-    import jinja2
-
-    from reader.render import (
-        attribution,
-        environment,
-        handout_vocabulary,
-        source_name,
-        template_dirs,
-    )
+    from reader.render import attribution, handout_vocabulary, render_template, source_name
 
     english = options.show_translation and article.translation_status == "translated"
     pinyin = options.show_pinyin and article.pinyin_style != "none"
     vocabulary = handout_vocabulary(article, options)
-    try:
-        template = environment(options.template_dir).get_template(PRINT_TEMPLATE)
-        return str(
-            template.render(
-                article=article,
-                title=article.title or source_name(article.source),
-                source=article.source if article.source != "-" else "standard input",
-                version=__version__,
-                paper="letter" if options.paper == "letter" else "A4",
-                side=english and options.layout == "side",
-                english=english,
-                pinyin=pinyin,
-                tone_colors=options.tone_colors and pinyin,
-                rows=[_row(p) for p in article.paragraphs if p.kind != "title"],
-                title_row=next((_row(p) for p in article.paragraphs if p.kind == "title"), None),
-                vocabulary=vocabulary,
-                level=options.level,
-                # the sheet shows CC-CEDICT's glosses only in the vocabulary list
-                attribution=attribution(article) if vocabulary else "",
-            )
-        )
-    except jinja2.TemplateNotFound as exc:
-        raise RenderError(
-            f"template '{exc.name}' not found in "
-            f"{', '.join(map(str, template_dirs(options.template_dir)))}; "
-            "copy it from reader's templates/ into your --template-dir"
-        ) from None
-    except jinja2.TemplateError as exc:
-        raise RenderError(
-            f"template error: {exc}; fix the template or drop --template-dir"
-        ) from None
+    return render_template(
+        PRINT_TEMPLATE,
+        options,
+        article=article,
+        title=article.title or source_name(article.source),
+        source=article.source if article.source != "-" else "standard input",
+        version=__version__,
+        paper="letter" if options.paper == "letter" else "A4",
+        side=english and options.layout == "side",
+        english=english,
+        pinyin=pinyin,
+        tone_colors=options.tone_colors and pinyin,
+        rows=[_row(p) for p in article.paragraphs if p.kind != "title"],
+        title_row=next((_row(p) for p in article.paragraphs if p.kind == "title"), None),
+        vocabulary=vocabulary,
+        level=options.level,
+        # the sheet shows CC-CEDICT's glosses only in the vocabulary list
+        attribution=attribution(article) if vocabulary else "",
+    )
 
 
 def _row(paragraph: AnnotatedParagraph) -> dict[str, Any]:

@@ -107,33 +107,12 @@ def _above(word: Word, level: int | None) -> bool:
     return level is None or word.level is None or word.level > level
 
 
-def to_html(
-    article: AnnotatedArticle,
-    options: Options,
-    vocabulary: Sequence[Any] | None = None,
-    attribution: str = "",
-) -> str:
-    """The side-by-side study sheet as one self-contained HTML page."""
+def render_template(name: str, options: Options, **context: Any) -> str:
+    """Render one of the (possibly user-overridden) templates; failures are RenderErrors."""
     import jinja2
 
     try:
-        template = environment(options.template_dir).get_template("sheet.html.j2")
-        return str(
-            template.render(
-                article=article,
-                title=article.title or source_name(article.source),
-                version=__version__,
-                show_english=options.show_translation and article.translation_status != "disabled",
-                show_pinyin=options.show_pinyin and article.pinyin_style != "none",
-                tone_colors=options.tone_colors,
-                show_uncertain=options.show_uncertain,
-                annotated=lambda w: _above(w, options.level),
-                level=options.level,
-                vocabulary=vocabulary or [],
-                attribution=attribution,
-                rows=[_row(p) for p in article.paragraphs],
-            )
-        )
+        return str(environment(options.template_dir).get_template(name).render(**context))
     except jinja2.TemplateNotFound as exc:
         raise RenderError(
             f"template '{exc.name}' not found in "
@@ -146,17 +125,34 @@ def to_html(
         ) from None
 
 
+def to_html(
+    article: AnnotatedArticle,
+    options: Options,
+    vocabulary: Sequence[Any] | None = None,
+    attribution: str = "",
+) -> str:
+    """The side-by-side study sheet as one self-contained HTML page."""
+    return render_template(
+        "sheet.html.j2",
+        options,
+        article=article,
+        title=article.title or source_name(article.source),
+        version=__version__,
+        show_english=options.show_translation and article.translation_status != "disabled",
+        show_pinyin=options.show_pinyin and article.pinyin_style != "none",
+        tone_colors=options.tone_colors,
+        show_uncertain=options.show_uncertain,
+        annotated=lambda w: _above(w, options.level),
+        level=options.level,
+        vocabulary=vocabulary or [],
+        attribution=attribution,
+        rows=[_row(p) for p in article.paragraphs],
+    )
+
+
 def to_index(handouts: Sequence[Handout], options: Options) -> str:
     """The index page of a batch: one row per handout, with relative links to its files."""
-    import jinja2
-
-    try:
-        template = environment(options.template_dir).get_template("index.html.j2")
-        return str(template.render(handouts=handouts, version=__version__))
-    except jinja2.TemplateError as exc:
-        raise RenderError(
-            f"template error: {exc}; fix the template or drop --template-dir"
-        ) from None
+    return render_template("index.html.j2", options, handouts=handouts, version=__version__)
 
 
 def source_name(source: str) -> str:
