@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.errors import InputError, ReaderError, UsageError
+from reader.errors import InputError, ReaderError, RenderError, UsageError
 from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.output import sweep_partials, write_atomic
@@ -46,6 +46,9 @@ GROUP = 16
 # Options that don't change what an output contains.
 _NOT_CONTENT = {"output_dir", "force", "fail_fast", "jobs", "combine", "cache", "cache_dir"}
 
+COMBINE_KINDS = {".pdf": "pdf", ".epub": "epub"}
+"""What `--combine FILE` makes, by the file name's ending."""
+
 
 @dataclass(frozen=True, slots=True)
 class _Job:
@@ -66,6 +69,8 @@ class _Run:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     translation_off: bool = False
+    articles: dict[str, list[AnnotatedArticle]] = field(default_factory=dict)
+    """Source → its translated articles, kept only when they are bound into one EPUB."""
 
     def spent(self, stage: str, seconds: float) -> None:
         """Add time spent in a stage."""
@@ -91,7 +96,8 @@ def run(
     from reader import render
 
     render.check_formats(options.formats)
-    if options.combine is not None and "pdf" not in options.formats:
+    book = combine_kind(options.combine)
+    if book == "pdf" and "pdf" not in options.formats:
         raise UsageError("--combine binds the PDFs: add pdf to --format (e.g. --format html,pdf)")
     refs = collect_sources(inputs)
     if len(refs) == 1:
@@ -103,6 +109,8 @@ def run(
     state = _Run()
     settings = settings_key(options)
     jobs: list[_Job] = []
+    # An EPUB book is made from the annotated articles, so up-to-date sources are read again.
+    reread: list[SourceRef] = []
     for ref in refs:
         try:
             key = _source_key(ref, stdin, settings)
@@ -123,12 +131,14 @@ def run(
                 )
             if log:
                 log(f"up to date: {ref.label}")
+            if book == "epub":
+                reread.append(ref)
             continue
         jobs.append(_Job(ref, key))
     done = len(refs) - len(jobs)
     if progress:
         progress("files", done, len(refs))
-    workers = _worker_count(options, len(jobs))
+    workers = _worker_count(options, len(jobs) + len(reread))
     if workers > 1:
         # Load jieba's dictionary once here: forked workers inherit it instead of each
         # spending a second or two loading their own.
@@ -159,12 +169,18 @@ def run(
                     status = "failed" if job.ref.label not in finished else "done"
                     log(f"{status}: {job.ref.label}")
             _save_manifest(out, manifest)
+        for start in range(0, len(reread), GROUP):
+            again = reread[start : start + GROUP]
+            for ref, items in _annotate_group(again, options, stdin, pool, state, translator_box):
+                state.articles[ref.label] = items
     if len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN):
         index = out / "index.html"
         write_atomic(index, render.to_index(sorted(state.handouts.values(), key=_order), options))
         state.outputs.append(index)
-    if options.combine is not None:
+    if book == "pdf":
         _combine(state, options)
+    elif book == "epub":
+        _combine_epub(refs, state, options)
     return ConvertResult(
         outputs=tuple(state.outputs),
         warnings=tuple(state.warnings),
@@ -178,6 +194,20 @@ def run(
 def _order(handout: Handout) -> tuple[str, str]:
     """Handouts listed by output name."""
     return (handout.name, handout.source)
+
+
+def combine_kind(path: Path | None) -> str | None:
+    """What `--combine FILE` binds, by its ending: `pdf`, `epub`, or None without the option."""
+    if path is None:
+        return None
+    kind = COMBINE_KINDS.get(path.suffix.lower())
+    if kind is None:
+        ending = f"'{path.suffix}'" if path.suffix else "no extension"
+        raise UsageError(
+            f"--combine {path.name}: can't make a file with {ending}; end its name in "
+            ".pdf (one printable PDF) or .epub (one e-book), e.g. --combine book.epub"
+        )
+    return kind
 
 
 def _fail(state: _Run, ref: SourceRef, exc: ReaderError, options: Options) -> None:
@@ -271,38 +301,15 @@ def _convert_group(
     """Annotate, translate and render a group of sources; returns source → complete."""
     from reader import render
 
-    started = time.perf_counter()
-    prepared: list[tuple[SourceRef, list[AnnotatedArticle]]] = []
-    for job, result in zip(
-        group, _map(pool, _prepare, [(j.ref, stdin, options) for j in group]), strict=True
-    ):
-        if isinstance(result, ReaderError):
-            _fail(state, job.ref, result, options)
-        else:
-            prepared.append((job.ref, result))
-    state.spent("annotate", time.perf_counter() - started)
-
-    started = time.perf_counter()
-    articles = [a for _, items in prepared for a in items]
-    if options.translate and options.show_translation and translator_box[0] is None:
-        translator_box[0] = make_translator(options)
-    translated, warnings = translate_stage(
-        articles, options, None if state.translation_off else translator_box[0]
-    )
-    if warnings:
-        state.warnings.extend(warnings)
-        state.translation_off = True
-    state.spent("translate", time.perf_counter() - started)
-
+    prepared = _annotate_group([j.ref for j in group], options, stdin, pool, state, translator_box)
     tasks: list[tuple[AnnotatedArticle, dict[str, Path], Options]] = []
     owners: list[str] = []
     # A sheet left untranslated (no model yet) is redone by the next run.
     complete: dict[str, bool] = {}
-    position = 0
-    for ref, items in prepared:
-        mine = translated[position : position + len(items)]
-        position += len(items)
+    for ref, mine in prepared:
         complete[ref.label] = all(a.translation_status != "unavailable" for a in mine)
+        if combine_kind(options.combine) == "epub":
+            state.articles[ref.label] = mine
         for name, article in zip(output_names(ref, mine), mine, strict=True):
             files: list[str] = []
             for copy in options.copies:
@@ -334,6 +341,49 @@ def _convert_group(
             state.outputs.extend(targets.values())
     state.spent("render", time.perf_counter() - started)
     return complete
+
+
+def _annotate_group(
+    refs: Sequence[SourceRef],
+    options: Options,
+    stdin: bytes | None,
+    pool: concurrent.futures.Executor | None,
+    state: _Run,
+    translator_box: list[Translator | None],
+) -> list[tuple[SourceRef, list[AnnotatedArticle]]]:
+    """Read, annotate (in the pool) and translate (together) a group of sources.
+
+    A source that fails is recorded in `state` and left out of the result.
+    """
+    started = time.perf_counter()
+    prepared: list[tuple[SourceRef, list[AnnotatedArticle]]] = []
+    for ref, result in zip(
+        refs, _map(pool, _prepare, [(r, stdin, options) for r in refs]), strict=True
+    ):
+        if isinstance(result, ReaderError):
+            _fail(state, ref, result, options)
+        else:
+            prepared.append((ref, result))
+    state.spent("annotate", time.perf_counter() - started)
+
+    started = time.perf_counter()
+    articles = [a for _, items in prepared for a in items]
+    if options.translate and options.show_translation and translator_box[0] is None:
+        translator_box[0] = make_translator(options)
+    translated, warnings = translate_stage(
+        articles, options, None if state.translation_off else translator_box[0]
+    )
+    if warnings:
+        state.warnings.extend(warnings)
+        state.translation_off = True
+    state.spent("translate", time.perf_counter() - started)
+
+    result = []
+    position = 0
+    for ref, items in prepared:
+        result.append((ref, translated[position : position + len(items)]))
+        position += len(items)
+    return result
 
 
 def _map(
@@ -398,3 +448,31 @@ def _combine(state: _Run, options: Options) -> None:
     write_atomic(options.combine, combine_pdfs(pdfs, options))
     state.spent("combine", time.perf_counter() - started)
     state.outputs.append(options.combine)
+
+
+def _combine_epub(refs: Sequence[SourceRef], state: _Run, options: Options) -> None:
+    """Bind every article into one EPUB per copy: a chapter each, in the sources' order.
+
+    The teacher copy goes to the `--combine` file, a student copy beside it with `-student`
+    added to the name; the file's name (without `.epub`) is the book's title.
+    """
+    from reader import render
+    from reader.epub import to_epub
+
+    assert options.combine is not None
+    failed = {f.source for f in state.failures}
+    articles = [
+        a for ref in refs if ref.label not in failed for a in state.articles.get(ref.label, ())
+    ]
+    if not articles:
+        raise RenderError("nothing to combine: no article was converted; check the failures above")
+    started = time.perf_counter()
+    target = options.combine
+    for copy in options.copies:
+        copy_options, suffix = render.copy_options(options, copy)
+        path = target.with_name(f"{target.stem}{suffix}{target.suffix}")
+        title = target.stem if copy == "teacher" else f"{target.stem} (student copy)"
+        vocab = [render.handout_vocabulary(a, copy_options) for a in articles]
+        write_atomic(path, to_epub(articles, copy_options, vocab, title=title))
+        state.outputs.append(path)
+    state.spent("combine", time.perf_counter() - started)

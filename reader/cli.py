@@ -267,8 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--combine",
         type=Path,
         default=None,
-        metavar="FILE.pdf",
-        help="also bind all PDFs into one file with a table of contents",
+        metavar="FILE.pdf|FILE.epub",
+        help="also bind every article into one file: FILE.pdf binds the PDFs behind a contents "
+        "page (needs pdf in --format); FILE.epub makes one e-book, a chapter per article",
     )
     convert.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 

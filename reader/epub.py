@@ -40,8 +40,9 @@ def to_epub(
 ) -> bytes:
     """The articles as one EPUB 3 book; the same input gives the same bytes.
 
-    `vocab`, one list per article, is printed at the end of each chapter (with CC-CEDICT's
-    attribution when it holds definitions). `title` defaults to the first article's title;
+    `vocab`, one list per article, is printed at the end of each chapter; when any list holds
+    CC-CEDICT definitions, its attribution is printed once, at the end of the last chapter
+    (and in the package's `dc:rights`). `title` defaults to the first article's title;
     `modified` (the book's `dcterms:modified`) defaults to a fixed date, for reproducible
     output: pass the sources' time to date the book (a naive time counts as UTC).
     """
@@ -69,7 +70,8 @@ def to_epub(
             show_english=show_english,
             tone_colors=options.tone_colors,
             vocab=[_vocab_row(item) for item in items],
-            attribution=ATTRIBUTION if any(item.definition for item in items) else "",
+            # Once per book, where a reader finishes it, not after every chapter.
+            attribution=attribution if number == len(articles) else "",
             source=source_name(article.source)
             if article.source == "-"
             else Path(article.source).name,

@@ -89,6 +89,7 @@ class Options:
     jobs: int | None = None
     """Processes for annotation and rendering; None means one per CPU."""
     combine: Path | None = None
-    """Also bind all PDFs into this one file, with a table of contents."""
+    """Also bind every article into this one file: `.pdf` (the PDFs, with a table of contents)
+    or `.epub` (one e-book, a chapter per article)."""
     cache: bool = True
     """Keep translations in a SQLite cache (in `cache_dir`) so re-runs make no model call."""

@@ -266,6 +266,22 @@ def test_combine_needs_pdf(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "ending"), [("handouts.docx", "'.docx'"), ("handouts", "no extension")]
+)
+def test_combine_names_the_kinds_it_can_make(tmp_path: Path, name: str, ending: str) -> None:
+    out = tmp_path / "out"
+    code, err = run(
+        ["convert", str(ROOT / "examples"), "-o", str(out), "--combine", str(tmp_path / name)]
+    )
+    assert code == 2
+    assert err == (
+        f"reader: error: --combine {name}: can't make a file with {ending}; end its name in "
+        ".pdf (one printable PDF) or .epub (one e-book), e.g. --combine book.epub\n"
+    )
+    assert not out.exists()  # refused before any work
+
+
 def test_untranslated_sheets_are_redone_once_a_model_is_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

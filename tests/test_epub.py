@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from reader.cli import main
 from reader.dictionary import ATTRIBUTION, Dictionary, gloss_article
 from reader.epub import MEDIA_TYPE, to_epub
 from reader.model import AnnotatedArticle, AnnotatedParagraph, AnnotatedSentence, Word
@@ -191,12 +193,14 @@ def test_text_is_escaped(books: Books) -> None:
 def test_vocabulary_and_attribution(books: Books) -> None:
     articles, vocab = books
     chapters = _chapters(_open(to_epub(articles, Options(), vocab)))
-    for chapter, items in zip(chapters, vocab, strict=True):
+    assert any(i.definition for i in vocab[0])
+    for number, (chapter, items) in enumerate(zip(chapters, vocab, strict=True), start=1):
         terms = chapter.findall(".//x:dl/x:dt", NS)
         assert [_text(t).split(" ")[0] for t in terms] == [i.text for i in items]
         definitions = [_text(d) for d in chapter.findall(".//x:dl/x:dd", NS)]
         assert definitions == [i.definition or "—" for i in items]
-        assert (ATTRIBUTION in _text(chapter)) == any(i.definition for i in items)
+        # CC-CEDICT's attribution once per book, at the end of the last chapter.
+        assert (ATTRIBUTION in _text(chapter)) == (number == len(chapters))
     plain = _open(to_epub(articles, Options()))
     assert all(c.find(".//x:dl", NS) is None for c in _chapters(plain))
     assert all(ATTRIBUTION not in _text(c) for c in _chapters(plain))
@@ -272,6 +276,154 @@ def test_epubcheck_finds_nothing(books: Books, tmp_path: Path) -> None:
     book.write_bytes(to_epub(books[0], Options(tone_colors=True), books[1]))
     result = subprocess.run(
         [*command, str(book)], capture_output=True, text=True, timeout=300, check=False
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "No errors or warnings detected" in report, report
+
+
+def test_one_file_of_several_articles_gives_a_chapter_each() -> None:
+    # A continuation line starts a new article within the same file.
+    text = "第一篇\n\n今天下雨了。\n\n（上接第2版）\n\n第二篇\n\n明天是晴天。\n"
+    articles, _ = build(parse(text, "paper.txt"), Options(), FakeTranslator())
+    assert len(articles) == 2
+    archive = _open(to_epub(articles, Options()))
+    chapters = _chapters(archive)
+    assert len(chapters) == 2
+    assert "今天下雨了" in _plain(chapters[0]) and "明天是晴天" not in _plain(chapters[0])
+    assert "明天是晴天" in _plain(chapters[1])
+    _, package = _package(archive)
+    assert len(package.findall("opf:spine/opf:itemref", NS)) == 2
+
+
+def _plain(element: ElementTree.Element) -> str:
+    """An element's text without the readings a ruby fallback puts in brackets."""
+    return re.sub(r"\([^()]*\)", "", _text(element))
+
+
+def _convert(argv: list[str]) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(["convert", *argv], translator=FakeTranslator(), stderr=err)
+    return code, err.getvalue()
+
+
+def _book(path: Path) -> tuple[list[str], list[str], list[ElementTree.Element]]:
+    """A book's nav titles, spine hrefs and chapters in spine order."""
+    archive = _open(path.read_bytes())
+    opf, package = _package(archive)
+    folder = opf.rsplit("/", 1)[0] + "/"
+    items = {i.attrib["id"]: i.attrib for i in package.findall("opf:manifest/opf:item", NS)}
+    spine = [items[r.attrib["idref"]]["href"] for r in package.findall("opf:spine/opf:itemref", NS)]
+    nav = _xml(archive, folder + next(i["href"] for i in items.values() if i.get("properties")))
+    titles = [a.text or "" for a in nav.findall(".//x:nav//x:a", NS)]
+    return titles, spine, [_xml(archive, folder + href) for href in spine]
+
+
+def _lesson(number: int) -> str:
+    return f"第{number}课\n\n春天来了，我们去公园。\n\n这是第{number}篇文章，银行在公园旁边。\n"
+
+
+def test_combine_epub_binds_a_folder_into_one_book(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    # File names sort in the opposite order from the lesson numbers: the book follows the files.
+    for number, name in ((2, "a.txt"), (0, "b.txt"), (1, "c.txt")):
+        (src / name).write_text(_lesson(number), encoding="utf-8")
+    out = tmp_path / "out"
+    book = out / "Spring term.epub"
+    argv = [str(src), "-o", str(out), "-f", "html,epub", "--level", "1", "--combine", str(book)]
+    code, err = _convert(argv)
+    assert code == 0, err
+    titles, spine, chapters = _book(book)
+    assert titles == ["第2课", "第0课", "第1课"]
+    assert len(spine) == 3 and len(set(spine)) == 3
+    for number, chapter in zip((2, 0, 1), chapters, strict=True):
+        text = _plain(chapter)
+        assert f"这是第{number}篇文章" in text
+        assert f"第{number}课" in text
+        assert chapter.find(".//x:ruby", NS) is not None
+        assert chapter.find(".//x:dl/x:dt", NS) is not None  # --level 1: a vocabulary list
+    book_text = "".join(_text(c) for c in chapters)
+    assert book_text.count(ATTRIBUTION) == 1 and ATTRIBUTION in _text(chapters[-1])
+    _, package = _package(_open(book.read_bytes()))
+    assert package.findtext("opf:metadata/dc:title", namespaces=NS) == "Spring term"
+    # The per-article EPUBs are still written beside it.
+    assert {p.name for p in out.glob("*.epub")} == {"a.epub", "b.epub", "c.epub", book.name}
+
+    # Everything up to date: the sheets are skipped, the book still holds every chapter.
+    book.unlink()
+    stamp = (out / "a.html").stat().st_mtime_ns
+    code, err = _convert(argv)
+    assert code == 0, err
+    assert "3 up to date" in err
+    assert (out / "a.html").stat().st_mtime_ns == stamp
+    again_titles, _, again = _book(book)
+    assert again_titles == titles
+    assert [_text(c) for c in again] == [_text(c) for c in chapters]
+
+    # One source changed, two up to date: still three chapters, in the files' order.
+    (src / "b.txt").write_text(_lesson(7), encoding="utf-8")
+    code, err = _convert(argv)
+    assert code == 0, err
+    assert "2 up to date" in err
+    titles, _, chapters = _book(book)
+    assert titles == ["第2课", "第7课", "第1课"]
+    assert "这是第7篇文章" in _plain(chapters[1])
+
+
+def test_combine_epub_without_epub_format_and_with_student_copy(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "one.txt").write_text(_lesson(1), encoding="utf-8")
+    # One file holding two articles: a chapter each.
+    (src / "two.txt").write_text(_lesson(2) + "\n（上接第2版）\n\n" + _lesson(3), encoding="utf-8")
+    out = tmp_path / "out"
+    book = tmp_path / "book.epub"
+    code, err = _convert(
+        [str(src), "-o", str(out), "--copies", "teacher,student", "--combine", str(book)]
+    )
+    assert code == 0, err
+    assert not list(out.glob("*.epub"))  # only html asked for: no per-article EPUBs
+    assert sorted(p.name for p in out.glob("*.html")) == [
+        "index.html",
+        "one-student.html",
+        "one.html",
+        "two-1-student.html",
+        "two-1.html",
+        "two-2-student.html",
+        "two-2.html",
+    ]
+    titles, _, chapters = _book(book)
+    assert titles == ["第1课", "第2课", "第3课"]
+    assert all(c.find(".//x:ruby", NS) is not None for c in chapters)
+    student_titles, _, student = _book(tmp_path / "book-student.epub")
+    assert student_titles == titles
+    for chapter in student:
+        assert chapter.find(".//x:ruby", NS) is None
+        assert not [e for e in chapter.iter() if "en" in e.attrib.get("class", "").split()]
+        assert chapter.find(".//x:dl/x:dt", NS) is not None  # students get the vocabulary
+
+
+def test_combined_book_passes_epubcheck(tmp_path: Path) -> None:
+    command = _epubcheck()
+    if command is None:
+        pytest.skip("epubcheck is not installed (Debian package `epubcheck`; `make setup`)")
+    src = tmp_path / "in"
+    (src / "week2").mkdir(parents=True)
+    for number, name in ((1, "one.txt"), (2, "week2/two.md"), (3, "week2/three.txt")):
+        (src / name).write_text(_lesson(number), encoding="utf-8")
+    book = tmp_path / "book.epub"
+    argv = [str(src), "-o", str(tmp_path / "out"), "--level", "2", "--tone-colors"]
+    code, err = _convert([*argv, "--combine", str(book)])
+    assert code == 0, err
+    assert len(_book(book)[2]) == 3
+    result = subprocess.run(
+        [*command, str(book)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
     )
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
