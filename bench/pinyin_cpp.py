@@ -5,6 +5,10 @@ Runs reader's own annotation path (`Annotator.annotate`, as `reader convert` doe
 reading of that character with `dev.lb` (numbered pinyin, ü as `u:`). The last line printed is
 `accuracy NN.NN % (right/total)`, where a reading that differs from CPP's only by a neutral tone
 counts as right; the line `strict` before it counts it as wrong.
+
+Only the dev split is shipped (in shared/bench/cpp-dev). The held-out split is `test.sent` and
+`test.lb` in g2pM's data/ folder (Apache-2.0): put them in a folder and pass `--data DIR --split
+test`. Judge changes on dev and confirm them on test; don't commit the data.
 """
 
 from __future__ import annotations

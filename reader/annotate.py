@@ -60,7 +60,8 @@ _SUFFIXES = {
     ("着", "p"): "zhe5",
     ("子", "n"): "zi5",
 }
-# Modal particles end a clause and are read in the neutral tone: 吧 ba, 啦 la, 呢 ne.
+# Modal particles end a clause and are read in the neutral tone: 吧 ba, 啦 la, 呢 ne, 哦 o
+# (签名哦。; an interjection stands first: 哦，我记得了).
 _MODAL = {
     c: r + "5"
     for c, r in {
@@ -74,6 +75,7 @@ _MODAL = {
         "吗": "ma",
         "嘛": "ma",
         "呢": "ne",
+        "哦": "o",
         "呀": "ya",
         "哟": "yo",
     }.items()

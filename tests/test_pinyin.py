@@ -116,6 +116,9 @@ def test_polyphones_by_context(plain: Annotator, sentence: str, index: int, expe
         ("俺还有手艺做哩！", 6, "li"),
         ("你快去吧。", 3, "ba"),
         ("他在百度贴吧发帖。", 5, "bā"),  # 贴吧 tiēbā: not a particle
+        ("有女友的多重签名哦。", 8, "o"),
+        ("你要小心哦！", 4, "o"),
+        ("哦，我记得了。", 0, "ò"),  # an interjection, not a particle
         ("我看不了这么多书。", 3, "liǎo"),
         ("这种苦他受不了。", 6, "liǎo"),
     ],
