@@ -8,13 +8,13 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from reader import __version__
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Word
 from reader.options import Options
+from reader.typeset import GAP, READING_SCALE, Line, PangoMeasure, Piece, pieces, set_lines
 
 PRINT_TEMPLATE = "print.html.j2"
 """The print template, looked up like the HTML one (a --template-dir copy wins)."""
@@ -39,79 +39,36 @@ FONT_HINT = (
     "macOS and Windows ship PingFang SC / Microsoft YaHei)"
 )
 
-# Punctuation that must not start a line (glued to the word before) or end one (glued to the
-# word after); the usual Chinese line-breaking (kinsoku) sets, full- and half-width.
-_CLOSING = frozenset("，。、；：？！…—～·”’」』）》〉】〕］｝〗〙,.;:?!)]}%")
-_OPENING = frozenset("“‘「『（《〈【〔［｛〖〘([{")
+PT = 4 / 3
+"""CSS px per point (WeasyPrint measures boxes in CSS px)."""
+
+PAPER_MM = {"A4": 210.0, "letter": 215.9}
+"""Paper widths in millimetres."""
+
+MARGIN_MM = 15.0
+"""Left and right page margins in millimetres."""
+
+ZH_SHARE = 62
+"""Per cent of the width the Chinese column takes when English sits beside it."""
+
+SIZES_PT = {"title": 20.0, "heading": 15.0, "meta": 11.0, "text": 13.0, "marker": 9.0}
+"""Character sizes in points by paragraph kind (and for list markers)."""
 
 _QUIET_LOGGERS = ("weasyprint", "fontTools")
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """One piece of a printed paragraph: a word with its reading, or a run of plain text."""
-
-    text: str
-    """The word's characters, or the plain text."""
-    syllables: tuple[tuple[str, int], ...] = ()
-    """Each syllable of the reading with its tone (1-5); empty for plain text."""
-    lead: str = ""
-    """Opening punctuation kept on the same line as the word."""
-    tail: str = ""
-    """Closing punctuation kept on the same line as the word."""
-
-    @property
-    def reading(self) -> str:
-        """The whole reading, syllables joined."""
-        return "".join(syllable for syllable, _ in self.syllables)
-
-
-def chunks(paragraph: AnnotatedParagraph) -> tuple[Chunk, ...]:
-    """Split a paragraph into words with readings and plain-text runs, punctuation glued."""
-    words = [word for sentence in paragraph.sentences for word in sentence.words]
-    result: list[Chunk] = []
-    lead = ""
-    glue = False  # whether closing punctuation may still join the last word
-    for word in words:
-        if word.is_chinese:
-            result.append(Chunk(word.text, _syllables(word), lead=lead))
-            lead, glue = "", True
-            continue
-        for char in word.text:
-            if char in _OPENING:
-                lead += char
-                glue = False
-            elif char in _CLOSING and glue and not lead:
-                last = result[-1]
-                result[-1] = Chunk(last.text, last.syllables, last.lead, last.tail + char)
-            else:
-                _append_text(result, lead + char)
-                lead, glue = "", False
-    if lead:
-        _append_text(result, lead)
-    return tuple(result)
-
-
-def _syllables(word: Word) -> tuple[tuple[str, int], ...]:
-    """A word's syllables paired with their tones."""
-    return tuple(zip(word.syllables, word.tones, strict=False))
-
-
-def _append_text(result: list[Chunk], text: str) -> None:
-    """Add plain text, merged into the previous run when that is plain text too."""
-    if result and not result[-1].syllables:
-        result[-1] = Chunk(result[-1].text + text)
-    else:
-        result.append(Chunk(text))
-
-
 def print_html(article: AnnotatedArticle, options: Options) -> str:
     """The print template rendered to HTML for WeasyPrint (autoescaped, like the HTML sheet)."""
+    from markupsafe import Markup
+
     from reader.render import attribution, handout_vocabulary, render_template, source_name
 
     english = options.show_translation and article.translation_status == "translated"
     pinyin = options.show_pinyin and article.pinyin_style != "none"
+    side = english and options.layout == "side"
+    paper = "letter" if options.paper == "letter" else "A4"
     vocabulary = handout_vocabulary(article, options)
+    title_row, rows = sheet_rows(article, options)
     return render_template(
         PRINT_TEMPLATE,
         options,
@@ -119,13 +76,19 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
         title=article.title or source_name(article.source),
         source=article.source if article.source != "-" else "standard input",
         version=__version__,
-        paper="letter" if options.paper == "letter" else "A4",
-        side=english and options.layout == "side",
+        paper=paper,
+        margin=MARGIN_MM,
+        zh_share=ZH_SHARE,
+        sizes=SIZES_PT,
+        reading_scale=READING_SCALE,
+        gap=GAP,
+        cjk_families=Markup(", ".join(f'"{name}"' for name in CJK_FAMILIES)),
+        side=side,
         english=english,
         pinyin=pinyin,
         tone_colors=options.tone_colors and pinyin,
-        rows=[_row(p) for p in article.paragraphs if p.kind != "title"],
-        title_row=next((_row(p) for p in article.paragraphs if p.kind == "title"), None),
+        rows=rows,
+        title_row=title_row,
         vocabulary=vocabulary,
         level=options.level,
         # the sheet shows CC-CEDICT's glosses only in the vocabulary list
@@ -133,16 +96,77 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
     )
 
 
-def _row(paragraph: AnnotatedParagraph) -> dict[str, Any]:
-    """What the print template needs of one paragraph."""
+def sheet_rows(
+    article: AnnotatedArticle, options: Options
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The title row and the other rows the print template shows, lines set when readings show."""
+    # Lines are set here, not by WeasyPrint: each printed line becomes one run of readings
+    # and one of characters (see reader.typeset), which lays out many times faster than a
+    # box per word. Without readings WeasyPrint's own line breaking does as well.
+    english = options.show_translation and article.translation_status == "translated"
+    pinyin = options.show_pinyin and article.pinyin_style != "none"
+    measure = PangoMeasure((*CJK_FAMILIES, "sans-serif")) if pinyin else None
+    paper = "letter" if options.paper == "letter" else "A4"
+    full = (PAPER_MM[paper] - 2 * MARGIN_MM) / 25.4 * 96
+    column = full * ZH_SHARE / 100 if english and options.layout == "side" else full
+    rows = [_row(p, options, measure, column) for p in article.paragraphs if p.kind != "title"]
+    title_row = next(
+        (_row(p, options, measure, full) for p in article.paragraphs if p.kind == "title"), None
+    )
+    return title_row, rows
+
+
+def paragraph_pieces(paragraph: AnnotatedParagraph, level: int | None = None) -> list[Piece]:
+    """A paragraph's words as pieces for line setting (readings hidden at or below `level`)."""
+    from reader.render import above_level
+
+    return pieces(
+        [
+            (word.text, _syllables(word) if word.is_chinese else (), above_level(word, level))
+            for sentence in paragraph.sentences
+            for word in sentence.words
+        ]
+    )
+
+
+def _syllables(word: Word) -> tuple[tuple[str, int], ...]:
+    """A word's syllables paired with their tones."""
+    return tuple(zip(word.syllables, word.tones, strict=False))
+
+
+def _row(
+    paragraph: AnnotatedParagraph,
+    options: Options,
+    measure: PangoMeasure | None,
+    width: float,
+) -> dict[str, Any]:
+    """What the print template needs of one paragraph, its lines set when readings show."""
+    marker = _marker(paragraph)
+    lines: tuple[Line, ...] = ()
+    if measure is not None and paragraph.kind != "code":
+        size = SIZES_PT.get(paragraph.kind, SIZES_PT["text"]) * PT
+        lines = set_lines(
+            paragraph_pieces(paragraph, options.level),
+            measure,
+            size,
+            width - 1,  # rounding slack: a set line must never spill into the next column
+            lead_width=measure(marker, SIZES_PT["marker"] * PT) if marker else 0.0,
+        )
     return {
         "kind": paragraph.kind,
-        "marker": paragraph.marker,
+        "marker": marker,
         "text": paragraph.text,
-        "chunks": chunks(paragraph) if paragraph.kind != "code" else (),
+        "lines": lines,
         "translation": paragraph.translation,
         "translatable": paragraph.translatable,
     }
+
+
+def _marker(paragraph: AnnotatedParagraph) -> str:
+    """The list marker printed before a paragraph, with its space ("" for none)."""
+    if paragraph.marker and paragraph.kind not in ("heading", "title", "code"):
+        return paragraph.marker + " "
+    return ""
 
 
 @functools.lru_cache(maxsize=1)

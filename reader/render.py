@@ -102,7 +102,7 @@ def syllables(word: Word) -> list[tuple[str, int]]:
     return list(zip(word.syllables, word.tones, strict=False))
 
 
-def _above(word: Word, level: int | None) -> bool:
+def above_level(word: Word, level: int | None) -> bool:
     """Whether a word gets its reading shown under `--level N` (known words above N do)."""
     return level is None or word.level is None or word.level > level
 
@@ -142,7 +142,7 @@ def to_html(
         show_pinyin=options.show_pinyin and article.pinyin_style != "none",
         tone_colors=options.tone_colors,
         show_uncertain=options.show_uncertain,
-        annotated=lambda w: _above(w, options.level),
+        annotated=lambda w: above_level(w, options.level),
         level=options.level,
         vocabulary=vocabulary or [],
         attribution=attribution,

@@ -19,6 +19,7 @@ from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.pipeline import build
 from reader.source import parse, read_file
+from reader.typeset import CLOSING, OPENING, SPACERS, Line, PangoMeasure
 from tests.fakes import FakeTranslator
 
 pytest.importorskip("weasyprint")
@@ -179,47 +180,103 @@ def test_pinyin_comes_back_in_order(spring: AnnotatedArticle, tmp_path: Path) ->
     assert letters(text) == letters("".join(readings))
 
 
-def test_pinyin_sits_centred_over_its_word(sample_document: Any) -> None:
+def set_lines(article: AnnotatedArticle, options: Options) -> list[Line]:
+    """Every set line of a sheet in printing order: the title's, then each paragraph's."""
+    title_row, rows = pdf.sheet_rows(article, options)
+    return [line for row in ([title_row] if title_row else []) + rows for line in row["lines"]]
+
+
+def line_boxes(document: Any, name: str) -> list[Any]:
+    """The text boxes of the set lines' `name` parts (pl or hl), in order, markers left out."""
+    found = []
+    for page in document.pages:
+        for part in classed(page, name):
+            found.extend(
+                b
+                for b in boxes(part)
+                if type(b).__name__ == "TextBox" and b.element is part.element
+            )
+    return found
+
+
+def placed_words(
+    article: AnnotatedArticle, document: Any
+) -> Iterator[tuple[int, float, float, float, float, float, float]]:
+    """Each word's reading and characters as drawn: left, right and centre of each, in px.
+
+    The lines' text comes from the laid-out document; positions inside a line come from
+    Pango laying out the whole line with the same set-up, which the first assertions below
+    prove equal to WeasyPrint's own widths.
+    """
+    lines = set_lines(article, Options())
+    readings, characters = line_boxes(document, "pl"), line_boxes(document, "hl")
+    assert len(readings) == len(characters) == len(lines) > 5
+    measure = PangoMeasure((*pdf.CJK_FAMILIES, "sans-serif"))
+    for number, (line, reading, chars) in enumerate(zip(lines, readings, characters, strict=True)):
+        assert chars.text == line.hanzi and reading.text == (line.pinyin_text or "\u00a0")
+        size, small = chars.style["font_size"], reading.style["font_size"]
+        assert measure(chars.text, size) == pytest.approx(chars.width, abs=0.05)
+        assert measure(reading.text, small) == pytest.approx(reading.width, abs=0.05)
+        # Ink, not boxes: the readings' descenders stay above the characters' tops (CJK
+        # glyphs rise about 0.88 em above the baseline, Latin descenders drop about 0.25 em).
+        py_ink_bottom = reading.position_y + reading.baseline + 0.25 * small
+        hz_ink_top = chars.position_y + chars.baseline - 0.88 * size
+        assert py_ink_bottom <= hz_ink_top, "readings not above their characters"
+        for word in line.words:
+            if word.pinyin[0] == word.pinyin[1]:
+                continue
+            hz_at = measure.positions(line.hanzi, size, word.hanzi)
+            py_at = measure.positions(line.pinyin_text, small, word.pinyin)
+            hz = [chars.position_x + hz_at[i] for i in word.hanzi]
+            py = [reading.position_x + py_at[i] for i in word.pinyin]
+            yield number, py[0], py[1], sum(py) / 2, hz[0], hz[1], sum(hz) / 2
+
+
+def test_pinyin_sits_centred_over_its_word(sample: AnnotatedArticle, sample_document: Any) -> None:
     words = 0
-    for page in sample_document.pages:
-        for word in classed(page, "w"):
-            reading, chars = word.children
-            assert "py" in reading.element.get("class") and "hz" in chars.element.get("class")
-            py_bottom = reading.border_box_y() + reading.border_height()
-            assert py_bottom <= chars.border_box_y() + TOLERANCE, "reading not above its word"
-            py_left, py_right, _, _ = text_extent(reading)
-            hz_left, hz_right, _, _ = text_extent(chars)
-            centre_offset = (py_left + py_right) / 2 - (hz_left + hz_right) / 2
-            assert abs(centre_offset) <= TOLERANCE, f"reading off centre by {centre_offset:.2f}px"
-            words += 1
+    for _, _, _, py_centre, _, _, hz_centre in placed_words(sample, sample_document):
+        assert abs(py_centre - hz_centre) <= TOLERANCE, (
+            f"reading off centre by {py_centre - hz_centre:.2f}px"
+        )
+        words += 1
     assert words > 50
 
 
-def test_readings_never_overlap(sample_document: Any) -> None:
-    for number, page in enumerate(sample_document.pages, start=1):
-        extents = sorted(text_extent(box) for box in classed(page, "py"))
-        assert extents
-        for i, (left, right, top, bottom) in enumerate(extents):
-            for other in extents[i + 1 :]:
-                if other[0] >= right:
-                    break  # sorted by left edge: nothing further can overlap this one
-                overlap_y = min(bottom, other[3]) - max(top, other[2])
-                overlap_x = min(right, other[1]) - max(left, other[0])
-                assert overlap_x <= 0.1 or overlap_y <= 0.1, f"readings overlap on page {number}"
+def test_readings_never_overlap(sample: AnnotatedArticle, sample_document: Any) -> None:
+    previous = (-1, 0.0)
+    pairs = 0
+    for line, py_left, py_right, *_ in placed_words(sample, sample_document):
+        if line == previous[0]:
+            assert py_left >= previous[1] + 1, f"two readings touch on set line {line}"
+            pairs += 1
+        previous = (line, py_right)
+    assert pairs > 50
 
 
-def test_no_line_starts_with_closing_punctuation(sample_document: Any) -> None:
-    lines = 0
+def test_set_lines_stay_inside_their_column(sample_document: Any) -> None:
     for page in sample_document.pages:
-        for paragraph in classed(page, "zh"):
-            for line in paragraph.children[1:]:  # a paragraph may start with "……"
-                first = line
-                while getattr(first, "children", None) and not has_class(first, "w"):
-                    first = first.children[0]
-                if type(first).__name__ == "TextBox":
-                    assert first.text.lstrip()[:1] not in set("，。、；：？！”’）》…"), first.text
-                lines += 1
-    assert lines > 5
+        for cell in boxes(page._page_box):
+            if type(cell).__name__ != "TableCellBox" or not classed(cell, "hl"):
+                continue
+            right = cell.content_box_x() + cell.width
+            for line in classed(cell, "ln"):
+                for text in (b for b in boxes(line) if type(b).__name__ == "TextBox"):
+                    assert text.position_x + text.width <= right + 0.01, text.text
+
+
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(
+    sample: AnnotatedArticle,
+) -> None:
+    _, rows = pdf.sheet_rows(sample, Options())
+    checked = 0
+    for row in rows:
+        for number, line in enumerate(row["lines"]):
+            text = line.hanzi.strip(SPACERS + " ")
+            # a paragraph may open with "……" or "——"
+            assert number == 0 or text[:1] not in CLOSING, line.hanzi
+            assert text[-1:] not in OPENING, line.hanzi
+            checked += 1
+    assert checked > 10
 
 
 def test_side_by_side_rows_line_up(spring: AnnotatedArticle) -> None:
@@ -251,7 +308,7 @@ def test_paper_size(spring: AnnotatedArticle, paper: str, size: tuple[float, flo
 
 def test_student_copy_without_pinyin(spring: AnnotatedArticle, tmp_path: Path) -> None:
     options = Options(show_pinyin=False, show_translation=False)
-    assert 'class="py"' not in pdf.print_html(spring, options)
+    assert 'class="pl"' not in pdf.print_html(spring, options)
     target = tmp_path / "student.pdf"
     target.write_bytes(pdf.to_pdf(spring, options))
     text = pdf_text(target, A4[1])
@@ -270,23 +327,36 @@ def test_no_english_uses_the_full_width(spring: AnnotatedArticle) -> None:
 
 def test_tone_colours_wrap_every_syllable(spring: AnnotatedArticle) -> None:
     html = pdf.print_html(spring, Options(tone_colors=True))
-    syllables = sum(
-        len(w.syllables) for p in spring.paragraphs for s in p.sentences for w in s.words
-    )
-    assert len(re.findall(r'<span class="t[1-5]">', html)) == syllables
+    expected = [
+        (char, tone)
+        for p in spring.paragraphs
+        for s in p.sentences
+        for w in s.words
+        for syllable, tone in zip(w.syllables, w.tones, strict=True)
+        for char in syllable
+    ]
+    # Runs of one tone share a span; spacing between words is invisible and takes any colour.
+    coloured = [
+        (char, int(tone))
+        for tone, text in re.findall(r'<span class="t([1-5])">([^<]*)</span>', html)
+        for char in text
+        if char not in SPACERS
+    ]
+    assert coloured == expected
     css = (ROOT / "templates" / "print.css").read_text(encoding="utf-8")
     assert all(f".t{tone} {{ color:" in css for tone in range(1, 6))
 
 
 def test_punctuation_is_glued_to_its_word(spring: AnnotatedArticle) -> None:
     for paragraph in spring.paragraphs:
-        chunks = pdf.chunks(paragraph)
-        assert "".join(c.lead + c.text + c.tail for c in chunks) == paragraph.text
-        for chunk in chunks:
-            if chunk.syllables:
-                assert chunk.text[0] not in "，。、；：？！”’）》"
-                assert chunk.reading == next(
-                    w.pinyin for s in paragraph.sentences for w in s.words if w.text == chunk.text
+        pieces = pdf.paragraph_pieces(paragraph)
+        assert "".join(p.text for p in pieces) == paragraph.text
+        for piece in pieces:
+            if piece.syllables:
+                word = piece.text[piece.start : piece.end]
+                assert piece.text[0] not in CLOSING and piece.text[-1] not in OPENING
+                assert piece.reading == next(
+                    w.pinyin for s in paragraph.sentences for w in s.words if w.text == word
                 )
 
 
