@@ -176,7 +176,7 @@ def set_lines(
     lines: list[list[Piece]] = []
     current: list[Piece] = []
     x = lead_width
-    for piece in _fitted(items, measure, size, width):
+    for piece in _fitted(items, measure, size, width, readings):
         box = _widths(piece, measure, size, small, readings).box(gap)[0]
         start = x + (gap if current and _spaced(current[-1], piece) else 0.0)
         if current and start + box > width:
@@ -222,21 +222,39 @@ def _widths(piece: Piece, measure: Measure, size: float, small: float, readings:
     )
 
 
-def _fitted(items: Sequence[Piece], measure: Measure, size: float, width: float) -> list[Piece]:
-    """The pieces, with plain text wider than a line cut into pieces that fit."""
+def _fitted(
+    items: Sequence[Piece], measure: Measure, size: float, width: float, readings: bool
+) -> list[Piece]:
+    """The pieces, any wider than a line cut into pieces that fit.
+
+    Plain text is cut between characters; a word (a long name, a user-dictionary entry)
+    into its characters, each with its own syllable, when it has one per character.
+    """
     result: list[Piece] = []
+    small = size * READING_SCALE
     for piece in items:
-        if piece.syllables or measure(piece.text, size) <= width:
+        if _widths(piece, measure, size, small, readings).box(0.0)[0] <= width:
             result.append(piece)
-            continue
-        part = ""
-        for char in piece.text:
-            if part and measure(part + char, size) > width:
+        elif piece.syllables and len(piece.syllables) == piece.end - piece.start:
+            last = piece.end - 1
+            for at in range(piece.start, piece.end):
+                text = piece.text[: at + 1] if at == piece.start else piece.text[at : at + 1]
+                if at == last:
+                    text += piece.text[piece.end :]
+                lead = at if at == piece.start else 0
+                syllable = (piece.syllables[at - piece.start],)
+                result.append(Piece(text, syllable, lead, lead + 1, piece.shown))
+        elif piece.syllables:
+            result.append(piece)  # rather too wide than torn from its reading
+        else:
+            part = ""
+            for char in piece.text:
+                if part and measure(part + char, size) > width:
+                    result.append(Piece(part))
+                    part = ""
+                part += char
+            if part:
                 result.append(Piece(part))
-                part = ""
-            part += char
-        if part:
-            result.append(Piece(part))
     return result
 
 

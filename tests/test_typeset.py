@@ -177,3 +177,18 @@ def test_piece_text_round_trips() -> None:
     items = pieces(PARAGRAPH)
     assert all(isinstance(p, Piece) for p in items)
     assert "".join(p.text for p in items) == "".join(text for text, _, _ in PARAGRAPH)
+
+
+def test_a_word_wider_than_a_line_splits_into_its_characters() -> None:
+    font = FakeFont()
+    name = "".join(chr(0x4E00 + i) for i in range(12))
+    items = pieces([plain("（"), (name, tuple((f"s{i}", 1) for i in range(12)), True), plain("）")])
+    lines = set_lines(items, font, SIZE, 100.0)
+    assert len(lines) > 2
+    assert "".join(unspaced(line) for line in lines) == f"（{name}）"
+    for line in lines:
+        assert line.width <= 100.0
+        for *_, reading_centre, word_centre in centres(line, font):
+            assert reading_centre == pytest.approx(word_centre, abs=0.3)
+    readings = [c for line in lines for c in line.pinyin_text if c not in SPACERS]
+    assert "".join(readings) == "".join(f"s{i}" for i in range(12))
