@@ -14,7 +14,16 @@ from reader import __version__
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Word
 from reader.options import Options
-from reader.typeset import GAP, READING_SCALE, Line, PangoMeasure, Piece, pieces, set_lines
+from reader.typeset import (
+    GAP,
+    READING_SCALE,
+    Line,
+    PangoMeasure,
+    Piece,
+    pieces,
+    set_lines,
+    tone_layers,
+)
 
 PRINT_TEMPLATE = "print.html.j2"
 """The print template, looked up like the HTML one (a --template-dir copy wins)."""
@@ -143,8 +152,8 @@ def _row(
     """What the print template needs of one paragraph, its lines set when readings show."""
     marker = _marker(paragraph)
     lines: tuple[Line, ...] = ()
+    size = SIZES_PT.get(paragraph.kind, SIZES_PT["text"]) * PT
     if measure is not None and paragraph.kind != "code":
-        size = SIZES_PT.get(paragraph.kind, SIZES_PT["text"]) * PT
         lines = set_lines(
             paragraph_pieces(paragraph, options.level),
             measure,
@@ -152,9 +161,13 @@ def _row(
             width - 1,  # rounding slack: a set line must never spill into the next column
             lead_width=measure(marker, SIZES_PT["marker"] * PT) if marker else 0.0,
         )
+    layers = []
+    if measure is not None and options.tone_colors:
+        layers = [tone_layers(line, measure, size) for line in lines]
     return {
         "kind": paragraph.kind,
         "marker": marker,
+        "layers": layers,
         "text": paragraph.text,
         "lines": lines,
         "translation": paragraph.translation,

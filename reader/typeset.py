@@ -206,6 +206,38 @@ def set_lines(
     return tuple(result)
 
 
+def tone_layers(line: Line, measure: Measure, size: float) -> tuple[tuple[int, str], ...]:
+    """The reading line split by tone into layers that print on top of each other.
+
+    Each layer holds one tone's syllables, each run spaced to where it sits in the whole
+    line, so a printer draws five plain runs per line instead of a coloured box per
+    syllable. `size` is the characters' size in px.
+    """
+    small = size * READING_SCALE
+    spacer = _Spacer(measure, small)
+    text = line.pinyin_text
+    bounds, at = [], 0
+    for run, tone in line.pinyin:
+        bounds.append((at, at + len(run), tone))
+        at += len(run)
+    x = measure.positions(
+        text, small, sorted({i for start, end, _ in bounds for i in (start, end)})
+    )
+    layers: dict[int, tuple[list[str], float]] = {}
+    for start, end, tone in bounds:
+        run = text[start:end]
+        lead = len(run) - len(run.lstrip(SPACERS))
+        if tone == 0 or lead == len(run):
+            continue
+        # start where the run's first syllable does, not its leading spacing
+        begin = x[start] + (measure.positions(run, small, [lead])[lead] if lead else 0.0)
+        parts, reached = layers.get(tone, ([], 0.0))
+        spacing, used = spacer(begin - reached)
+        parts.append(spacing + run[lead:])
+        layers[tone] = (parts, reached + used + x[end] - begin)
+    return tuple((tone, "".join(parts)) for tone, (parts, _) in sorted(layers.items()))
+
+
 def _spaced(before: Piece, after: Piece) -> bool:
     """Whether a word gap separates two pieces (plain text runs straight on)."""
     return bool(before.syllables or after.syllables)

@@ -19,7 +19,7 @@ from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.pipeline import build
 from reader.source import parse, read_file
-from reader.typeset import CLOSING, OPENING, SPACERS, Line, PangoMeasure
+from reader.typeset import CLOSING, OPENING, READING_SCALE, SPACERS, Line, PangoMeasure
 from tests.fakes import FakeTranslator
 
 pytest.importorskip("weasyprint")
@@ -325,24 +325,36 @@ def test_no_english_uses_the_full_width(spring: AnnotatedArticle) -> None:
     assert widest > 0.9 * (page.width - 2 * 42 * PT)
 
 
-def test_tone_colours_wrap_every_syllable(spring: AnnotatedArticle) -> None:
-    html = pdf.print_html(spring, Options(tone_colors=True))
-    expected = [
-        (char, tone)
-        for p in spring.paragraphs
-        for s in p.sentences
-        for w in s.words
-        for syllable, tone in zip(w.syllables, w.tones, strict=True)
-        for char in syllable
-    ]
-    # Runs of one tone share a span; spacing between words is invisible and takes any colour.
-    coloured = [
-        (char, int(tone))
-        for tone, text in re.findall(r'<span class="t([1-5])">([^<]*)</span>', html)
-        for char in text
-        if char not in SPACERS
-    ]
-    assert coloured == expected
+def test_tone_colours_layer_every_syllable_in_place(spring: AnnotatedArticle) -> None:
+    options = Options(tone_colors=True)
+    title_row, rows = pdf.sheet_rows(spring, options)
+    rows = ([title_row] if title_row else []) + rows
+    measure = PangoMeasure((*pdf.CJK_FAMILIES, "sans-serif"))
+    syllables = 0
+    for row in rows:
+        small = pdf.SIZES_PT.get(row["kind"], pdf.SIZES_PT["text"]) * pdf.PT * READING_SCALE
+        for line, layers in zip(row["lines"], row["layers"], strict=True):
+            full = line.pinyin_text
+            inked = [i for i, c in enumerate(full) if c not in SPACERS]
+            tone_of = {}
+            at = 0
+            for text, tone in line.pinyin:
+                tone_of.update((i, tone) for i in range(at, at + len(text)))
+                at += len(text)
+            where = measure.positions(full, small, inked)
+            for tone, layer in layers:
+                mine = [i for i in inked if tone_of[i] == tone]
+                drawn = [i for i, c in enumerate(layer) if c not in SPACERS]
+                assert [layer[i] for i in drawn] == [full[i] for i in mine]
+                drawn_at = measure.positions(layer, small, drawn)
+                for i, j in zip(mine, drawn, strict=True):
+                    assert drawn_at[j] == pytest.approx(where[i], abs=0.5)
+                syllables += len(mine)
+            assert {tone for tone, _ in layers} == {tone_of[i] for i in inked}
+    expected = sum(len(w.pinyin) for p in spring.paragraphs for s in p.sentences for w in s.words)
+    assert syllables == expected
+    html = pdf.print_html(spring, options)
+    assert re.search(r'<span class="tl t[1-5]">', html)
     css = (ROOT / "templates" / "print.css").read_text(encoding="utf-8")
     assert all(f".t{tone} {{ color:" in css for tone in range(1, 6))
 
