@@ -27,11 +27,11 @@ from reader.pipeline import (
     Handout,
     Progress,
     SourceRef,
-    annotate_all,
     collect_sources,
-    gloss_all,
     make_translator,
+    needs_annotator,
     output_names,
+    prepare_all,
     read_articles,
     translate_stage,
 )
@@ -139,9 +139,9 @@ def run(
     if progress:
         progress("files", done, len(refs))
     workers = _worker_count(options, len(jobs) + len(reread))
-    if workers > 1:
+    if workers > 1 and needs_annotator([j.ref for j in jobs] + reread, stdin, options):
         # Load jieba's dictionary once here: forked workers inherit it instead of each
-        # spending a second or two loading their own.
+        # spending a second or two loading their own (not when all come from the cache).
         from reader.annotate import Annotator
 
         Annotator(cache_dir=options.cache_dir).words("中文")
@@ -273,7 +273,7 @@ def _pool(workers: int) -> Iterator[concurrent.futures.Executor | None]:
 
 def _prepare(ref: SourceRef, stdin: bytes | None, options: Options) -> list[AnnotatedArticle]:
     """Read, split and annotate one source (runs in a worker)."""
-    return gloss_all(annotate_all(read_articles(ref, stdin), options), options)
+    return prepare_all(read_articles(ref, stdin), options)
 
 
 def _render(

@@ -64,24 +64,7 @@ class TranslationCache:
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         """Open (creating if needed) the cache file and its table."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # autocommit mode: transactions are opened explicitly and kept short
-        connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
-        try:
-            connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT * 1000)}")
-            _use_wal(connection)
-            # WAL with NORMAL sync can lose the last transactions on power loss, never corrupt
-            connection.execute("PRAGMA synchronous = NORMAL")
-            # a write lock up front: a plain CREATE reads first, and in WAL mode a reader
-            # whose snapshot went stale (another process created the table) fails at once
-            # instead of waiting
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute(_SCHEMA)
-            connection.execute("COMMIT")
-        except sqlite3.Error:
-            connection.close()
-            raise
-        return connection
+        return connect(path, _SCHEMA)
 
     @property
     def active(self) -> bool:
@@ -162,6 +145,28 @@ class TranslationCache:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def connect(path: Path, schema: str) -> sqlite3.Connection:
+    """Open (creating if needed) a cache file shared by processes, and its table (`schema`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # autocommit mode: transactions are opened explicitly and kept short
+    connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT * 1000)}")
+        _use_wal(connection)
+        # WAL with NORMAL sync can lose the last transactions on power loss, never corrupt
+        connection.execute("PRAGMA synchronous = NORMAL")
+        # a write lock up front: a plain CREATE reads first, and in WAL mode a reader
+        # whose snapshot went stale (another process created the table) fails at once
+        # instead of waiting
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(schema)
+        connection.execute("COMMIT")
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:

@@ -230,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="where caches go (default: $XDG_CACHE_HOME/reader or ~/.cache/reader)",
     )
     convert.add_argument(
-        "--no-cache", action="store_true", help="don't read or write the translation cache"
+        "--no-cache",
+        action="store_true",
+        help="don't read or write the caches of translations and annotations",
     )
     convert.add_argument(
         "--copies",

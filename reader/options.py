@@ -49,7 +49,8 @@ class Options:
     device: str = "cpu"
     """Device for the model: auto, cpu, cuda or mps."""
     cache_dir: Path | None = None
-    """Where reader keeps caches (jieba's, translations); None means the user's cache folder."""
+    """Where reader keeps caches (jieba's, dictionary, translations, annotations); None means the
+    user's cache folder."""
     template_dir: Path | None = None
     """A folder of templates that override the shipped ones."""
     paper: Paper = "a4"
@@ -92,4 +93,5 @@ class Options:
     """Also bind every article into this one file: `.pdf` (the PDFs, with a table of contents)
     or `.epub` (one e-book, a chapter per article)."""
     cache: bool = True
-    """Keep translations in a SQLite cache (in `cache_dir`) so re-runs make no model call."""
+    """Keep translations and annotations in SQLite caches (in `cache_dir`): re-runs make no
+    model call and load no dictionary."""

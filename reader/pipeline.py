@@ -232,6 +232,47 @@ def translate_all(
     return result
 
 
+def prepare_all(
+    articles: Sequence[Article], options: Options, progress: Progress | None = None
+) -> list[AnnotatedArticle]:
+    """Annotate and gloss articles; with `options.cache`, earlier results come from the cache.
+
+    A re-run of an article with the same settings reads its words from the annotation cache
+    (see `reader.annotation_cache`) and loads no dictionary or model.
+    """
+    from reader.annotation_cache import cached_annotate
+
+    total = len(articles)
+    annotated: list[int] = []
+
+    def fresh(missing: list[Article]) -> list[AnnotatedArticle]:
+        hits = total - len(missing)
+        annotated.append(len(missing))
+
+        def report(stage: str, done: int, of: int) -> None:
+            if progress:
+                progress(stage, hits + done, total)
+
+        return gloss_all(annotate_all(missing, options, report), options)
+
+    result = cached_annotate(articles, options, fresh)
+    if progress and total and not annotated:
+        progress("annotate", total, total)
+    return result
+
+
+def needs_annotator(refs: Sequence[SourceRef], stdin: bytes | None, options: Options) -> bool:
+    """Whether some article of these sources is not in the annotation cache."""
+    from reader.annotation_cache import all_cached
+    from reader.errors import ReaderError
+
+    try:
+        articles = [a for ref in refs for a in read_articles(ref, stdin)]
+    except ReaderError:
+        return True  # the worker reports it
+    return not all_cached(articles, options)
+
+
 def gloss_all(articles: Sequence[AnnotatedArticle], options: Options) -> list[AnnotatedArticle]:
     """Give every Chinese word its dictionary gloss and HSK level."""
     from reader.dictionary import Dictionary, gloss_article
@@ -247,7 +288,7 @@ def build(
     progress: Progress | None = None,
 ) -> tuple[list[AnnotatedArticle], list[str]]:
     """Annotate and (if asked) translate articles; returns them with any warnings."""
-    annotated = gloss_all(annotate_all(articles, options, progress), options)
+    annotated = prepare_all(articles, options, progress)
     if translator is None and options.translate and options.show_translation:
         translator = make_translator(options)
     return translate_stage(annotated, options, translator, progress)
