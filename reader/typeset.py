@@ -38,6 +38,9 @@ READING_SCALE = 0.55
 GAP = 0.2
 """Space between two words, in ems of the characters' size."""
 
+TOLERANCE = 0.25
+"""How far (px) a word may sit from its computed place: fewer spacing characters within it."""
+
 # Punctuation that must not start a line (kept with what comes before) or end one (kept with
 # what follows): the usual Chinese line-breaking (kinsoku) sets, full- and half-width.
 CLOSING = frozenset("，。、；：？！…—～·”’」』）》〉】〕］｝〗〙,.;:?!)]}%")
@@ -112,7 +115,7 @@ class _Widths:
     reading: float
     """Its reading (0 when none is printed)."""
 
-    def box(self, gap: float) -> tuple[float, float, float]:
+    def box(self) -> tuple[float, float, float]:
         """The piece's box width and where its characters and its reading start in it."""
         if self.reading <= 0:
             return self.text, 0.0, 0.0
@@ -176,8 +179,12 @@ def set_lines(
     lines: list[list[Piece]] = []
     current: list[Piece] = []
     x = lead_width
+    alone: dict[Piece, _Widths] = {}  # each piece measured once
     for piece in _fitted(items, measure, size, width, readings):
-        box = _widths(piece, measure, size, small, readings).box(gap)[0]
+        found = alone.get(piece)
+        if found is None:
+            found = alone[piece] = _widths(piece, measure, size, small, readings)
+        box = found.box()[0]
         start = x + (gap if current and _spaced(current[-1], piece) else 0.0)
         if current and start + box > width:
             lines.append(current)
@@ -193,7 +200,9 @@ def set_lines(
     number = 0
     while number < len(lines):
         indent = lead_width if number == 0 else 0.0
-        line = _line(lines[number], measure, size, readings, indent, spacers)
+        line = _line(
+            lines[number], [alone[p] for p in lines[number]], measure, size, indent, spacers
+        )
         if line.width > width and len(lines[number]) > 1:
             # Text in context came out wider than measured alone: the last piece moves on.
             moved = lines[number].pop()
@@ -265,7 +274,7 @@ def _fitted(
     result: list[Piece] = []
     small = size * READING_SCALE
     for piece in items:
-        if _widths(piece, measure, size, small, readings).box(0.0)[0] <= width:
+        if _widths(piece, measure, size, small, readings).box()[0] <= width:
             result.append(piece)
         elif piece.syllables and len(piece.syllables) == piece.end - piece.start:
             last = piece.end - 1
@@ -292,9 +301,9 @@ def _fitted(
 
 def _line(
     items: Sequence[Piece],
+    alone: Sequence[_Widths],
     measure: Measure,
     size: float,
-    readings: bool,
     indent: float,
     spacers: tuple[_Spacer, _Spacer],
 ) -> Line:
@@ -306,7 +315,7 @@ def _line(
     """
     small = size * READING_SCALE
     gap = size * GAP
-    widths = [_widths(piece, measure, size, small, readings) for piece in items]
+    widths = list(alone)
     line = Line("", (), (), 0.0)
     for _ in range(4):
         planned = _plan(items, widths, gap, indent)
@@ -353,7 +362,7 @@ def _plan(
     planned: list[tuple[float, float]] = []
     x = indent
     for number, (piece, width) in enumerate(zip(items, widths, strict=True)):
-        box, hanzi_x, pinyin_x = width.box(gap)
+        box, hanzi_x, pinyin_x = width.box()
         start = x + (gap if number and _spaced(items[number - 1], piece) else 0.0)
         planned.append((start + hanzi_x, start + pinyin_x))
         x = start + box
@@ -425,37 +434,52 @@ class _Spacer:
     """Spacing characters for a distance, at one font size."""
 
     def __init__(self, measure: Measure, size: float) -> None:
-        """Measure the spacing characters and every mix of up to five of them."""
+        """Measure the spacing characters and look up the best spacing for every distance."""
         widths = tuple(measure(char, size) for char in SPACERS)
         self._em = widths[0]
-        self._widths, self._mixes = _mixes(widths)
+        self._table = _spacing_table(widths)
 
     def __call__(self, distance: float) -> tuple[str, float]:
-        """Spacing as close to `distance` px as the mixes allow, and its width."""
+        """Spacing within `TOLERANCE` px of `distance` where it can be, in few characters."""
         if distance <= 0 or self._em <= 0:
             return "", 0.0
         whole = max(0, int(distance // self._em) - 1)
-        left = distance - whole * self._em
-        # The rest (under two ems) from the best mix: far finer steps than the narrowest
-        # spacing character alone.
-        at = bisect.bisect_left(self._widths, left)
-        candidates = [(0.0, "")] + [
-            (self._widths[i], self._mixes[i]) for i in (at - 1, at) if 0 <= i < len(self._widths)
-        ]
-        width, mix = min(candidates, key=lambda candidate: abs(left - candidate[0]))
-        return SPACERS[0] * whole + mix, whole * self._em + width
+        spacing, width = self._table[round((distance - whole * self._em) / _STEP)]
+        return SPACERS[0] * whole + spacing, whole * self._em + width
+
+
+_STEP = 0.05
+"""Resolution (px) of the spacing look-up table."""
 
 
 @functools.lru_cache(maxsize=64)
-def _mixes(widths: tuple[float, ...]) -> tuple[list[float], list[str]]:
-    """Every mix of up to five spacing characters (of these widths), sorted by width."""
-    mixes = {
-        round(sum(width for _, width in mix), 3): "".join(char for char, _ in mix)
-        for count in range(1, 6)
-        for mix in itertools.combinations_with_replacement(zip(SPACERS, widths, strict=True), count)
-    }
+def _spacing_table(widths: tuple[float, ...]) -> list[tuple[str, float]]:
+    """The best spacing for each distance from 0 to two ems, in steps of `_STEP` px.
+
+    Best: within `TOLERANCE` px of the distance if any mix of up to five spacing characters
+    gets there, and then the one with fewest characters; else the closest.
+    """
+    mixes: dict[float, str] = {0.0: ""}
+    for count in range(1, 6):
+        for mix in itertools.combinations_with_replacement(
+            zip(SPACERS, widths, strict=True), count
+        ):
+            # the first mix found for a width has the fewest characters
+            mixes.setdefault(round(sum(width for _, width in mix), 3), "".join(c for c, _ in mix))
     ordered = sorted(mixes)
-    return ordered, [mixes[width] for width in ordered]
+    table: list[tuple[str, float]] = []
+    for step in range(int(2 * widths[0] / _STEP) + 2):
+        distance = step * _STEP
+        low = bisect.bisect_left(ordered, distance - TOLERANCE)
+        high = bisect.bisect_right(ordered, distance + TOLERANCE)
+        near = bisect.bisect_left(ordered, distance)
+        candidates = set(range(low, high)) | ({near - 1, near} & set(range(len(ordered))))
+        best = min(
+            candidates,
+            key=lambda i: (max(abs(distance - ordered[i]), TOLERANCE), len(mixes[ordered[i]])),
+        )
+        table.append((mixes[ordered[best]], ordered[best]))
+    return table
 
 
 class PangoMeasure:
