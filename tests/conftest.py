@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 
-@pytest.fixture(scope="session")
-def session_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache home for the whole test session, away from the user's own caches."""
-    return tmp_path_factory.mktemp("xdg-cache")
-
-
-@pytest.fixture(autouse=True)
-def isolated_cache_home(session_cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point $XDG_CACHE_HOME at the session's cache home: tests never touch ~/.cache/reader."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache_home))
-    return session_cache_home
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Caches in a session folder, set before any fixture builds an article (not ~/.cache)."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        yield home
 
 
 @pytest.fixture(scope="session")
