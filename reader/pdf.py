@@ -12,7 +12,7 @@ from typing import Any
 
 from reader import __version__
 from reader.errors import RenderError
-from reader.model import AnnotatedArticle, AnnotatedParagraph, Word
+from reader.model import AnnotatedArticle, AnnotatedParagraph
 from reader.options import Options
 from reader.typeset import (
     GAP,
@@ -127,20 +127,15 @@ def sheet_rows(
 
 def paragraph_pieces(paragraph: AnnotatedParagraph, level: int | None = None) -> list[Piece]:
     """A paragraph's words as pieces for line setting (readings hidden at or below `level`)."""
-    from reader.render import above_level
+    from reader.render import above_level, syllables
 
     return pieces(
         [
-            (word.text, _syllables(word) if word.is_chinese else (), above_level(word, level))
+            (word.text, tuple(syllables(word)) if word.is_chinese else (), above_level(word, level))
             for sentence in paragraph.sentences
             for word in sentence.words
         ]
     )
-
-
-def _syllables(word: Word) -> tuple[tuple[str, int], ...]:
-    """A word's syllables paired with their tones."""
-    return tuple(zip(word.syllables, word.tones, strict=False))
 
 
 def _row(
