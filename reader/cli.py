@@ -499,10 +499,12 @@ def _models(args: argparse.Namespace, err: IO[str]) -> int:
     if args.models_command == "list":
         found = sorted(p.parent for p in folder.glob("**/config.json"))
         for path in found:
-            print(path.relative_to(folder).as_posix())
+            # ctranslate2 conversions (made by 'reader models convert') keep a model.bin
+            engine = "ctranslate2" if (path / "model.bin").is_file() else "transformers"
+            print(f"{path.relative_to(folder).as_posix()}  ({engine})")
         if not found:
             print(f"no models in {folder}; run 'reader models download'", file=err)
         return 0
     raise UsageError(
-        "say what to do with models: 'download' or 'list' (see 'reader models --help')"
+        "say what to do with models: 'download', 'convert' or 'list' (see 'reader models --help')"
     )

@@ -398,3 +398,17 @@ def test_models_convert_for_ctranslate2(tiny_model_dir: Path, tmp_path: Path) ->
     converted = Path(err.getvalue().strip().rsplit(" to ", 1)[1])
     assert converted.is_dir() and (converted / "model.bin").is_file()
     assert tmp_path in converted.parents
+
+
+def test_models_list_names_each_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plain = tmp_path / "Helsinki-NLP" / "opus-mt-zh-en"
+    fast = tmp_path / "Helsinki-NLP" / "opus-mt-zh-en-ct2-int8"
+    for folder, weights in ((plain, "model.safetensors"), (fast, "model.bin")):
+        folder.mkdir(parents=True)
+        (folder / "config.json").write_text("{}", encoding="utf-8")
+        (folder / weights).write_bytes(b"")
+    assert main(["models", "list", "--models-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Helsinki-NLP/opus-mt-zh-en  (transformers)",
+        "Helsinki-NLP/opus-mt-zh-en-ct2-int8  (ctranslate2)",
+    ]
