@@ -268,7 +268,8 @@ def _fitted(
 ) -> list[Piece]:
     """The pieces, any wider than a line cut into pieces that fit.
 
-    Plain text is cut between characters; a word (a long name, a user-dictionary entry)
+    Plain text is cut between characters (after a slash, dot or hyphen where there is one
+    late enough); a word (a long name, a user-dictionary entry)
     into its characters, each with its own syllable, when it has one per character.
     """
     result: list[Piece] = []
@@ -291,8 +292,11 @@ def _fitted(
             part = ""
             for char in piece.text:
                 if part and measure(part + char, size) > width:
-                    result.append(Piece(part))
-                    part = ""
+                    # a path or an address reads best cut after a slash, dot or hyphen
+                    cut = max(part.rfind(mark) for mark in "/.-_?&=:")
+                    cut = cut + 1 if cut >= len(part) // 2 else len(part)
+                    result.append(Piece(part[:cut]))
+                    part = part[cut:]
                 part += char
             if part:
                 result.append(Piece(part))

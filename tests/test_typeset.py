@@ -192,3 +192,12 @@ def test_a_word_wider_than_a_line_splits_into_its_characters() -> None:
             assert reading_centre == pytest.approx(word_centre, abs=0.3)
     readings = [c for line in lines for c in line.pinyin_text if c not in SPACERS]
     assert "".join(readings) == "".join(f"s{i}" for i in range(12))
+
+
+def test_a_long_address_is_cut_after_slashes() -> None:
+    font = FakeFont()
+    address = "https://github.com/rust-lang/book/blob/main/src/ch01-01-installation.md"
+    lines = set_lines(pieces([plain(address)]), font, SIZE, 200.0)
+    texts = [unspaced(line) for line in lines]
+    assert "".join(texts) == address and len(texts) > 2
+    assert all(text[-1] in "/.-_?&=:" for text in texts[:-1]), texts
