@@ -423,3 +423,18 @@ def test_import_does_not_load_weasyprint() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert out.strip() == "False"
+
+
+def test_bookmarks_carry_the_headings_text_without_pinyin(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    source = tmp_path / "lesson.md"
+    source.write_text("# 第一课\n\n我们学习汉语。\n\n## 生词\n\n朋友很好。\n", encoding="utf-8")
+    built, _ = build(
+        parse(read_file(source), str(source), markdown=True), Options(), FakeTranslator()
+    )
+    target = tmp_path / "lesson.pdf"
+    target.write_bytes(pdf.to_pdf(built[0], Options()))
+    titles = []
+    for item in pypdf.PdfReader(str(target)).outline:
+        titles.extend(i.title for i in (item if isinstance(item, list) else [item]))
+    assert titles == ["第一课", "生词"]
