@@ -579,7 +579,15 @@ def _index_to_pos(ffi: Any) -> Any:
     own.include(ffi)  # share WeasyPrint's Pango types, so its layouts can be passed in
     own.cdef("void pango_layout_index_to_pos (PangoLayout *, int, PangoRectangle *);")
     failure: OSError | None = None
-    for name in ("libpango-1.0.so.0", "libpango-1.0-0", "pango-1.0", "libpango-1.0.dylib"):
+    # the names WeasyPrint itself tries, for Linux, macOS and Windows builds of Pango
+    for name in (
+        "libpango-1.0.so.0",
+        "libpango-1.0-0",
+        "pango-1.0-0",
+        "pango-1.0",
+        "libpango-1.0.dylib",
+        "libpango-1.0-0.dll",
+    ):
         try:
             return own.dlopen(name).pango_layout_index_to_pos
         except OSError as exc:
