@@ -499,7 +499,7 @@ class PangoMeasure:
         except (ImportError, OSError, AttributeError) as exc:
             raise RenderError(
                 f"this WeasyPrint can't measure text for print layout ({exc}); "
-                "pip install 'weasyprint>=62,<71'"
+                "pip install 'weasyprint>=70,<71'"
             ) from None
         self._ffi, self._pango = ffi, pango
         self._from_units, self._to_units = FROM_UNITS, TO_UNITS
