@@ -72,10 +72,9 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
 
     from reader.render import attribution, handout_vocabulary, render_template, source_name
 
-    english = options.show_translation and article.translation_status == "translated"
-    pinyin = options.show_pinyin and article.pinyin_style != "none"
+    english, pinyin = _aids(article, options)
     side = english and options.layout == "side"
-    paper = "letter" if options.paper == "letter" else "A4"
+    paper = _paper(options)
     vocabulary = handout_vocabulary(article, options)
     title_row, rows = sheet_rows(article, options)
     return render_template(
@@ -112,17 +111,26 @@ def sheet_rows(
     # Lines are set here, not by WeasyPrint: each printed line becomes one run of readings
     # and one of characters (see reader.typeset), which lays out many times faster than a
     # box per word. Without readings WeasyPrint's own line breaking does as well.
-    english = options.show_translation and article.translation_status == "translated"
-    pinyin = options.show_pinyin and article.pinyin_style != "none"
+    english, pinyin = _aids(article, options)
     measure = PangoMeasure((*CJK_FAMILIES, "sans-serif")) if pinyin else None
-    paper = "letter" if options.paper == "letter" else "A4"
-    full = (PAPER_MM[paper] - 2 * MARGIN_MM) / 25.4 * 96
+    full = (PAPER_MM[_paper(options)] - 2 * MARGIN_MM) / 25.4 * 96
     column = full * ZH_SHARE / 100 if english and options.layout == "side" else full
     rows = [_row(p, options, measure, column) for p in article.paragraphs if p.kind != "title"]
     title_row = next(
         (_row(p, options, measure, full) for p in article.paragraphs if p.kind == "title"), None
     )
     return title_row, rows
+
+
+def _aids(article: AnnotatedArticle, options: Options) -> tuple[bool, bool]:
+    """Whether the sheet prints English, and whether it prints readings."""
+    english = options.show_translation and article.translation_status == "translated"
+    return english, options.show_pinyin and article.pinyin_style != "none"
+
+
+def _paper(options: Options) -> str:
+    """The CSS page size name of the chosen paper."""
+    return "letter" if options.paper == "letter" else "A4"
 
 
 def paragraph_pieces(paragraph: AnnotatedParagraph, level: int | None = None) -> list[Piece]:

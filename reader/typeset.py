@@ -180,11 +180,8 @@ def set_lines(
     current: list[Piece] = []
     x = lead_width
     alone: dict[Piece, _Widths] = {}  # each piece measured once
-    for piece in _fitted(items, measure, size, width, readings):
-        found = alone.get(piece)
-        if found is None:
-            found = alone[piece] = _widths(piece, measure, size, small, readings)
-        box = found.box()[0]
+    for piece in _fitted(items, measure, size, width, readings, alone):
+        box = alone[piece].box()[0]
         start = x + (gap if current and _spaced(current[-1], piece) else 0.0)
         if current and start + box > width:
             lines.append(current)
@@ -264,9 +261,14 @@ def _widths(piece: Piece, measure: Measure, size: float, small: float, readings:
 
 
 def _fitted(
-    items: Sequence[Piece], measure: Measure, size: float, width: float, readings: bool
+    items: Sequence[Piece],
+    measure: Measure,
+    size: float,
+    width: float,
+    readings: bool,
+    alone: dict[Piece, _Widths],
 ) -> list[Piece]:
-    """The pieces, any wider than a line cut into pieces that fit.
+    """The pieces, any wider than a line cut into pieces that fit, each measured in `alone`.
 
     Plain text is cut between characters (after a slash, dot or hyphen where there is one
     late enough); a word (a long name, a user-dictionary entry)
@@ -275,7 +277,9 @@ def _fitted(
     result: list[Piece] = []
     small = size * READING_SCALE
     for piece in items:
-        if _widths(piece, measure, size, small, readings).box()[0] <= width:
+        if piece not in alone:
+            alone[piece] = _widths(piece, measure, size, small, readings)
+        if alone[piece].box()[0] <= width:
             result.append(piece)
         elif piece.syllables and len(piece.syllables) == piece.end - piece.start:
             last = piece.end - 1
@@ -300,6 +304,9 @@ def _fitted(
                 part += char
             if part:
                 result.append(Piece(part))
+    for piece in result:
+        if piece not in alone:
+            alone[piece] = _widths(piece, measure, size, small, readings)
     return result
 
 
