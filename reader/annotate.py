@@ -613,12 +613,17 @@ def _vote(
     """
     model, sure = guess.reading, guess.probability
     if len(cedict) > 1:
-        # CEDICT reads the word two ways (厚薄 hòubó, hòubáo): the model picks one of them.
+        # CEDICT reads the word two ways (厚薄 hòubó, hòubáo).
         if phrase and _same(phrase, model):
             return phrase, False  # 工夫 gōngfu: the model has no neutral tone for 夫
+        # pypinyin reads it as one of CEDICT's readings: a dictionary reading like any other,
+        # which the model overrules only when it is as sure as it must be against one.
+        backed = phrase if phrase and any(_same(phrase, o) for o in cedict) else None
+        if backed and sure <= _OVERRULE_ONE:
+            return backed, False
         for option in cedict:
             if _same(option, model):
-                return option, sure < _UNSURE
+                return option, backed is not None or sure < _UNSURE
         return phrase or cedict[0], True
     if phrase and cedict:
         if _same(cedict[0], phrase):

@@ -278,7 +278,9 @@ def test_sandhi_functions_directly() -> None:
         ("zhang3", (), "chang2", 0.9, "zhang3", False),  # one dictionary, model not sure
         ("zhang3", (), "chang2", 0.999, "chang2", True),  # one dictionary, model sure
         ("fu5", (), "fu1", 1.0, "fu5", False),  # a neutral tone is not a conflict
-        ("kong4", ("kong1", "kong4"), "kong1", 0.95, "kong1", False),  # CEDICT lists both
+        (None, ("kong1", "kong4"), "kong4", 0.95, "kong4", False),  # CEDICT lists both
+        ("kong4", ("kong1", "kong4"), "kong1", 0.95, "kong4", False),  # pypinyin backs one
+        ("kong4", ("kong1", "kong4"), "kong1", 0.999, "kong1", True),  # the model is sure
         ("pian2", ("bian4", "pian2"), "pian2", 0.6, "pian2", False),  # pypinyin backs it
         (None, ("bian4", "pian2"), "pian2", 0.6, "pian2", True),  # nothing backs it
         ("jue2", ("jiao3",), "jiao3", 0.6, "jiao3", True),  # dictionaries disagree
