@@ -154,7 +154,7 @@ _BATCH = 32
 _PROPER = frozenset({"nr", "nrfg", "nrt", "ns", "nt"})
 _PERSON = frozenset({"nr", "nrfg", "nrt"})
 # Common words that jieba's dictionary tags as places (新鲜, 长大, 城市 ns …), from a review of its
-# most frequent two-character `ns` entries.
+# most frequent two-character `ns` entries, and forms of address it tags as people (老先生 nr).
 _NOT_PROPER = frozenset(
     """
     城市 东西 平原 外国 爱国 东北 南北 西北 西南 东南 英雄 朝廷 太阳 哥哥 海洋 太庙 湖泊 大桥 高原
@@ -166,11 +166,28 @@ _NOT_PROPER = frozenset(
     泉水 渡江 城垣 大河 大湖 大江 治国 中和 天黑 法典 池塘 天桥 远东 加盟 登山 密封 上门 黄沙 立马
     海滨 湖区 沿河 中路 江中 山口 山洞 重阳 北洋 莲蓬 黄连 南极 朝阳 安宁 青城 新河 天河 中洲 三中
     四中 长河 明白 阳光 文明 智慧 道德 武功 小姐 和尚 卫星 雷达 荣誉 王朝 陆军 太后
+    老先生 老太太 老大爷 老大妈 老同志 老大夫 老师傅 大师傅 大将军 士大夫 太夫人 少夫人 尊夫人
+    诸位先生 千金小姐 空中小姐 公关小姐 官太太
     """.split()
 )
 _COMPOUND_SURNAMES = frozenset(
     """
     欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 西门
+    """.split()
+)
+# Forms of address that follow a bare surname: 曾老师 Zēng lǎoshī, 单先生 Shàn xiānsheng. jieba
+# leaves such a surname a word of its own and tags it by its common use (曾 d "once").
+# Surnames left out of this rule are more often words in front of a noun (向老师问好 "to the
+# teacher", 连老师都 "even the teacher", 他任老师多年 "served as a teacher").
+_NOT_BEFORE_TITLE = frozenset("过应任都查向于时连全常尚管边齐成")
+# Words that stand before a person and that jieba joins to a surname which follows them
+# (和解 "reconcile" in 和解女士, 请仇 in 请仇教授).
+_BEFORE_PERSON = frozenset("和与跟同及或请向给对找问让叫被把由替帮陪谢")
+_TITLES = frozenset(
+    """
+    先生 女士 小姐 太太 夫人 老师 教授 同学 同志 师傅 医生 大夫 博士 院士 律师 记者 老板 经理
+    主任 书记 校长 院长 局长 部长 厅长 处长 科长 所长 市长 省长 县长 区长 镇长 村长 总统 总理
+    主席 委员 阿姨 大爷 大妈 大叔 大婶 警官 教练 队长 班长 将军
     """.split()
 )
 _SURNAMES = frozenset(
@@ -209,6 +226,8 @@ class _Piece:
     pos: str
     start: int
     """Offset of the piece in its sentence."""
+    titled: bool = False
+    """A bare surname before a form of address (曾 in 曾老师)."""
 
     @property
     def han(self) -> bool:
@@ -348,6 +367,7 @@ class Annotator:
         readings: list[str | None] = [None] * len(sentence)
         unsure: set[int] = set()
         keep: set[int] = set()
+        pieces = _titled(pieces)
         for index, piece in enumerate(pieces):
             if not piece.han:
                 continue
@@ -472,6 +492,8 @@ class Annotator:
         self, piece: _Piece, phrase: _Phrase, cedict: Sequence[tuple[str, ...] | None]
     ) -> dict[int, str]:
         """The surname's reading at the start of a person's name (曾 Zēng, 单 Shàn)."""
+        if piece.titled:
+            return dict(enumerate(_SURNAME_READINGS.get(piece.text, ())))
         # jieba tags dictionary words (柏林, 朴素) and foreign names (朴茨茅斯) as people too:
         # a word the dictionaries know keeps their reading, and a Chinese name is 2-3
         # characters (4 with a two-character surname).
@@ -518,7 +540,9 @@ class Annotator:
             for i in range(1, len(syllables)):
                 if _VOWEL_START.match(syllables[i]):
                     syllables[i] = "'" + syllables[i]
-            if flag in _PROPER and len(word) >= 2 and word not in _NOT_PROPER:
+            if piece.titled:
+                syllables = _capitalise(word, flag, syllables, split_name=False)
+            elif flag in _PROPER and len(word) >= 2 and word not in _NOT_PROPER:
                 in_dictionary = word in self._tokenizer().tokenizer.FREQ and not any(
                     w.word == word for w in self._user_words
                 )
@@ -581,6 +605,40 @@ class Annotator:
             part=article.part,
             parts=article.parts,
         )
+
+
+def _titled(pieces: Sequence[_Piece]) -> list[_Piece]:
+    """The pieces, with a surname before a form of address marked as a name (曾老师, 王先生).
+
+    jieba joins some such pairs into one word (王先生 nr); they are split, as GB/T 16159
+    writes them (Wáng xiānsheng). So is a surname jieba joined to the word before it (和解女士).
+    """
+    result: list[_Piece] = []
+    for i, piece in enumerate(pieces):
+        text = piece.text
+        for size in (2, 1):
+            surname, title = text[:size], text[size:]
+            if title in _TITLES and _is_surname(surname):
+                result.append(_Piece(surname, "nr", piece.start, titled=True))
+                result.append(_Piece(title, "n", piece.start + size))
+                break
+        else:
+            following = pieces[i + 1].text if i + 1 < len(pieces) else ""
+            if following in _TITLES and _is_surname(text):
+                piece = _Piece(text, "nr", piece.start, titled=True)
+            elif following in _TITLES and text[:1] in _BEFORE_PERSON and _is_surname(text[1:]):
+                result.append(_Piece(text[:1], "c" if text[0] in "和与及或" else "p", piece.start))
+                piece = _Piece(text[1:], "nr", piece.start + 1, titled=True)
+            result.append(piece)
+    return result
+
+
+def _is_surname(text: str) -> bool:
+    """Whether a one- or two-character word is a surname that can stand before a title."""
+    if len(text) == 2:
+        return text in _COMPOUND_SURNAMES
+    known = text in _SURNAMES or text in _SURNAME_READINGS
+    return len(text) == 1 and known and text not in _NOT_BEFORE_TITLE
 
 
 def _polyphones(model: ContextModel, piece: _Piece) -> list[int]:

@@ -166,6 +166,33 @@ def test_surnames(plain: Annotator, sentence: str, name: str, surname: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        # A bare surname before a form of address is read and written as a surname.
+        ("曾老师来了。", [("曾", "Zēng"), ("老师", "lǎoshī")]),
+        ("单先生和解女士都到了。", [("单", "Shàn"), ("解", "Xiè"), ("女士", "nǚshì")]),
+        ("我们请仇教授讲课。", [("仇", "Qiú"), ("教授", "jiàoshòu")]),
+        ("朴先生是韩国人。", [("朴", "Piáo")]),
+        ("欧阳老师也来了。", [("欧阳", "Ōuyáng"), ("老师", "lǎoshī")]),
+        # jieba joins 王先生 into one word; it is written as two (GB/T 16159).
+        ("王先生说他去过重庆。", [("王", "Wáng"), ("先生", "xiānsheng")]),
+        # A word in front of a noun, not a surname.
+        ("我们向老师问好。", [("向", "xiàng"), ("老师", "lǎoshī")]),
+        ("连老师都笑了。", [("连", "lián")]),
+        ("他曾先后三次访问北京。", [("曾", "céng")]),
+        # Forms of address jieba tags as names are common words.
+        ("那位老先生笑了。", [("老先生", "lǎoxiānsheng")]),
+    ],
+)
+def test_surnames_before_titles(
+    plain: Annotator, sentence: str, words: list[tuple[str, str]]
+) -> None:
+    read = {w.text: w.pinyin for w in plain.words(sentence)}
+    for text, pinyin in words:
+        assert read.get(text) == pinyin, (text, read)
+
+
+@pytest.mark.parametrize(
     ("sentence", "index", "expected"),
     [
         ("他曾经来过这里。", 1, "céng"),
