@@ -25,12 +25,12 @@ from reader.translate import (
     _STRICT_BEAMS,
     _STRICT_NO_REPEAT,
     _STRICT_REPETITION_PENALTY,
-    DECODING_VERSION,
     ThreadLayout,
     _quiet_transformers,
     _short,
     default_threads,
     generation_defaults,
+    model_cache_key,
     model_fingerprint,
     resolve_model,
 )
@@ -242,21 +242,17 @@ class CTranslate2Translator:
     def cache_key(self) -> str:
         """What its translations depend on: model, its files, settings (doesn't load it)."""
         if self._cache_key is None:
-            source = resolve_model(self.name, self.models_dir)
             try:
                 version = metadata.version("ctranslate2")
             except metadata.PackageNotFoundError:
                 version = "unknown"
-            self._cache_key = "|".join(
-                [
-                    f"reader-mt/{DECODING_VERSION}",
-                    f"{self.engine}-{version}",
-                    self.quantization,
-                    self.name,
-                    model_fingerprint(source),
-                    f"beams={self.beams or 'model'}",
-                    f"device={self.device}",
-                ]
+            self._cache_key = model_cache_key(
+                f"{self.engine}-{version}",
+                self.name,
+                self.models_dir,
+                self.beams,
+                self.device,
+                self.quantization,
             )
         return self._cache_key
 

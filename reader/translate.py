@@ -339,6 +339,23 @@ def resolve_device(device: str) -> str:
     return "cpu"
 
 
+def model_cache_key(
+    engine: str, name: str, models_dir: Path, beams: int | None, device: str, setting: str
+) -> str:
+    """A model's identity in the translation cache: engine, model, its files and the settings."""
+    return "|".join(
+        [
+            f"reader-mt/{DECODING_VERSION}",
+            engine,
+            name,
+            model_fingerprint(resolve_model(name, models_dir)),
+            f"beams={beams or 'model'}",
+            setting,
+            f"device={device}",
+        ]
+    )
+
+
 def model_fingerprint(folder: Path) -> str:
     """A short hash that changes when the model in `folder` changes (files, sizes, configs).
 
@@ -498,17 +515,9 @@ class TransformersTranslator:
     def cache_key(self) -> str:
         """What its translations depend on: model, its files, settings (doesn't load it)."""
         if self._cache_key is None:
-            folder = resolve_model(self.name, self.models_dir)
-            self._cache_key = "|".join(
-                [
-                    f"reader-mt/{DECODING_VERSION}",
-                    self.engine,
-                    self.name,
-                    model_fingerprint(folder),
-                    f"beams={self.beams or 'model'}",
-                    f"int8={int(self.int8)}",
-                    f"device={self.device}",
-                ]
+            setting = f"int8={int(self.int8)}"
+            self._cache_key = model_cache_key(
+                self.engine, self.name, self.models_dir, self.beams, self.device, setting
             )
         return self._cache_key
 
