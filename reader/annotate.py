@@ -24,6 +24,7 @@ from reader.overrides import load_overrides, load_user_dict
 from reader.sandhi import YI, apply_sandhi, dictionary_tones
 
 if TYPE_CHECKING:
+    from reader.dictionary import Dictionary
     from reader.lexicon import Lexicon
     from reader.polyphone import ContextModel, Guess
 
@@ -267,6 +268,8 @@ class Annotator:
         self._pos: Any = None
         self._model: ContextModel | None = None
         self._lexicon: Lexicon | None = None
+        self._dictionary: Dictionary | None = None
+        self._proper: dict[str, tuple[bool, ...] | None] = {}
         self._phrases: dict[str, _Phrase] = {}
         self._covers: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
 
@@ -311,6 +314,29 @@ class Annotator:
 
             self._lexicon = Lexicon.load()
         return self._lexicon
+
+    def _proper_starts(self, word: str) -> tuple[bool, ...] | None:
+        """Where CC-CEDICT starts a capitalised word in a proper noun; None if it doesn't list it.
+
+        毛泽东 Máo Zédōng (True, True, False), 北京大学 Běijīng Dàxué (True, False, True,
+        False), as GB/T 16159 writes names. An empty tuple: CEDICT lists the word as a common
+        word too (胡萝卜, 高明 gāomíng), which jieba's tags often take for a name.
+        """
+        if word not in self._proper:
+            if self._dictionary is None:
+                from reader.dictionary import Dictionary
+
+                self._dictionary = Dictionary(self.cache_dir)
+            found = [
+                e.reading for e in self._dictionary.entries(word) if len(e.reading) == len(word)
+            ]
+            if not found:
+                self._proper[word] = None
+            elif all(r[0][:1].isupper() for r in found):
+                self._proper[word] = tuple(s[:1].isupper() for s in found[0])
+            else:
+                self._proper[word] = ()
+        return self._proper[word]
 
     def _writable_cache_dir(self) -> Path:
         """The cache folder if it can be created, else the system temp folder."""
@@ -543,14 +569,7 @@ class Annotator:
             if piece.titled:
                 syllables = _capitalise(word, flag, syllables, split_name=False)
             elif flag in _PROPER and len(word) >= 2 and word not in _NOT_PROPER:
-                in_dictionary = word in self._tokenizer().tokenizer.FREQ and not any(
-                    w.word == word for w in self._user_words
-                )
-                # jieba's dictionary tags many common two-character words as names or
-                # organisations (阿姨, 师傅 nr; 中人 nt): trust those tags only for words it
-                # found itself or longer ones.
-                if not (in_dictionary and len(word) == 2 and flag != "ns"):
-                    syllables = _capitalise(word, flag, syllables, split_name=not in_dictionary)
+                syllables = self._proper_noun(word, flag, syllables)
         elif self.style == "zhuyin":
             # Zhuyin is written syllable by syllable, not joined.
             syllables = [s if i == 0 else " " + s for i, s in enumerate(syllables)]
@@ -564,6 +583,23 @@ class Annotator:
             pos=flag,
             uncertain=any(i in unsure for i in span),
         )
+
+    def _proper_noun(self, word: str, flag: str, syllables: list[str]) -> list[str]:
+        """A word jieba tags as a name, place or organisation, written as a proper noun if it is."""
+        user = any(w.word == word for w in self._user_words)
+        starts = None if user else self._proper_starts(word)
+        if starts is not None:
+            return _capitalise_at(syllables, starts) if starts else syllables
+        in_dictionary = word in self._tokenizer().tokenizer.FREQ and not user
+        # jieba's dictionary tags many common two-character words as names or organisations
+        # (阿姨, 师傅 nr; 中人 nt): trust those tags only for words it found itself or longer
+        # ones, and split a name it found itself or a three-character one (袁崇焕 Yuán Chónghuàn).
+        if in_dictionary and len(word) == 2 and flag != "ns":
+            return syllables
+        if in_dictionary and len(word) == 3 and self._proper_starts(word[1:]) == ():
+            return syllables  # 古建筑 nr: a common word after a surname character
+        split = not in_dictionary or (len(word) == 3 and flag != "nrt")
+        return _capitalise(word, flag, syllables, split_name=split)
 
     def _display(self, tone3: str) -> str:
         """One numbered syllable in the chosen style."""
@@ -763,6 +799,16 @@ def _tone(tone3: str) -> int:
     """The tone number of a numbered syllable (5 for neutral)."""
     match = _TONE_NUMBER.search(tone3)
     return int(match.group(1)) if match else 5
+
+
+def _capitalise_at(syllables: Sequence[str], starts: Sequence[bool]) -> list[str]:
+    """Capitalise the syllables that start a word of a proper noun, with a space before each."""
+    result = list(syllables)
+    for i, start in enumerate(starts):
+        if start and i < len(result):
+            syllable = result[i].lstrip("'")
+            result[i] = (" " if i else "") + syllable[:1].upper() + syllable[1:]
+    return result
 
 
 def _capitalise(word: str, flag: str, syllables: list[str], split_name: bool) -> list[str]:

@@ -45,6 +45,19 @@ def reading(annotator: Annotator, sentence: str, word: str) -> str:
         ("行业协会开会了。", "行业协会", "hángyèxiéhuì"),
         ("这是处理器。", "处理器", "chǔlǐqì"),
         ("院长赵笑蕾说。", "赵笑蕾", "Zhào Xiàolěi"),
+        # Proper nouns CC-CEDICT lists are written as it splits them (GB/T 16159).
+        ("毛泽东是湖南人。", "毛泽东", "Máo Zédōng"),
+        ("李白和杜甫都是诗人。", "李白", "Lǐ Bái"),
+        ("鲁迅写了很多小说。", "鲁迅", "Lǔ Xùn"),
+        ("诸葛亮很聪明。", "诸葛亮", "Zhūgě Liàng"),
+        ("他在北京大学读书。", "北京大学", "Běijīng Dàxué"),
+        # Names jieba's dictionary knows and CC-CEDICT doesn't: surname and given name apart.
+        ("袁崇焕守住了宁远。", "袁崇焕", "Yuán Chónghuàn"),
+        # Common words that jieba's dictionary tags as names stay common words.
+        ("我买了胡萝卜。", "胡萝卜", "húluóbo"),
+        ("地里种着西瓜。", "西瓜", "xīguā"),
+        ("黄金周去看古建筑。", "古建筑", "gǔjiànzhù"),
+        ("黄金周去看古建筑。", "黄金周", "huángjīnzhōu"),
         ("我们从百年奋斗中汲取智慧。", "智慧", "zhìhuì"),
     ],
 )
