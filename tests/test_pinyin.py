@@ -330,6 +330,39 @@ def test_names_keep_their_dictionary_reading() -> None:
     assert _vote(None, ("hua4",), Guess("hua2", 1.0), firm=True) == ("hua4", False)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        # Traditional text is segmented and read in simplified characters, shown as written.
+        ("臺灣的銀行業很發達。", [("臺灣", "Táiwān"), ("銀行業", "yínhángyè"), ("發達", "fādá")]),
+        ("我們覺得這個問題很重要。", [("覺得", "juéde"), ("問題", "wèntí")]),
+        ("曾國藩是晚清重臣。", [("曾國藩", "Zēng Guófān")]),
+        ("他們去了重慶。", [("重慶", "Chóngqìng")]),
+        # Simplified text keeps its own characters, even ones the converter would change.
+        ("蒜薹炒肉很好吃。", [("蒜薹", "suàntái")]),
+    ],
+)
+def test_traditional_characters(
+    plain: Annotator, sentence: str, words: list[tuple[str, str]]
+) -> None:
+    read = plain.words(sentence)
+    assert "".join(w.text for w in read) == sentence
+    found = {w.text: w.pinyin for w in read}
+    for text, pinyin in words:
+        assert found.get(text) == pinyin, (text, found)
+
+
+def test_overrides_and_user_words_in_traditional_text(tmp_path: Path, cache: Path) -> None:
+    overrides = write(tmp_path, "readings.toml", '"銀行" = "yin2 xing2"\n"问题" = "wen4 ti5"\n')
+    user = write(tmp_path, "user.txt", "楊瀾浩 10 nr\n")
+    annotator = Annotator(cache_dir=cache, overrides=overrides, user_dict=user)
+    sentence = "楊瀾浩說銀行的問題很多。"
+    found = {w.text: w.pinyin for w in annotator.words(sentence)}
+    assert found["楊瀾浩"] == "Yáng Lánhào"  # the user's word, written in either script
+    assert found["銀行"] == "yínxíng"  # an override written as the text is
+    assert found["問題"] == "wènti"  # an override written in simplified characters
+
+
 class _UnsureModel:
     """A context model that reads every 行 as háng with the given probability."""
 
