@@ -55,6 +55,8 @@ _BY_TAG: Mapping[tuple[str, str], str] = {
     ("藏", "v"): "cang2",
 }
 _NEEDS_FOLLOWER = frozenset({"得", "地"})
+# Particles after a verb, which jieba splits off words that CC-CEDICT holds (长得, 落得, 舍得).
+_VERB_PARTICLES = frozenset("得着了过")
 # Aspect particles after a verb or preposition, the noun suffix 子 (by jieba's tag's first letter).
 _SUFFIXES = {
     ("过", "v"): "guo5",
@@ -452,6 +454,7 @@ class Annotator:
         readings: list[str | None] = [None] * len(sentence)
         unsure: set[int] = set()
         keep: set[int] = set()
+        bridged: set[int] = set()  # read from a dictionary word jieba split (长|得 zhǎngde)
         pieces = _titled(pieces)
         for index, piece in enumerate(pieces):
             if not piece.han:
@@ -467,6 +470,8 @@ class Annotator:
                     covering = reading if phrase.covered[k] else None
                     if covering is None and not options:
                         covering, options = self._across(sentence, i, piece)
+                        if covering is not None and sentence[i + 1 : i + 2] in _VERB_PARTICLES:
+                            bridged.add(i)
                     # The model knows little of names; CEDICT lists many (华罗庚 Huà).
                     person = piece.pos in _PERSON
                     reading, doubtful = _vote(covering, options or (), guess, person)
@@ -486,6 +491,8 @@ class Annotator:
                 | self._surname(piece, phrase, cedict)
             )
             for k, syllable in fixed.items():
+                if piece.start + k in bridged:
+                    continue  # a word the dictionaries hold says more than jieba's tag
                 readings[piece.start + k] = syllable
                 unsure.discard(piece.start + k)
         dictionary_tones(sentence, readings)
@@ -531,10 +538,15 @@ class Annotator:
 
         jieba splits some fixed pairs (飞也似|的: 似的 shìde); a two- or three-character window
         over the boundary counts when pypinyin and CC-CEDICT both list it with one reading.
+        So does a verb CC-CEDICT lists with the particle after it (长得 zhǎngde, 落得 luòde).
         """
         from pypinyin.constants import PHRASES_DICT
 
         end = piece.start + len(piece.text)
+        if i + 1 == end and sentence[i + 1 : i + 2] in _VERB_PARTICLES:
+            entry = self._cedict().reading(sentence[i : i + 2])
+            if entry is not None and len(entry[0]) == 1:
+                return entry[0][0], entry[0]
         for start, stop in ((i - 1, i + 1), (i, i + 2), (i - 2, i + 1), (i, i + 3), (i - 1, i + 2)):
             if start < 0 or stop > len(sentence) or (start >= piece.start and stop <= end):
                 continue

@@ -90,6 +90,13 @@ def test_polyphones(plain: Annotator, sentence: str, word: str, expected: str) -
         ("一场以提升教学质量为主题的学术研讨会如期举行。", 1, "chǎng"),
         # 行 in 命令行 is a line of text.
         ("所有需要输入到终端的命令行都以美元符号开头。", 12, "háng"),
+        # A verb CC-CEDICT lists with its particle, split by jieba (长|得), keeps the word's
+        # reading over jieba's tag (长 a: cháng) and the context model.
+        ("她长得很漂亮。", 1, "zhǎng"),
+        ("孩子长得很快。", 2, "zhǎng"),
+        ("他落得一场空。", 1, "luò"),
+        # The same character before other words is still read by the sentence.
+        ("这件衣服太长了。", 5, "cháng"),
     ],
 )
 def test_polyphones_by_context(plain: Annotator, sentence: str, index: int, expected: str) -> None:
@@ -503,9 +510,9 @@ def test_bad_user_dict(tmp_path: Path, text: str, hint: str) -> None:
 LAST_LINE = re.compile(r"^accuracy (\d+\.\d\d) % \((\d+)/(\d+)\)$")
 
 
-def run_bench(*args: str) -> list[str]:
+def run_bench(*args: str, script: str = "pinyin_cpp.py") -> list[str]:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "pinyin_cpp.py"), *args],
+        [sys.executable, str(ROOT / "bench" / script), *args],
         capture_output=True,
         text=True,
         check=True,
@@ -531,3 +538,23 @@ def test_bench_runs_on_cpp_dev() -> None:
     assert total == 50
     assert accuracy == pytest.approx(100 * right / total, abs=0.01)
     assert accuracy >= 90.0
+
+
+def test_everyday_bench_scores_its_set(tmp_path: Path) -> None:
+    # A set of two: one reading reader gets right, one deliberately wrong gold label.
+    path = write(
+        tmp_path, "set.tsv", "# comment\n我去银行取钱。\t3\thang2\n我去银行取钱。\t3\txing2\n"
+    )
+    lines = run_bench("--data", str(path), script="pinyin_everyday.py")
+    match = LAST_LINE.match(lines[-1])
+    assert match and match.groups() == ("50.00", "1", "2"), lines
+    assert lines[-2] == "pypinyin 50.00 % (1/2)"
+    assert lines[0].startswith("miss\t我去银行取钱。\t行\txing2\treader hang2")
+
+
+def test_everyday_bench_runs_on_its_own_set() -> None:
+    lines = run_bench(script="pinyin_everyday.py")
+    match = LAST_LINE.match(lines[-1])
+    assert match, lines
+    assert int(match[3]) >= 90  # the whole set was read
+    assert float(match[1]) >= 75.0
