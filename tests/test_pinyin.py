@@ -194,9 +194,16 @@ def test_surnames(plain: Annotator, sentence: str, name: str, surname: str) -> N
 def test_surnames_before_titles(
     plain: Annotator, sentence: str, words: list[tuple[str, str]]
 ) -> None:
-    read = {w.text: w.pinyin for w in plain.words(sentence)}
+    assert_words(plain, sentence, words)
+
+
+def assert_words(annotator: Annotator, sentence: str, words: list[tuple[str, str]]) -> None:
+    """Each (word, reading) is a word of the sentence, read so; the words join back to it."""
+    read = annotator.words(sentence)
+    assert "".join(w.text for w in read) == sentence
+    found = {w.text: w.pinyin for w in read}
     for text, pinyin in words:
-        assert read.get(text) == pinyin, (text, read)
+        assert found.get(text) == pinyin, (text, found)
 
 
 @pytest.mark.parametrize(
@@ -352,11 +359,7 @@ def test_names_keep_their_dictionary_reading() -> None:
 def test_traditional_characters(
     plain: Annotator, sentence: str, words: list[tuple[str, str]]
 ) -> None:
-    read = plain.words(sentence)
-    assert "".join(w.text for w in read) == sentence
-    found = {w.text: w.pinyin for w in read}
-    for text, pinyin in words:
-        assert found.get(text) == pinyin, (text, found)
+    assert_words(plain, sentence, words)
 
 
 def test_overrides_and_user_words_in_traditional_text(tmp_path: Path, cache: Path) -> None:
