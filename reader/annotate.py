@@ -186,8 +186,9 @@ _COMPOUND_SURNAMES = frozenset(
 # Forms of address that follow a bare surname: 曾老师 Zēng lǎoshī, 单先生 Shàn xiānsheng. jieba
 # leaves such a surname a word of its own and tags it by its common use (曾 d "once").
 # Surnames left out of this rule are more often words in front of a noun (向老师问好 "to the
-# teacher", 连老师都 "even the teacher", 他任老师多年 "served as a teacher").
-_NOT_BEFORE_TITLE = frozenset("过应任都查向于时连全常尚管边齐成")
+# teacher", 连老师都 "even the teacher", 他任老师多年 "served as a teacher") or the body a
+# title belongs to (党书记 "party secretary", 区委员, 师部长).
+_NOT_BEFORE_TITLE = frozenset("过应任都查向于时连全常尚管边齐成党区师")
 # Words that stand before a person and that jieba joins to a surname which follows them
 # (和解 "reconcile" in 和解女士, 请仇 in 请仇教授).
 _BEFORE_PERSON = frozenset("和与跟同及或请向给对找问让叫被把由替帮陪谢")

@@ -186,6 +186,7 @@ def test_surnames(plain: Annotator, sentence: str, name: str, surname: str) -> N
         # A word in front of a noun, not a surname.
         ("我们向老师问好。", [("向", "xiàng"), ("老师", "lǎoshī")]),
         ("连老师都笑了。", [("连", "lián")]),
+        ("党书记讲话了。", [("党", "dǎng"), ("书记", "shūji")]),
         ("他曾先后三次访问北京。", [("曾", "céng")]),
         # Forms of address jieba tags as names are common words.
         ("那位老先生笑了。", [("老先生", "lǎoxiānsheng")]),
