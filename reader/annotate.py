@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.errors import ModelError
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -23,6 +22,7 @@ from reader.model import (
 )
 from reader.overrides import load_overrides, load_user_dict
 from reader.sandhi import YI, apply_sandhi, dictionary_tones
+from reader.script import simplified, to_simplified
 
 if TYPE_CHECKING:
     from reader.dictionary import Dictionary
@@ -153,10 +153,6 @@ _TRANSLITERATION = frozenset("尔斯姆夫拉特茨")
 _KNOWN_WORD = 10
 # Sentences per model call.
 _BATCH = 32
-# A text is read as traditional Chinese (and analysed in simplified characters) when at least
-# this share of its Chinese characters changes in conversion: about a quarter does in
-# traditional text, under 1 % in simplified text (the odd 於 or 乾 of a classical quotation).
-_TRADITIONAL_SHARE = 0.05
 
 # jieba tags for proper nouns: person, place, organisation.
 _PROPER = frozenset({"nr", "nrfg", "nrt", "ns", "nt"})
@@ -277,7 +273,6 @@ class Annotator:
         self._model: ContextModel | None = None
         self._lexicon: Lexicon | None = None
         self._dictionary: Dictionary | None = None
-        self._t2s: Any = None
         self._proper: dict[str, tuple[bool, ...] | None] = {}
         self._phrases: dict[str, _Phrase] = {}
         self._covers: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
@@ -300,8 +295,8 @@ class Annotator:
                     for entry in self._user_words:
                         tokenizer.add_word(entry.word, entry.freq, entry.tag)
                         # Text in traditional characters is segmented in simplified ones.
-                        simple = self._converter().convert(entry.word)
-                        if simple != entry.word and len(simple) == len(entry.word):
+                        simple = to_simplified(entry.word)
+                        if simple != entry.word:
                             tokenizer.add_word(simple, entry.freq, entry.tag)
                     pos = jieba.posseg.POSTokenizer(tokenizer)
                 else:
@@ -351,40 +346,6 @@ class Annotator:
                 self._proper[word] = ()
         return self._proper[word]
 
-    def _converter(self) -> Any:
-        """OpenCC's traditional-to-simplified converter, loaded on first use."""
-        if self._t2s is None:
-            try:
-                import opencc
-            except ImportError:
-                raise ModelError(
-                    "the converter for traditional characters is not installed; "
-                    "run `pip install opencc`"
-                ) from None
-            self._t2s = opencc.OpenCC("t2s")
-        return self._t2s
-
-    def _simplified(self, sentences: Sequence[str]) -> list[str]:
-        """The sentences in simplified characters if they are traditional text, else as given.
-
-        jieba, pypinyin, CC-CEDICT's readings and the context model know simplified words
-        (臺灣的銀行 is read character by character: 銀 yín 行 xíng). Conversion keeps every
-        sentence's length, so that the words map back onto the characters as written.
-        """
-        han = sum(len(run) for s in sentences for run in _HAN_RUN.findall(s))
-        if not han:
-            return list(sentences)
-        converter = self._converter()
-        result = []
-        changed = 0
-        for sentence in sentences:
-            simple = str(converter.convert(sentence))
-            if len(simple) != len(sentence):
-                simple = "".join(_same_length(c, str(converter.convert(c))) for c in sentence)
-            changed += sum(a != b for a, b in zip(sentence, simple, strict=True))
-            result.append(simple)
-        return result if changed >= _TRADITIONAL_SHARE * han else list(sentences)
-
     def _writable_cache_dir(self) -> Path:
         """The cache folder if it can be created, else the system temp folder."""
         folder = self.cache_dir or default_cache_dir(os.environ)
@@ -402,7 +363,9 @@ class Annotator:
 
     def _read_all(self, sentences: Sequence[str]) -> list[tuple[Word, ...]]:
         """Read sentences together, so that the context model runs over them in batches."""
-        analysed = self._simplified(sentences)
+        # jieba, pypinyin, CC-CEDICT's readings and the context model know simplified words
+        # (臺灣的銀行 would be read character by character: 銀 yín 行 xíng).
+        analysed = simplified(sentences) or sentences
         pieces = [self._segment(s) for s in analysed]
         model = self._context_model()
         queries = [
@@ -715,11 +678,6 @@ class Annotator:
             part=article.part,
             parts=article.parts,
         )
-
-
-def _same_length(char: str, converted: str) -> str:
-    """A character's conversion if it is one character, else the character itself."""
-    return converted if len(converted) == 1 else char
 
 
 def _as_written(original: str, words: tuple[Word, ...]) -> tuple[Word, ...]:

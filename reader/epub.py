@@ -16,7 +16,7 @@ from reader.dictionary import ATTRIBUTION
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle
 from reader.options import Options
-from reader.render import environment, source_name
+from reader.render import article_script, environment, source_name
 from reader.vocab import VocabItem, level_label
 
 MEDIA_TYPE = "application/epub+zip"
@@ -57,6 +57,9 @@ def to_epub(
     book_title = title or _book_title(articles)
 
     chapters = []
+    scripts = [article_script(article) for article in articles]
+    # The book is in traditional characters only when every chapter is.
+    book_script = "Hant" if all(s == "Hant" for s in scripts) else "Hans"
     for number, (article, items) in enumerate(zip(articles, lists, strict=True), start=1):
         chapter_title = article.title or source_name(article.source)
         show_english = options.show_translation and article.translation_status == "translated"
@@ -76,6 +79,7 @@ def to_epub(
             if article.source == "-"
             else Path(article.source).name,
             version=__version__,
+            script=scripts[number - 1],
         )
         chapters.append(
             {
@@ -93,6 +97,7 @@ def to_epub(
     package = _render(
         env,
         "package.opf.j2",
+        script=book_script,
         identifier=identifier,
         title=book_title,
         attribution=attribution,
@@ -106,7 +111,10 @@ def to_epub(
             _render(env, "container.xml.j2", package_path=_path("content.opf")),
         ),
         (_path("content.opf"), package),
-        (_path("nav.xhtml"), _render(env, "nav.xhtml.j2", title=book_title, chapters=chapters)),
+        (
+            _path("nav.xhtml"),
+            _render(env, "nav.xhtml.j2", title=book_title, chapters=chapters, script=book_script),
+        ),
         (_path("style.css"), _render(env, "style.css")),
         *((_path(c["href"]), c["body"]) for c in chapters),
     ]

@@ -16,6 +16,7 @@ from reader.errors import RenderError, UsageError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Word
 from reader.options import FORMATS, Options
 from reader.output import write_atomic
+from reader.script import Script, script_of
 
 if TYPE_CHECKING:
     from reader.pipeline import Handout
@@ -147,7 +148,13 @@ def to_html(
         vocabulary=vocabulary or [],
         attribution=attribution,
         rows=[_row(p) for p in article.paragraphs],
+        script=article_script(article),
     )
+
+
+def article_script(article: AnnotatedArticle) -> Script:
+    """Whether the article is written in simplified (`Hans`) or traditional (`Hant`) characters."""
+    return script_of([s.text for p in article.paragraphs for s in p.sentences])
 
 
 def to_index(handouts: Sequence[Handout], options: Options) -> str:

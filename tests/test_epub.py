@@ -112,6 +112,23 @@ def test_every_xml_file_is_well_formed(books: Books) -> None:
         ElementTree.fromstring(archive.read(name))
 
 
+def test_traditional_book_names_its_script(tmp_path_factory: pytest.TempPathFactory) -> None:
+    traditional = parse("銀行\n\n我們覺得這個問題很重要。", "trad.txt")
+    simple = parse("银行\n\n我们觉得这个问题很重要。", "simple.txt")
+    both, _ = build([*traditional, *simple], Options(), FakeTranslator())
+    alone = both[:1]
+    for articles, book, chapters in [
+        (alone, "zh-Hant", ["zh-Hant"]),
+        (both, "zh-Hans", ["zh-Hant", "zh-Hans"]),
+    ]:
+        archive = _open(to_epub(articles, Options()))
+        _, package = _package(archive)
+        languages = [e.text for e in package.findall("opf:metadata/dc:language", NS)]
+        assert languages[0] == book
+        xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+        assert [c.attrib[xml_lang] for c in _chapters(archive)] == chapters
+
+
 def test_package_document(books: Books) -> None:
     articles, vocab = books
     archive = _open(

@@ -48,6 +48,25 @@ def test_html_is_self_contained_and_escaped() -> None:
     assert '"Noto Sans CJK SC"' in html  # CSS quotes must not be escaped into &#34;
 
 
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("臺灣的銀行\n\n我們覺得這個問題很重要。", "Hant"),
+        ("台湾的银行\n\n我们觉得这个问题很重要。", "Hans"),
+        # A simplified text quoting one classical 於 stays simplified.
+        ("古文\n\n他生於北京，我们觉得这个问题很重要。", "Hans"),
+    ],
+)
+def test_html_names_the_script(text: str, script: str) -> None:
+    html = to_html(sheet(text), Options())  # type: ignore[arg-type]
+    tags = set(re.findall(r'lang="(zh-[A-Za-z]+)"', html))
+    assert tags == {f"zh-{script}"}
+    # Traditional text is drawn in the glyph forms of a traditional-character font.
+    assert (
+        '.zh:lang(zh-Hant), .vocab .vw:lang(zh-Hant) {\n  font-family: "Noto Sans CJK TC"' in html
+    )
+
+
 def test_sentence_pairs_share_an_index() -> None:
     html = to_html(sheet("第一句。第二句！第三句？"), Options())  # type: ignore[arg-type]
     zh = re.findall(r'<span class="s" data-i="(\d+)"><ruby class="w"', html)
