@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.cache import chunks, connect, insert_rows
+from reader.cache import SharedCache
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -299,68 +299,28 @@ def _optional_str(value: Any) -> str | None:
 # -- the file ----------------------------------------------------------------------------
 
 
-class AnnotationCache:
-    """Stored annotations by key; shared by processes (WAL, busy timeout, short writes).
+class AnnotationCache(SharedCache):
+    """Stored annotations by key. A damaged entry is a miss, replaced by the fresh result."""
 
-    Any SQLite error switches the cache off for the rest of the run; the run goes on
-    annotating afresh. A damaged entry is a miss, and is replaced by the fresh result.
-    """
+    _name = "annotation cache"
+    _instead = "annotating afresh"
+    _level = logging.DEBUG
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._connection: sqlite3.Connection | None = connect(path, _SCHEMA)
-
-    def _failed(self, doing: str, exc: sqlite3.Error) -> None:
-        """Switch the cache off after an error."""
-        logger.debug(
-            "annotation cache %s: %s failed (%s); annotating afresh", self.path, doing, exc
-        )
-        self.close()
+        super().__init__(path, _SCHEMA)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
         """The stored forms of those `keys` that are in the cache."""
-        connection = self._connection
-        if connection is None:
-            return {}
-        wanted = list(dict.fromkeys(keys))
-        found: dict[str, bytes] = {}
-        try:
-            for chunk in chunks(wanted):
-                marks = ",".join("?" * len(chunk))
-                rows = connection.execute(
-                    f"SELECT key, data FROM annotations WHERE key IN ({marks})", chunk
-                )
-                for key, data in rows:
-                    if isinstance(data, bytes):
-                        found[str(key)] = data
-        except sqlite3.Error as exc:
-            self._failed("reading", exc)
-            return {}
-        return found
+        rows = self._select("SELECT key, data FROM annotations WHERE key IN ({marks})", keys)
+        return {str(key): data for key, data in rows if isinstance(data, bytes)}
 
     def put_many(self, entries: Mapping[str, bytes]) -> None:
         """Store (or replace) entries, in one short transaction."""
-        connection = self._connection
-        if connection is None or not entries:
-            return
         now = time.time()
-        rows = [(key, data, now) for key, data in entries.items()]
-        try:
-            insert_rows(
-                connection,
-                "INSERT OR REPLACE INTO annotations (key, data, stored) VALUES (?, ?, ?)",
-                rows,
-            )
-        except sqlite3.Error as exc:
-            self._failed("writing", exc)
-
-    def close(self) -> None:
-        """Close the file; later reads find nothing and writes are dropped."""
-        if self._connection is not None:
-            try:
-                self._connection.close()
-            finally:
-                self._connection = None
+        self._insert(
+            "INSERT OR REPLACE INTO annotations (key, data, stored) VALUES (?, ?, ?)",
+            [(key, data, now) for key, data in entries.items()],
+        )
 
 
 def open_annotation_cache(folder: Path) -> AnnotationCache | None:

@@ -66,22 +66,26 @@ def insert_rows(connection: sqlite3.Connection, statement: str, rows: Sequence[A
         connection.execute("COMMIT")
 
 
-class TranslationCache:
-    """Finished translations keyed by model identity and source sentence.
+Cache = TypeVar("Cache", bound="SharedCache")
 
-    Several processes may read and write it at once: the file is in WAL mode, writers wait
-    for each other (busy timeout) and every write is one short INSERT OR REPLACE transaction.
-    A failing cache (disk full, locked for too long) is switched off, never fatal.
+
+class SharedCache:
+    """A cache file several processes share; an SQLite error switches it off, never fatal.
+
+    The file is in WAL mode, writers wait for each other (busy timeout) and every write is one
+    short INSERT OR REPLACE transaction. After an error (disk full, locked too long, the file
+    gone) the cache finds nothing and stores nothing for the rest of the run.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._connection: sqlite3.Connection | None = self._connect(path)
+    _name = "cache"
+    """What the log calls it."""
+    _instead = "going on without it"
+    """What the run does once it is switched off."""
+    _level = logging.WARNING
 
-    @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
-        """Open (creating if needed) the cache file and its table."""
-        return connect(path, _SCHEMA)
+    def __init__(self, path: Path, schema: str) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = connect(path, schema)
 
     @property
     def active(self) -> bool:
@@ -90,49 +94,38 @@ class TranslationCache:
 
     def _failed(self, doing: str, exc: sqlite3.Error) -> None:
         """Switch the cache off after an error; the run goes on without it."""
-        logger.warning(
-            "translation cache %s: %s failed (%s); going on without it", self.path, doing, exc
-        )
+        log = logging.getLogger(type(self).__module__)
+        message = "%s %s: %s failed (%s); %s"
+        log.log(self._level, message, self._name, self.path, doing, exc, self._instead)
         self.close()
 
-    def get_many(self, model: str, sources: Iterable[str]) -> dict[str, CachedTranslation]:
-        """The stored translations of those `sources` that `model` has translated before."""
+    def _select(self, statement: str, keys: Iterable[str], *before: Any) -> list[Any]:
+        """Rows of `statement` for all keys, asked in chunks; none once the cache has failed.
+
+        `{marks}` in the statement stands for a chunk's placeholders; `before` holds the
+        parameters ahead of them.
+        """
         connection = self._connection
         if connection is None:
-            return {}
-        found: dict[str, CachedTranslation] = {}
-        wanted = list(dict.fromkeys(sources))
-        key = _model_key(model)
+            return []
+        wanted = list(dict.fromkeys(keys))
+        found: list[Any] = []
         try:
             for chunk in chunks(wanted):
                 marks = ",".join("?" * len(chunk))
-                rows = connection.execute(
-                    "SELECT source, english, flag FROM translations "
-                    f"WHERE model = ? AND source IN ({marks})",
-                    (key, *chunk),
-                )
-                for source, english, flag in rows:
-                    found[str(source)] = CachedTranslation(str(english), flag)
+                found.extend(connection.execute(statement.format(marks=marks), (*before, *chunk)))
         except sqlite3.Error as exc:
             self._failed("reading", exc)
-            return {}
+            return []
         return found
 
-    def put_many(self, model: str, translations: Mapping[str, CachedTranslation]) -> None:
-        """Store translations made by `model`, replacing older ones of the same sentences."""
+    def _insert(self, statement: str, rows: Sequence[Any]) -> None:
+        """Store rows in one short transaction; nothing once the cache fails."""
         connection = self._connection
-        if connection is None or not translations:
+        if connection is None or not rows:
             return
-        key = _model_key(model)
-        now = time.time()
-        rows = [(key, source, t.text, t.flag, now) for source, t in translations.items()]
         try:
-            insert_rows(
-                connection,
-                "INSERT OR REPLACE INTO translations "
-                "(model, source, english, flag, stored) VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
+            insert_rows(connection, statement, rows)
         except sqlite3.Error as exc:
             self._failed("writing", exc)
 
@@ -144,7 +137,7 @@ class TranslationCache:
             finally:
                 self._connection = None
 
-    def __enter__(self) -> TranslationCache:
+    def __enter__(self: Cache) -> Cache:
         return self
 
     def __exit__(
@@ -154,6 +147,35 @@ class TranslationCache:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class TranslationCache(SharedCache):
+    """Finished translations keyed by model identity and source sentence."""
+
+    _name = "translation cache"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, _SCHEMA)
+
+    def get_many(self, model: str, sources: Iterable[str]) -> dict[str, CachedTranslation]:
+        """The stored translations of those `sources` that `model` has translated before."""
+        rows = self._select(
+            "SELECT source, english, flag FROM translations "
+            "WHERE model = ? AND source IN ({marks})",
+            sources,
+            _model_key(model),
+        )
+        return {str(s): CachedTranslation(str(english), flag) for s, english, flag in rows}
+
+    def put_many(self, model: str, translations: Mapping[str, CachedTranslation]) -> None:
+        """Store translations made by `model`, replacing older ones of the same sentences."""
+        key = _model_key(model)
+        now = time.time()
+        self._insert(
+            "INSERT OR REPLACE INTO translations "
+            "(model, source, english, flag, stored) VALUES (?, ?, ?, ?, ?)",
+            [(key, source, t.text, t.flag, now) for source, t in translations.items()],
+        )
 
 
 def connect(path: Path, schema: str) -> sqlite3.Connection:
