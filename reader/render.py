@@ -154,7 +154,8 @@ def to_html(
 
 def article_script(article: AnnotatedArticle) -> Script:
     """Whether the article is written in simplified (`Hans`) or traditional (`Hant`) characters."""
-    return script_of([s.text for p in article.paragraphs for s in p.sentences])
+    # The same sentences the annotator judged (code blocks aside), so both agree.
+    return script_of([s.text for p in article.paragraphs if p.kind != "code" for s in p.sentences])
 
 
 def to_index(handouts: Sequence[Handout], options: Options) -> str:
