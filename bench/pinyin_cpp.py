@@ -54,8 +54,9 @@ def syllable_at(words: Sequence[Word], index: int) -> str:
         if offset <= index < offset + len(word.text):
             if not word.syllables:
                 return ""
-            syllable = word.syllables[index - offset]
-            return syllable.strip().lstrip("'").lower().replace("ü", "u:")
+            syllable = word.syllables[index - offset].strip().lstrip("'").lower()
+            # CPP writes erhua as r5; reader writes it r, joined to the syllable before.
+            return "r5" if syllable == "r" else syllable.replace("ü", "u:")
         offset += len(word.text)
     return ""
 

@@ -45,6 +45,7 @@ FORMAT = 1
 
 # Modules whose code decides an annotation: a change to any of them (a new rule, a fixed
 # reading, a new stored form) must miss, even without a new release.
+# The annotate package counts whole, every module in it.
 _CODE = (
     "annotate",
     "annotation_cache",
@@ -54,6 +55,7 @@ _CODE = (
     "overrides",
     "polyphone",
     "sandhi",
+    "script",
 )
 # Distributions whose data the annotation reads (dictionaries, model weights, numpy's maths).
 _PACKAGES = (
@@ -114,10 +116,20 @@ def _code_digest() -> str:
     """Hash of the source of reader's annotation modules."""
     folder = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in _CODE:
-        digest.update(name.encode())
-        digest.update((folder / f"{name}.py").read_bytes())
+    for path in code_files():
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def code_files() -> list[Path]:
+    """The source files whose code decides an annotation (the whole annotate package)."""
+    folder = Path(__file__).parent
+    files: list[Path] = []
+    for name in _CODE:
+        package = folder / name
+        files.extend(sorted(package.rglob("*.py")) if package.is_dir() else [folder / f"{name}.py"])
+    return files
 
 
 def _package_versions() -> str:

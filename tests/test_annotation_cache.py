@@ -398,3 +398,14 @@ def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:
         (rows,) = connection.execute("SELECT count(*) FROM annotations").fetchone()
     assert rows == 15 + 4 * 15
     _writer(str(cache), 0, 30)  # everything reads back
+
+
+def test_code_key_covers_every_annotation_module() -> None:
+    """A change to any module of the annotate package, or to script.py, misses the cache."""
+    from reader import annotation_cache
+
+    hashed = set(annotation_cache.code_files())
+    package = Path(annotation_cache.__file__).parent
+    assert set((package / "annotate").rglob("*.py")) <= hashed
+    assert package / "script.py" in hashed
+    assert all(path.is_file() for path in hashed)

