@@ -52,8 +52,12 @@ def serve(
         raise UsageError("--token is empty; give a secret word or leave --token out")
     config = dataclasses.replace(config, token=token, loopback=is_loopback(host))
     app = create_app(config, translator)
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        server = make_server(host, port, app, threaded=True)
+        # Bound here, not by werkzeug, which prints and exits when the port is taken.
+        listener = socket.create_server((host, port), family=family)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise ReaderError(
@@ -63,9 +67,13 @@ def serve(
         raise ReaderError(
             f"can't listen on {host}:{port} ({exc.strerror or exc}); check --host and --port"
         ) from None
+    try:
+        server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+    finally:
+        listener.close()
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     shown = f"[{shown}]" if ":" in shown else shown
-    url = f"http://{shown}:{server.server_port}/"
+    url = f"http://{shown}:{server.socket.getsockname()[1]}/"
     if token:
         url += f"?token={token}"
     print(f"reader is running at {url} (Ctrl-C stops it)", file=err, flush=True)
