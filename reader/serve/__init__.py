@@ -39,6 +39,7 @@ def serve(
 ) -> int:
     """Run the web app until Ctrl-C; prints where it runs. Returns the exit code."""
     import dataclasses
+    import logging
 
     from werkzeug.serving import make_server
 
@@ -52,6 +53,8 @@ def serve(
         raise UsageError("--token is empty; give a secret word or leave --token out")
     config = dataclasses.replace(config, token=token, loopback=is_loopback(host))
     app = create_app(config, translator)
+    # werkzeug logs every request to the terminal; the user needs only the address and errors
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     import socket
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
