@@ -275,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 
+    _add_serve(commands)
+
     models = commands.add_parser("models", help="manage local translation models")
     model_commands = models.add_subparsers(
         dest="models_command", metavar="ACTION", parser_class=_Parser
@@ -315,6 +317,8 @@ def main(
             return _convert(args, translator, stdin, err)
         if args.command == "models":
             return _models(args, err)
+        if args.command == "serve":
+            return _serve(args, translator, err)
         parser.print_help(err)
         return 2
     except ReaderError as exc:
@@ -508,3 +512,92 @@ def _models(args: argparse.Namespace, err: IO[str]) -> int:
     raise UsageError(
         "say what to do with models: 'download', 'convert' or 'list' (see 'reader models --help')"
     )
+
+
+def _add_serve(commands: Any) -> None:
+    """The `reader serve` sub-command."""
+    serve = commands.add_parser(
+        "serve",
+        help="a local web app: make, read and correct sheets in the browser",
+        description="Run reader as a web app on this machine: paste or upload articles, read "
+        "and download the sheets, correct readings and word splits by clicking them.",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8765, metavar="N", help="port (default: 8765; 0 = any free)"
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only); any other "
+        "address needs --token or gets a generated one",
+    )
+    serve.add_argument(
+        "--token", default=None, metavar="SECRET", help="secret every visitor must give once"
+    )
+    serve.add_argument("--open", action="store_true", help="open the page in the browser")
+    serve.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help="where sheets are kept and listed from (default: output/)",
+    )
+    serve.add_argument(
+        "--fixes-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of your corrections, readings.tsv and words.txt (default: "
+        "$READER_CONFIG_DIR, else $XDG_CONFIG_HOME/reader or ~/.config/reader)",
+    )
+    serve.add_argument(
+        "--no-translate", action="store_true", help="pinyin-only sheets; no model is loaded"
+    )
+    serve.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME_OR_PATH")
+    serve.add_argument("--models-dir", type=Path, default=None, metavar="DIR")
+    serve.add_argument(
+        "--device", choices=("auto", "cpu", "cuda", "mps"), default="cpu", help="(default: cpu)"
+    )
+    serve.add_argument("--cache-dir", type=Path, default=None, metavar="DIR")
+    serve.add_argument("--template-dir", type=Path, default=None, metavar="DIR")
+
+
+def _serve(args: argparse.Namespace, translator: Translator | None, err: IO[str]) -> int:
+    """`reader serve`."""
+    import importlib.util
+
+    from reader.serve import serve
+    from reader.serve.app import ServeConfig
+    from reader.serve.fixes import default_fixes_dir
+    from reader.translate import models_dir_for
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: choose a port from 1 to 65535 (or 0 for any)")
+    folder = models_dir_for(args.models_dir, os.environ)
+    stored = tuple(
+        sorted(
+            p.parent.relative_to(folder).as_posix()
+            for p in folder.glob("**/config.json")
+            if not (p.parent / "model.bin").is_file()
+        )
+    )
+    engines: tuple[str, ...] = ("transformers",)
+    if importlib.util.find_spec("ctranslate2") is not None:
+        engines += ("ctranslate2",)
+    config = ServeConfig(
+        output_dir=args.output,
+        fixes_dir=args.fixes_dir or default_fixes_dir(os.environ),
+        options=Options(
+            translate=not args.no_translate,
+            model=args.model,
+            models_dir=args.models_dir,
+            device=args.device,
+            cache_dir=args.cache_dir,
+            template_dir=args.template_dir,
+        ),
+        token=args.token,
+        models=stored,
+        engines=engines,
+    )
+    return serve(config, args.host, args.port, err, open_browser=args.open, translator=translator)
