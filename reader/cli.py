@@ -214,6 +214,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="translation backend (ctranslate2 needs the extra reader[fast])",
     )
     convert.add_argument(
+        "--source-lang",
+        default=None,
+        metavar="CODE",
+        help="the model's code for Chinese, e.g. zho_Hans (default: from the tokenizer's family)",
+    )
+    convert.add_argument(
+        "--target-lang",
+        default=None,
+        metavar="CODE",
+        help="the model's code for English, e.g. eng_Latn (default: from the tokenizer's family)",
+    )
+    convert.add_argument(
         "--int8", action="store_true", help="dynamic int8 quantisation of the model on CPU"
     )
     convert.add_argument(
@@ -372,6 +384,8 @@ def _convert(
         user_dict=args.user_dict,
         show_uncertain=args.show_uncertain,
         engine=args.engine,
+        source_lang=args.source_lang,
+        target_lang=args.target_lang,
         int8=args.int8,
         threads=args.threads,
         cache_dir=args.cache_dir,

@@ -73,6 +73,10 @@ class Options:
     """Mark readings the context model was unsure of in the HTML."""
     engine: Engine = "transformers"
     """Translation backend."""
+    source_lang: str | None = None
+    """The model's code for the source language (e.g. `zho_Hans`); None: reader's own mapping."""
+    target_lang: str | None = None
+    """The model's code for English (e.g. `eng_Latn`); None: reader's own mapping."""
     int8: bool = False
     """Dynamic int8 quantisation of the transformers model on CPU."""
     threads: str | None = None

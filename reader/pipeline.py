@@ -181,14 +181,29 @@ def translate_all(
     """
     from reader.annotate import default_cache_dir
     from reader.cache import open_cache
+    from reader.script import script_of
 
-    wanted = [
-        sentence.text.strip()
-        for article in articles
-        for paragraph in article.paragraphs
-        if paragraph.translatable
-        for sentence in paragraph.sentences
+    # an article in traditional characters is tagged as such for models that tell them apart
+    scripts = [
+        script_of([s.text for p in a.paragraphs if p.kind != "code" for s in p.sentences])
+        for a in articles
     ]
+    for_script = getattr(translator, "for_script", None)
+    translators: dict[str, Translator] = {"Hans": translator}
+    if callable(for_script) and "Hant" in scripts:
+        translators["Hant"] = for_script("Hant")
+    uses = [script if script in translators else "Hans" for script in scripts]
+    wanted = {
+        script: [
+            sentence.text.strip()
+            for article, use in zip(articles, uses, strict=True)
+            if use == script
+            for paragraph in article.paragraphs
+            if paragraph.translatable
+            for sentence in paragraph.sentences
+        ]
+        for script in translators
+    }
 
     def report(done: int, total: int) -> None:
         if progress:
@@ -196,18 +211,29 @@ def translate_all(
 
     cache = None
     # a translator without a cache key (a fake, a remote service) is never cached
-    if options.cache and any(wanted) and getattr(translator, "cache_key", None):
+    if options.cache and any(wanted.values()) and getattr(translator, "cache_key", None):
         cache = open_cache(options.cache_dir or default_cache_dir(os.environ))
     try:
-        translations = translate_checked(
-            translator, wanted, batch_size=options.batch_size, progress=report, cache=cache
-        )
+        made_by = {
+            script: iter(
+                translate_checked(
+                    translators[script],
+                    texts,
+                    batch_size=options.batch_size,
+                    progress=report,
+                    cache=cache,
+                )
+            )
+            for script, texts in wanted.items()
+            if texts or script == "Hans"
+        }
     finally:
         if cache is not None:
             cache.close()
-    english = iter(translations)
     result = []
-    for article in articles:
+    for article, use in zip(articles, uses, strict=True):
+        english = made_by[use]
+        info = _info(translators[use])
         paragraphs = []
         for paragraph in article.paragraphs:
             if paragraph.translatable:
@@ -226,10 +252,21 @@ def translate_all(
                 article,
                 paragraphs=tuple(paragraphs),
                 model=translator.name,
+                model_info=dict(info) if isinstance(info, dict) else None,
                 translation_status="translated",
             )
         )
     return result
+
+
+def _info(translator: Translator) -> object:
+    """The translator's record of engine, precision and languages, if it can give one."""
+    from reader.errors import ReaderError
+
+    try:
+        return getattr(translator, "info", None)
+    except ReaderError:  # its model isn't there: nothing was translated by it anyway
+        return None
 
 
 def prepare_all(
@@ -331,6 +368,8 @@ def make_translator(options: Options) -> Translator:
             device=options.device,
             beams=options.beams,
             threads=threads,
+            source_lang=options.source_lang,
+            target_lang=options.target_lang,
         )
     if options.engine != "transformers":
         raise UsageError(
@@ -343,6 +382,8 @@ def make_translator(options: Options) -> Translator:
         beams=options.beams,
         int8=options.int8,
         threads=threads,
+        source_lang=options.source_lang,
+        target_lang=options.target_lang,
     )
 
 
