@@ -73,6 +73,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    """Parse a whole number option that may be 0."""
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more, got '{value}'")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = _Parser(
@@ -224,6 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="CODE",
         help="the model's code for English, e.g. eng_Latn (default: from the tokenizer's family)",
+    )
+    convert.add_argument(
+        "--context",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="chat models: give the model the previous N sentences of the article (default: 0)",
     )
     convert.add_argument(
         "--int8", action="store_true", help="dynamic int8 quantisation of the model on CPU"
@@ -386,6 +400,7 @@ def _convert(
         engine=args.engine,
         source_lang=args.source_lang,
         target_lang=args.target_lang,
+        context=args.context,
         int8=args.int8,
         threads=args.threads,
         cache_dir=args.cache_dir,

@@ -77,6 +77,8 @@ class Options:
     """The model's code for the source language (e.g. `zho_Hans`); None: reader's own mapping."""
     target_lang: str | None = None
     """The model's code for English (e.g. `eng_Latn`); None: reader's own mapping."""
+    context: int = 0
+    """Chat models: how many earlier source sentences of the article go with each paragraph."""
     int8: bool = False
     """Dynamic int8 quantisation of the transformers model on CPU."""
     threads: str | None = None

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from reader.annotate import Annotator
 from reader.errors import InputError, ModelUnavailableError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Article
 from reader.options import Options
 from reader.source import SOURCE_SUFFIXES, find_sources, parse, read_file
-from reader.translate import Translator, translate_checked
+
+if TYPE_CHECKING:
+    from reader.cache import TranslationCache
+from reader.translate import Translation, Translator, translate_checked
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as work advances; stages: `annotate`, `translate`, `write`."""
@@ -214,19 +218,22 @@ def translate_all(
     if options.cache and any(wanted.values()) and getattr(translator, "cache_key", None):
         cache = open_cache(options.cache_dir or default_cache_dir(os.environ))
     try:
-        made_by = {
-            script: iter(
-                translate_checked(
-                    translators[script],
-                    texts,
-                    batch_size=options.batch_size,
-                    progress=report,
-                    cache=cache,
+        if callable(getattr(translator, "translate_groups", None)):
+            made_by = _by_paragraph(articles, uses, translators, options, report, cache)
+        else:
+            made_by = {
+                script: iter(
+                    translate_checked(
+                        translators[script],
+                        texts,
+                        batch_size=options.batch_size,
+                        progress=report,
+                        cache=cache,
+                    )
                 )
-            )
-            for script, texts in wanted.items()
-            if texts or script == "Hans"
-        }
+                for script, texts in wanted.items()
+                if texts or script == "Hans"
+            }
     finally:
         if cache is not None:
             cache.close()
@@ -257,6 +264,40 @@ def translate_all(
             )
         )
     return result
+
+
+def _by_paragraph(
+    articles: Sequence[AnnotatedArticle],
+    uses: Sequence[str],
+    translators: dict[str, Translator],
+    options: Options,
+    report: Callable[[int, int], None],
+    cache: TranslationCache | None,
+) -> dict[str, Iterator[Translation]]:
+    """Chat models: each paragraph at once, with the article's previous sentences as context."""
+    from reader.translate import translate_grouped
+
+    made: dict[str, Iterator[Translation]] = {}
+    for script, translator in translators.items():
+        paragraphs: list[list[str]] = []
+        contexts: list[list[str]] = []
+        for article, use in zip(articles, uses, strict=True):
+            if use != script:
+                continue
+            before: list[str] = []
+            for paragraph in article.paragraphs:
+                if paragraph.kind == "code":
+                    continue
+                texts = [s.text.strip() for s in paragraph.sentences]
+                if paragraph.translatable:
+                    paragraphs.append(texts)
+                    contexts.append(before[-options.context :] if options.context else [])
+                before.extend(t for t in texts if t)
+        done = translate_grouped(
+            translator, paragraphs, contexts, options.batch_size, report, cache
+        )
+        made[script] = iter([t for paragraph in done for t in paragraph])
+    return made
 
 
 def _info(translator: Translator) -> object:
@@ -359,6 +400,21 @@ def make_translator(options: Options) -> Translator:
 
     threads = parse_threads(options.threads)
     models_dir = models_dir_for(options.models_dir, os.environ)
+    if options.engine not in ("transformers", "ctranslate2"):
+        raise UsageError(
+            f"unknown translation engine '{options.engine}': choose transformers or ctranslate2"
+        )
+    if _is_chat(options.model, models_dir):
+        from reader.chat import ChatTranslator
+
+        return ChatTranslator(
+            model=options.model,
+            models_dir=models_dir,
+            device=options.device,
+            engine=options.engine,
+            context=options.context,
+            threads=threads,
+        )
     if options.engine == "ctranslate2":
         from reader.ct2 import CTranslate2Translator
 
@@ -371,10 +427,6 @@ def make_translator(options: Options) -> Translator:
             source_lang=options.source_lang,
             target_lang=options.target_lang,
         )
-    if options.engine != "transformers":
-        raise UsageError(
-            f"unknown translation engine '{options.engine}': choose transformers or ctranslate2"
-        )
     return TransformersTranslator(
         model=options.model,
         models_dir=models_dir,
@@ -385,6 +437,17 @@ def make_translator(options: Options) -> Translator:
         source_lang=options.source_lang,
         target_lang=options.target_lang,
     )
+
+
+def _is_chat(model: str, models_dir: Path) -> bool:
+    """Whether `model` is a decoder-only model (from its config); False when it isn't there."""
+    from reader.errors import ReaderError
+    from reader.translate import model_profile, resolve_model
+
+    try:
+        return model_profile(resolve_model(model, models_dir)).chat
+    except ReaderError:  # reported when the translator is first used
+        return False
 
 
 def output_names(ref: SourceRef, articles: Sequence[AnnotatedArticle]) -> list[PurePosixPath]:

@@ -1180,3 +1180,64 @@ def translate_checked(
         if progress is not None:
             progress(len(done), total)
     return [done[key] if key else Translation("") for key in keys]
+
+
+def translate_grouped(
+    translator: Any,
+    paragraphs: Sequence[Sequence[str]],
+    contexts: Sequence[Sequence[str]],
+    batch_size: int = 8,
+    progress: Callable[[int, int], None] | None = None,
+    cache: TranslationCache | None = None,
+) -> list[list[Translation]]:
+    """Translate whole paragraphs with a translator that has `translate_groups` (chat models).
+
+    Each paragraph goes in with its context (the source sentences before it), and comes back
+    one English sentence per sentence; cached sentences are not sent again, a paragraph whose
+    sentences are all cached not at all. Degenerate sentences are retried once on their own.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    unique = list(dict.fromkeys(s.strip() for p in paragraphs for s in p if s.strip()))
+    done: dict[str, Translation] = {}
+    model = _cache_key(translator) if cache is not None and unique else None
+    if cache is not None and model is not None:
+        for source, hit in cache.get_many(model, unique).items():
+            done[source] = Translation(hit.text, hit.flag)
+    total = len(unique)
+    if progress is not None and total:
+        progress(len(done), total)
+    todo = [
+        number
+        for number, paragraph in enumerate(paragraphs)
+        if any(s.strip() and s.strip() not in done for s in paragraph)
+    ]
+    for start in range(0, len(todo), batch_size):
+        groups = [
+            ([s.strip() for s in paragraphs[n] if s.strip()], list(contexts[n]))
+            for n in todo[start : start + batch_size]
+        ]
+        answers = translator.translate_groups(groups)
+        made: dict[str, Translation] = {}
+        for (sentences, _context), english in zip(groups, answers, strict=True):
+            if len(english) != len(sentences):
+                raise ModelError(
+                    f"translator '{translator.name}' returned {len(english)} translations "
+                    f"for {len(sentences)} sentences: the backend is broken"
+                )
+            for source, text in zip(sentences, english, strict=True):
+                made.setdefault(source, Translation(text.strip(), diagnose(source, text)))
+        bad = [source for source, made_one in made.items() if made_one.flag]
+        if bad:
+            again = _Strict(translator).translate_batch(bad)
+            for source, text in zip(bad, again, strict=True):
+                made[source] = Translation(text.strip(), diagnose(source, text))
+        done.update(made)
+        if cache is not None and model is not None:
+            cache.put_many(model, {s: CachedTranslation(t.text, t.flag) for s, t in made.items()})
+        if progress is not None:
+            progress(len(done), total)
+    return [
+        [done[s.strip()] if s.strip() else Translation("") for s in paragraph]
+        for paragraph in paragraphs
+    ]

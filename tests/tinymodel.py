@@ -309,3 +309,94 @@ def build_mbart50(folder: Path, *, d_model: int = 32) -> Path:
         tokenizer_class="MBart50Tokenizer",
     )
     return _save_seq2seq(folder, MBartForConditionalGeneration, config, tokenizer)
+
+
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n"
+    "{% if enable_thinking is defined and not enable_thinking %}<think>\n\n</think>\n\n{% endif %}"
+    "{% endif %}"
+)
+"""A Qwen-style chat template (Qwen3's switch for thinking included)."""
+
+
+def build_qwen2(
+    folder: Path,
+    *,
+    hidden: int = 32,
+    layers: int = 2,
+    heads: int = 2,
+    kv_heads: int = 1,
+    ffn: int = 64,
+    vocab_size: int | None = None,
+) -> Path:
+    """A random-weight Qwen2 chat model with a byte-level BPE tokenizer trained on the test text.
+
+    Its generation config asks for sampling, as Qwen2.5-Instruct's does: reader must decode
+    greedily anyway.
+    """
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import (
+        GenerationConfig,
+        PreTrainedTokenizerFast,
+        Qwen2Config,
+        Qwen2ForCausalLM,
+    )
+
+    from reader.chat import SYSTEM
+
+    folder.mkdir(parents=True, exist_ok=True)
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    backend = Tokenizer(models.BPE())
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=600 if vocab_size is None else vocab_size,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    text = [*ZH_LINES, *EN_LINES, SYSTEM, "Translate into English:", "1. 2. 3. <think> </think>"]
+    backend.train_from_iterator(text, trainer)
+    if vocab_size is not None:
+        backend.add_tokens([f"filler{n}" for n in range(vocab_size - backend.get_vocab_size())])
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        unk_token=None,
+    )
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(folder)
+    eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    pad = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden,
+        intermediate_size=ffn,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        num_key_value_heads=kv_heads,
+        max_position_embeddings=2048,
+        tie_word_embeddings=True,
+        bos_token_id=pad,
+        eos_token_id=eos,
+        pad_token_id=pad,
+        initializer_range=0.5,
+    )
+    torch.manual_seed(0)
+    model = Qwen2ForCausalLM(config)
+    model.generation_config = GenerationConfig(
+        do_sample=True,
+        temperature=0.7,
+        top_p=0.8,
+        top_k=20,
+        repetition_penalty=1.05,
+        bos_token_id=pad,
+        eos_token_id=[eos, pad],
+        pad_token_id=pad,
+    )
+    model.save_pretrained(folder, safe_serialization=True)
+    return folder
