@@ -184,3 +184,22 @@ def test_a_chat_model_translates_through_reader_convert(
     assert doc["model_info"]["prompt"] == str(PROMPT_VERSION)
     sentences = [s for p in doc["paragraphs"] for s in p["sentences"]]
     assert all(isinstance(s["translation"], str) for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("retry", "text", "flag"),
+    [
+        ("Beijing is the capital of China.", "Beijing is the capital of China.", None),
+        ("Вот перевод.", "Вот перевод.", "wrong-language"),
+    ],
+)
+def test_chatter_is_retried_once_alone_then_flagged(
+    retry: str, text: str, flag: str | None
+) -> None:
+    from reader.translate import translate_grouped
+
+    chat = Scripted(["1. Here is the translation: Beijing is the capital.\n2. It is big.", retry])
+    out = translate_grouped(chat, [["北京是中国的首都。", "它很大。"]], [[]])
+    assert [(t.text, t.flag) for t in out[0]] == [(text, flag), ("It is big.", None)]
+    assert len(chat.users) == 2 and "北京是中国的首都。" in chat.users[1]
+    assert "它很大" not in chat.users[1]
