@@ -233,6 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the model's code for English, e.g. eng_Latn (default: from the tokenizer's family)",
     )
     convert.add_argument(
+        "--glossary",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="TOML or TSV file of term → English: kept in every translation, misses flagged",
+    )
+    convert.add_argument(
         "--context",
         type=_count,
         default=0,
@@ -400,6 +407,7 @@ def _convert(
         engine=args.engine,
         source_lang=args.source_lang,
         target_lang=args.target_lang,
+        glossary=args.glossary,
         context=args.context,
         int8=args.int8,
         threads=args.threads,

@@ -4,6 +4,7 @@ another language, chat models' chatter and thinking."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 Flag = Literal["repetition", "too-long", "untranslated", "wrong-language", "chatter"]
@@ -113,3 +114,13 @@ def _repeats(english: str) -> bool:
             if run >= needed:
                 return True
     return False
+
+
+def missed_terms(source: str, english: str, glossary: Mapping[str, str]) -> list[str]:
+    """Glossary terms in `source` whose English is missing from `english` (case ignored)."""
+    found = english.casefold()
+    return [
+        term
+        for term, wanted in glossary.items()
+        if term and term in source and wanted.casefold() not in found
+    ]

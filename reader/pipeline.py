@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from reader.annotate import Annotator
+from reader.degenerate import missed_terms
 from reader.errors import InputError, ModelUnavailableError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Article
 from reader.options import Options
@@ -237,6 +238,7 @@ def translate_all(
     finally:
         if cache is not None:
             cache.close()
+    terms = _glossary(options)
     result = []
     for article, use in zip(articles, uses, strict=True):
         english = made_by[use]
@@ -247,10 +249,11 @@ def translate_all(
                 sentences = []
                 for sentence in paragraph.sentences:
                     made = next(english)
+                    flag = made.flag
+                    if flag is None and made.text and missed_terms(sentence.text, made.text, terms):
+                        flag = "glossary"
                     sentences.append(
-                        dataclasses.replace(
-                            sentence, translation=made.text, translation_flag=made.flag
-                        )
+                        dataclasses.replace(sentence, translation=made.text, translation_flag=flag)
                     )
                 paragraph = AnnotatedParagraph(paragraph.kind, tuple(sentences), paragraph.marker)
             paragraphs.append(paragraph)
@@ -298,6 +301,13 @@ def _by_paragraph(
         )
         made[script] = iter([t for paragraph in done for t in paragraph])
     return made
+
+
+def _glossary(options: Options) -> dict[str, str]:
+    """The `--glossary` terms, or none."""
+    from reader.translate import load_glossary
+
+    return load_glossary(options.glossary) if options.glossary is not None else {}
 
 
 def _info(translator: Translator) -> object:
@@ -413,6 +423,7 @@ def make_translator(options: Options) -> Translator:
             device=options.device,
             engine=options.engine,
             context=options.context,
+            glossary=_glossary(options),
             threads=threads,
         )
     if options.engine == "ctranslate2":

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -1241,3 +1242,51 @@ def translate_grouped(
         [done[s.strip()] if s.strip() else Translation("") for s in paragraph]
         for paragraph in paragraphs
     ]
+
+
+def load_glossary(path: Path) -> dict[str, str]:
+    """Term → English from `--glossary FILE`: TOML (`"思政课" = "…"`) or `term<TAB>English`."""
+    from reader.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(
+            f"{path}: can't read the glossary ({_short(exc)}); check the path"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: the glossary is not UTF-8 (byte {exc.start}); re-save it as UTF-8"
+        ) from None
+    glossary: dict[str, str] = {}
+    if path.suffix.lower() == ".toml":
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:
+            import tomli as tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(
+                f'{path}: not valid TOML ({exc}); write one `"term" = "English"` a line'
+            ) from None
+        for term, english in data.items():
+            if not isinstance(english, str) or not english.strip():
+                raise InputError(
+                    f'{path}: the English of "{term}" is not a string; write `"{term}" = "English"`'
+                )
+            glossary[term.strip()] = english.strip()
+        return glossary
+    for number, line in enumerate(text.splitlines(), start=1):
+        content = line.split("#", 1)[0].strip()
+        if not content:
+            continue
+        parts = [part.strip() for part in content.split("\t")]
+        if len(parts) != 2 or not all(parts):
+            raise InputError(
+                f"{path}:{number}: expected `term<TAB>English`, got '{content[:40]}'; "
+                "separate the term and its English with one tab"
+            )
+        glossary[parts[0]] = parts[1]
+    return glossary

@@ -203,3 +203,66 @@ def test_chatter_is_retried_once_alone_then_flagged(
     assert [(t.text, t.flag) for t in out[0]] == [(text, flag), ("It is big.", None)]
     assert len(chat.users) == 2 and "北京是中国的首都。" in chat.users[1]
     assert "它很大" not in chat.users[1]
+
+
+def test_glossary_files(tmp_path: Path) -> None:
+    from reader.errors import InputError
+    from reader.translate import load_glossary
+
+    tsv = tmp_path / "terms.tsv"
+    tsv.write_text(
+        "# course terms\n思政课\tideology and politics class\n\n王老师\tMs Wang  # a name\n"
+    )
+    assert load_glossary(tsv) == {"思政课": "ideology and politics class", "王老师": "Ms Wang"}
+    toml = tmp_path / "terms.toml"
+    toml.write_text('"思政课" = "ideology and politics class"\n')
+    assert load_glossary(toml) == {"思政课": "ideology and politics class"}
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("思政课 ideology\n")
+    with pytest.raises(InputError, match=r"bad.tsv:1: expected `term<TAB>English`"):
+        load_glossary(bad)
+
+
+def test_missed_glossary_terms() -> None:
+    from reader.degenerate import missed_terms
+
+    glossary = {"思政课": "ideology and politics class", "王老师": "Ms Wang"}
+    assert (
+        missed_terms(
+            "王老师讲思政课。", "Ms Wang teaches the Ideology and Politics class.", glossary
+        )
+        == []
+    )
+    assert missed_terms("王老师讲思政课。", "Teacher Wang teaches politics.", glossary) == [
+        "思政课",
+        "王老师",
+    ]
+    assert missed_terms("他来了。", "He came.", glossary) == []
+
+
+def test_a_glossary_miss_is_flagged_in_the_json_and_on_the_sheet(tmp_path: Path) -> None:
+    class Fixed:
+        name = "fixed"
+
+        def translate_batch(self, texts: Sequence[str]) -> list[str]:
+            return ["Ms Wang teaches." if "王" in t else "The class is fun." for t in texts]
+
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("王老师\tMs Wang\n思政课\tideology and politics class\n")
+    source = tmp_path / "a.txt"
+    source.write_text("王老师讲课。思政课很有意思。\n", encoding="utf-8")
+    err = io.StringIO()
+    code = main(
+        [
+            *("convert", str(source), "-o", str(tmp_path / "out"), "-f", "json,html"),
+            *("--glossary", str(glossary), "--no-cache", "-j", "1"),
+        ],
+        translator=Fixed(),
+        stderr=err,
+    )
+    assert code == 0, err.getvalue()
+    doc = json.loads((tmp_path / "out" / "a.json").read_text(encoding="utf-8"))
+    flags = [s.get("translation_flag") for p in doc["paragraphs"] for s in p["sentences"]]
+    assert flags == [None, "glossary"]
+    html = (tmp_path / "out" / "a.html").read_text(encoding="utf-8")
+    assert html.count(" flagged") == 1 and "(glossary)" in html
