@@ -534,11 +534,23 @@ def _models(args: argparse.Namespace, err: IO[str]) -> int:
         print(f"converted {args.name} to {path}", file=err)
         return 0
     if args.models_command == "list":
+        from reader.translate import model_profile
+
         found = sorted(p.parent for p in folder.glob("**/config.json"))
         for path in found:
+            name = path.relative_to(folder).as_posix()
             # ctranslate2 conversions (made by 'reader models convert') keep a model.bin
-            engine = "ctranslate2" if (path / "model.bin").is_file() else "transformers"
-            print(f"{path.relative_to(folder).as_posix()}  ({engine})")
+            if (path / "model.bin").is_file():
+                print(f"{name}  (ctranslate2 conversion)")
+                continue
+            profile = model_profile(path)
+            languages = "by prompt" if profile.chat else profile.codes
+            if languages == "-":
+                languages = "as trained"
+            print(
+                f"{name}  family: {profile.family}; languages: {languages}; "
+                "engines: transformers, ctranslate2"
+            )
         if not found:
             print(f"no models in {folder}; run 'reader models download'", file=err)
         return 0

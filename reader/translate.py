@@ -34,9 +34,11 @@ MODELS_DIR_ENV = "READER_MODELS_DIR"
 """Environment variable naming the local model store."""
 
 # Files a translation model needs; weights are fetched separately so that one format suffices.
-_MODEL_FILES = ["*.json", "*.spm", "*.model", "*.txt"]
+# chat_template.jinja and *.tiktoken: chat models' templates and tokenizers (transformers 5).
+_MODEL_FILES = ["*.json", "*.spm", "*.model", "*.txt", "*.jinja", "*.tiktoken"]
 _SAFETENSORS = ["*.safetensors"]
-_PYTORCH_BIN = ["pytorch_model.bin"]
+# one file, or shards `pytorch_model-00001-of-00002.bin` (their index is a .json)
+_PYTORCH_BIN = ["pytorch_model.bin", "pytorch_model-*.bin"]
 
 # Tokens kept free below the model's input limit when splitting, for tokenizer quirks.
 _SPLIT_MARGIN = 4
@@ -218,7 +220,7 @@ def download_model(name: str, models_dir: Path) -> Path:
                 "check your internet connection and the model name"
             ) from exc
         if not (staging / "config.json").is_file() or not (
-            any(staging.glob("*.safetensors")) or (staging / "pytorch_model.bin").is_file()
+            any(staging.glob("*.safetensors")) or any(staging.glob("pytorch_model*.bin"))
         ):
             raise ModelError(
                 f"model '{name}' on the Hugging Face hub has no config.json or weights: "

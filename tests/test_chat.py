@@ -266,3 +266,45 @@ def test_a_glossary_miss_is_flagged_in_the_json_and_on_the_sheet(tmp_path: Path)
     assert flags == [None, "glossary"]
     html = (tmp_path / "out" / "a.html").read_text(encoding="utf-8")
     assert html.count(" flagged") == 1 and "(glossary)" in html
+
+
+@pytest.mark.parametrize("weights", ["safetensors", "sharded-bin"])
+def test_download_keeps_what_a_chat_model_needs(
+    weights: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against a fake hub folder: templates, tiktoken files and sharded weights come along."""
+    import fnmatch
+    import shutil
+
+    import huggingface_hub
+
+    from reader.translate import download_model
+
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    names = ["config.json", "tokenizer_config.json", "chat_template.jinja", "qwen.tiktoken"]
+    names += ["README.md", "modeling_evil.py", "onnx.onnx", "flax_model.msgpack"]
+    if weights == "safetensors":
+        names += ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]
+        names += ["model.safetensors.index.json", "pytorch_model.bin"]
+    else:
+        names += ["pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin"]
+        names += ["pytorch_model.bin.index.json"]
+    for name in names:
+        (hub / name).write_text("x")
+
+    def fake_snapshot_download(*, repo_id: str, local_dir: Path, allow_patterns: list[str]) -> str:
+        for file in hub.iterdir():
+            if any(fnmatch.fnmatch(file.name, pattern) for pattern in allow_patterns):
+                shutil.copy(file, Path(local_dir) / file.name)
+        return str(local_dir)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_snapshot_download)
+    target = download_model("org/chat", tmp_path / "models")
+    kept = sorted(p.name for p in target.iterdir())
+    wanted = [n for n in names if n.endswith((".json", ".jinja", ".tiktoken"))]
+    if weights == "safetensors":
+        wanted += [n for n in names if n.endswith(".safetensors")]
+    else:
+        wanted += [n for n in names if n.endswith(".bin")]
+    assert kept == sorted(wanted)
