@@ -73,6 +73,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    """Parse a whole number option that may be 0."""
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more, got '{value}'")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = _Parser(
@@ -212,6 +219,32 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("transformers", "ctranslate2"),
         default="transformers",
         help="translation backend (ctranslate2 needs the extra reader[fast])",
+    )
+    convert.add_argument(
+        "--source-lang",
+        default=None,
+        metavar="CODE",
+        help="the model's code for Chinese, e.g. zho_Hans (default: from the tokenizer's family)",
+    )
+    convert.add_argument(
+        "--target-lang",
+        default=None,
+        metavar="CODE",
+        help="the model's code for English, e.g. eng_Latn (default: from the tokenizer's family)",
+    )
+    convert.add_argument(
+        "--glossary",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="TOML or TSV file of term → English: kept in every translation, misses flagged",
+    )
+    convert.add_argument(
+        "--context",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="chat models: give the model the previous N sentences of the article (default: 0)",
     )
     convert.add_argument(
         "--int8", action="store_true", help="dynamic int8 quantisation of the model on CPU"
@@ -376,6 +409,10 @@ def _convert(
         user_dict=args.user_dict,
         show_uncertain=args.show_uncertain,
         engine=args.engine,
+        source_lang=args.source_lang,
+        target_lang=args.target_lang,
+        glossary=args.glossary,
+        context=args.context,
         int8=args.int8,
         threads=args.threads,
         cache_dir=args.cache_dir,
@@ -501,11 +538,23 @@ def _models(args: argparse.Namespace, err: IO[str]) -> int:
         print(f"converted {args.name} to {path}", file=err)
         return 0
     if args.models_command == "list":
+        from reader.translate import model_profile
+
         found = sorted(p.parent for p in folder.glob("**/config.json"))
         for path in found:
+            name = path.relative_to(folder).as_posix()
             # ctranslate2 conversions (made by 'reader models convert') keep a model.bin
-            engine = "ctranslate2" if (path / "model.bin").is_file() else "transformers"
-            print(f"{path.relative_to(folder).as_posix()}  ({engine})")
+            if (path / "model.bin").is_file():
+                print(f"{name}  (ctranslate2 conversion)")
+                continue
+            profile = model_profile(path)
+            languages = "by prompt" if profile.chat else profile.codes
+            if languages == "-":
+                languages = "as trained"
+            print(
+                f"{name}  family: {profile.family}; languages: {languages}; "
+                "engines: transformers, ctranslate2"
+            )
         if not found:
             print(f"no models in {folder}; run 'reader models download'", file=err)
         return 0

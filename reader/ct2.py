@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib
 import importlib.util
@@ -25,14 +26,22 @@ from reader.translate import (
     _STRICT_BEAMS,
     _STRICT_NO_REPEAT,
     _STRICT_REPETITION_PENALTY,
+    ModelProfile,
+    Script,
+    Slot,
     ThreadLayout,
     _quiet_transformers,
     _short,
+    check_languages,
     default_threads,
     generation_defaults,
+    language_ids,
+    language_token,
     model_cache_key,
     model_fingerprint,
+    model_profile,
     resolve_model,
+    translator_info,
 )
 
 logger = logging.getLogger(__name__)
@@ -130,22 +139,82 @@ def convert_model(name: str, models_dir: Path, quantization: str = "int8") -> Pa
     return target
 
 
+# Settings ctranslate2's Bart-family converter reads that configs saved by transformers 5
+# leave out (the architecture fixes them): mBART normalises before each block.
+_CONFIG_DEFAULTS: dict[str, dict[str, Any]] = {
+    "mbart": {"normalize_before": True, "normalize_embedding": True},
+    "bart": {"normalize_before": False, "normalize_embedding": True},
+}
+
+
+def _converter(converters: Any, source: Path) -> Any:
+    """ctranslate2's transformers converter, filling in settings newer configs leave out."""
+
+    class Converter(converters.TransformersConverter):  # type: ignore[misc]
+        def load_model(self, model_class: Any, path: str, **kwargs: Any) -> Any:
+            model = super().load_model(model_class, path, **kwargs)
+            for key, value in _CONFIG_DEFAULTS.get(model.config.model_type, {}).items():
+                if not hasattr(model.config, key):
+                    setattr(model.config, key, value)
+            return model
+
+        def load_tokenizer(self, tokenizer_class: Any, path: str, **kwargs: Any) -> Any:
+            return _V4Tokenizer(super().load_tokenizer(tokenizer_class, path, **kwargs))
+
+    return Converter(str(source))
+
+
+class _V4Tokenizer:
+    """A transformers 5 tokenizer as ctranslate2's converters read it.
+
+    They look for language tokens under `special_tokens_map["additional_special_tokens"]`,
+    which transformers 5 moved to `extra_special_tokens`: without them an M2M100 vocabulary
+    comes out short of its language tokens and the conversion fails.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+    @property
+    def bos_token(self) -> Any:
+        """The start token; mBART-50's transformers 5 tokenizer names it only as `cls_token`."""
+        return self._inner.bos_token or self._inner.cls_token
+
+    @property
+    def special_tokens_map(self) -> dict[str, Any]:
+        """The named special tokens plus the extra ones, in id order."""
+        mapping = dict(self._inner.special_tokens_map)
+        extra = [str(t) for t in getattr(self._inner, "extra_special_tokens", None) or []]
+        codes = getattr(self._inner, "lang_token_to_id", None)
+        if isinstance(codes, dict):
+            extra += list(codes)
+        ids = {token: self._inner.convert_tokens_to_ids(token) for token in dict.fromkeys(extra)}
+        mapping["additional_special_tokens"] = sorted(ids, key=lambda token: ids[token])
+        return mapping
+
+
 def _convert(name: str, source: Path, output: Path, quantization: str) -> None:
     """Run ctranslate2's transformers converter from `source` into `output`."""
     try:
         converters: Any = importlib.import_module("ctranslate2.converters")
         with _quiet_transformers():
-            converter = converters.TransformersConverter(str(source))
-            converter.convert(str(output), quantization=quantization, force=True)
+            _converter(converters, source).convert(
+                str(output), quantization=quantization, force=True
+            )
     except ImportError as exc:
         raise ModelError(
             f"converting model '{name}' needs torch and transformers ({_short(exc)}): "
             "pip install torch transformers"
         ) from exc
-    except (ValueError, KeyError, NotImplementedError, RuntimeError, OSError) as exc:
+    except Exception as exc:  # the converters raise anything from AttributeError to OSError
         raise ModelError(
             f"can't convert model '{name}' for ctranslate2 ({_short(exc)}): "
-            "ctranslate2 supports Marian/opus-mt and other common seq2seq models; "
             "use --engine transformers for this one"
         ) from exc
 
@@ -166,6 +235,11 @@ def _move_into_place(staging: Path, target: Path) -> None:
             "check that the models folder is writable"
         ) from exc
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _token(tokenizer: Any, token_id: int | None) -> str | None:
+    """The vocabulary string of `token_id`, or None."""
+    return None if token_id is None else str(tokenizer.convert_ids_to_tokens(token_id))
 
 
 def _resolve_device(device: str, ctranslate2: Any) -> str:
@@ -198,6 +272,12 @@ class _Loaded:
     """The most tokens one input may have."""
     output_cap: int
     """The model's own bound on output length."""
+    compute: str = "int8"
+    """ctranslate2's compute type."""
+    source_token: str | None = None
+    """The source language token the tokenizer tags input with, if the model has one."""
+    target_token: str | None = None
+    """The target language token given as the output's prefix, if the model has one."""
 
 
 class CTranslate2Translator:
@@ -213,6 +293,9 @@ class CTranslate2Translator:
         beams: int | None = None,
         threads: ThreadLayout | None = None,
         quantization: str = "int8",
+        source_lang: str | None = None,
+        target_lang: str | None = None,
+        script: Script = "Hans",
     ) -> None:
         _require()
         self.name = model
@@ -221,8 +304,41 @@ class CTranslate2Translator:
         self.beams = beams
         self.threads = threads or default_threads()
         self.quantization = quantization
-        self._loaded: _Loaded | None = None
+        self.source_lang = source_lang
+        self.target_lang = target_lang
+        self.script: Script = script
+        self._slot = Slot()
         self._cache_key: str | None = None
+        self._profile: ModelProfile | None = None
+
+    def for_script(self, script: Script) -> CTranslate2Translator:
+        """The same loaded model, tagging its input as Chinese in `script` where that matters."""
+        view = copy.copy(self)
+        view.script = script
+        view._cache_key = None
+        view._profile = None
+        return view
+
+    @property
+    def profile(self) -> ModelProfile:
+        """The model's family and language codes (reads its config files, doesn't load it)."""
+        if self._profile is None:
+            folder = resolve_model(self.name, self.models_dir)
+            self._profile = model_profile(folder, self.script, self.source_lang, self.target_lang)
+        return self._profile
+
+    @property
+    def precision(self) -> str:
+        """ctranslate2's compute type: int8 on CPU, int8 weights with fp16 on CUDA."""
+        if self._slot.value is not None:
+            compute: str = self._slot.value.compute
+            return compute
+        return self.quantization if self.device == "cpu" else f"{self.quantization}_float16"
+
+    @property
+    def info(self) -> dict[str, str]:
+        """What made its translations: engine, precision, family and language codes."""
+        return translator_info(self.engine, self.precision, self.profile)
 
     @property
     def workers(self) -> int:
@@ -232,7 +348,7 @@ class CTranslate2Translator:
     @property
     def loaded(self) -> bool:
         """Whether the model has been loaded."""
-        return self._loaded is not None
+        return self._slot.value is not None
 
     def load(self) -> None:
         """Convert (if needed) and load the model now instead of on first use."""
@@ -246,30 +362,30 @@ class CTranslate2Translator:
                 version = metadata.version("ctranslate2")
             except metadata.PackageNotFoundError:
                 version = "unknown"
+            profile = self.profile
             self._cache_key = model_cache_key(
                 f"{self.engine}-{version}",
                 self.name,
                 self.models_dir,
                 self.beams,
                 self.device,
-                self.quantization,
+                f"{self.quantization}|{profile.family}|langs={profile.codes}",
             )
         return self._cache_key
 
     def _state(self) -> _Loaded:
         """The loaded model, converting and loading it on first call."""
-        if self._loaded is None:
-            self._loaded = self._load()
-        return self._loaded
+        if self._slot.value is None:
+            self._slot.value = self._load()
+        loaded: _Loaded = self._slot.value
+        return loaded
 
     def _load(self) -> _Loaded:
         """Convert the model if needed, then load the converted model and the tokenizer."""
         ctranslate2: Any = importlib.import_module("ctranslate2")
 
         source = resolve_model(self.name, self.models_dir)
-        converted = convert_model(self.name, self.models_dir, self.quantization)
-        device = _resolve_device(self.device, ctranslate2)
-        compute = self.quantization if device == "cpu" else f"{self.quantization}_float16"
+        profile = self.profile
         try:
             from transformers import AutoTokenizer
 
@@ -285,6 +401,11 @@ class CTranslate2Translator:
                 f"can't load the tokenizer of '{source}' ({_short(exc)}): "
                 f"run 'reader models download {self.name}' again or pick another --model"
             ) from exc
+        # refused before converting: a wrong language code costs no conversion
+        source_id, target_id = check_languages(profile, tokenizer, self.name)
+        converted = convert_model(self.name, self.models_dir, self.quantization)
+        device = _resolve_device(self.device, ctranslate2)
+        compute = self.quantization if device == "cpu" else f"{self.quantization}_float16"
         try:
             translator = ctranslate2.Translator(
                 str(converted),
@@ -314,6 +435,9 @@ class CTranslate2Translator:
             beams=int(beams),
             max_input_tokens=min(sane) if sane else _FALLBACK_LIMIT,
             output_cap=int(cap),
+            source_token=_token(tokenizer, source_id),
+            target_token=_token(tokenizer, target_id),
+            compute=compute,
         )
 
     @property
@@ -347,6 +471,9 @@ class CTranslate2Translator:
         tokenizer = state.tokenizer
         ids = tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
         tokens = [tokenizer.convert_ids_to_tokens(row) for row in ids]
+        own = self._source_token(state)
+        if own != state.source_token:
+            tokens = [[own if t == state.source_token else t for t in row] for row in tokens]
         # the same per-sentence bound as the transformers backend: batching can't change it
         limits = [min(2 * len(row) + 10, state.output_cap - 1) for row in tokens]
         options = self._decode_options(state, tokens, limits, strict)
@@ -358,12 +485,21 @@ class CTranslate2Translator:
                 "try a smaller --batch-size, or --engine transformers"
             ) from exc
         hypotheses = self._hypotheses(results, limits)
-        return [
-            str(
-                tokenizer.decode(tokenizer.convert_tokens_to_ids(h), skip_special_tokens=True)
-            ).strip()
-            for h in hypotheses
+        target = state.target_token
+        skip = language_ids(
+            tokenizer, None if target is None else tokenizer.convert_tokens_to_ids(target)
+        )
+        # the forced prefix comes back as the first token of every hypothesis
+        rows = [
+            [i for i in tokenizer.convert_tokens_to_ids(h) if i not in skip] for h in hypotheses
         ]
+        return [str(tokenizer.decode(row, skip_special_tokens=True)).strip() for row in rows]
+
+    def _source_token(self, state: _Loaded) -> str | None:
+        """This view's source language token (traditional Chinese may differ from the load's)."""
+        if state.source_token is None or self.profile.source_lang is None:
+            return state.source_token
+        return language_token(self.profile.family, self.profile.source_lang)
 
     def _hypotheses(self, results: Any, limits: Sequence[int]) -> list[list[str]]:
         """The best hypothesis of each result, cut to its sentence's own length bound."""
@@ -384,6 +520,8 @@ class CTranslate2Translator:
             "no_repeat_ngram_size": _NO_REPEAT_NGRAM,
             "return_scores": False,
         }
+        if state.target_token is not None:
+            options["target_prefix"] = [[state.target_token]] * len(tokens)
         if strict:
             options["beam_size"] = max(state.beams, _STRICT_BEAMS)
             options["no_repeat_ngram_size"] = _STRICT_NO_REPEAT

@@ -1,19 +1,29 @@
-"""Spotting degenerate machine translations: loops, runaway length, Chinese copied through."""
+"""Spotting degenerate machine translations: loops, runaway length, Chinese copied through,
+another language, chat models' chatter and thinking."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Literal
 
-Flag = Literal["repetition", "too-long", "untranslated"]
+Flag = Literal["repetition", "too-long", "untranslated", "wrong-language", "chatter"]
 """Why a translation looks degenerate."""
 
-FLAGS: tuple[Flag, ...] = ("repetition", "too-long", "untranslated")
+FLAGS: tuple[Flag, ...] = ("repetition", "too-long", "untranslated", "wrong-language", "chatter")
 """Every flag `diagnose` can return."""
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 _WORD = re.compile(r"\w+")
+# What a chat model says around a translation instead of only giving it: a lead-in that
+# names the translation and ends in a colon ("Here is the translation:", "Sure, the English
+# translation is:"), an "as an AI" aside, or thinking tags.
+_CHATTER = re.compile(
+    r"^(\W*\w+\s*[!.,]\s*)?[^.!?\n]{0,60}\btranslat\w*[^.!?\n]{0,30}:|\bas an ai\b",
+    re.IGNORECASE,
+)
+_THINK = re.compile(r"<\s*/?\s*think\s*>", re.IGNORECASE)
 
 # English runs about 3 letters per Chinese character; a model only passes 5 (plus slack for
 # short sentences) when it rambles on to its length limit.
@@ -38,6 +48,11 @@ def diagnose(source: str, english: str) -> Flag | None:
         return None
     if _untranslated(source, text):
         return "untranslated"
+    if _wrong_script(text):
+        return "wrong-language"
+    # a source that speaks of translating (翻译) may well be translated so
+    if _THINK.search(text) or ("译" not in source and _CHATTER.search(text)):
+        return "chatter"
     if _repeats(text):
         return "repetition"
     if _too_long(source, text):
@@ -56,6 +71,19 @@ def _untranslated(source: str, english: str) -> bool:
     if not han or not _HAN.search(source):
         return False
     return _HAN_WEIGHT * han > len(_LATIN_OR_DIGIT.findall(english))
+
+
+def _wrong_script(english: str) -> bool:
+    """Whether most letters are neither Latin nor Han: Cyrillic, Arabic, Greek, kana, Hangul …
+
+    A multilingual model without its target language forced writes another language; one
+    in a Latin script slips through, one in any other script is caught here.
+    """
+    letters = [char for char in english if char.isalpha() and not _HAN.match(char)]
+    if not letters:
+        return False
+    latin = sum(1 for char in letters if _LATIN_OR_DIGIT.match(char))
+    return 2 * latin < len(letters)
 
 
 def _too_long(source: str, english: str) -> bool:
@@ -86,3 +114,13 @@ def _repeats(english: str) -> bool:
             if run >= needed:
                 return True
     return False
+
+
+def missed_terms(source: str, english: str, glossary: Mapping[str, str]) -> list[str]:
+    """Glossary terms in `source` whose English is missing from `english` (case ignored)."""
+    found = english.casefold()
+    return [
+        term
+        for term, wanted in glossary.items()
+        if term and term in source and wanted.casefold() not in found
+    ]

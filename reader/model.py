@@ -135,6 +135,8 @@ class AnnotatedArticle:
     """How the readings are written."""
     model: str | None = None
     """Name of the translation model used, or None."""
+    model_info: dict[str, str] | None = None
+    """What made the translations: engine, precision, family, source and target codes."""
     translation_status: TranslationStatus = "disabled"
     """Whether translations are present, and if not, why."""
     part: int = 1

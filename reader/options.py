@@ -73,6 +73,15 @@ class Options:
     """Mark readings the context model was unsure of in the HTML."""
     engine: Engine = "transformers"
     """Translation backend."""
+    source_lang: str | None = None
+    """The model's code for the source language (e.g. `zho_Hans`); None: reader's own mapping."""
+    target_lang: str | None = None
+    """The model's code for English (e.g. `eng_Latn`); None: reader's own mapping."""
+    glossary: Path | None = None
+    """A TOML or TSV file of term → English: chat models are told the terms, every engine's
+    output is checked for them (a miss is flagged `glossary`)."""
+    context: int = 0
+    """Chat models: how many earlier source sentences of the article go with each paragraph."""
     int8: bool = False
     """Dynamic int8 quantisation of the transformers model on CPU."""
     threads: str | None = None

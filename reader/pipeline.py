@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from reader.annotate import Annotator
+from reader.degenerate import missed_terms
 from reader.errors import InputError, ModelUnavailableError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Article
 from reader.options import Options
 from reader.source import SOURCE_SUFFIXES, find_sources, parse, read_file
-from reader.translate import Translator, translate_checked
+
+if TYPE_CHECKING:
+    from reader.cache import TranslationCache
+from reader.translate import Translation, Translator, translate_checked
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as work advances; stages: `annotate`, `translate`, `write`."""
@@ -181,14 +186,29 @@ def translate_all(
     """
     from reader.annotate import default_cache_dir
     from reader.cache import open_cache
+    from reader.script import script_of
 
-    wanted = [
-        sentence.text.strip()
-        for article in articles
-        for paragraph in article.paragraphs
-        if paragraph.translatable
-        for sentence in paragraph.sentences
+    # an article in traditional characters is tagged as such for models that tell them apart
+    scripts = [
+        script_of([s.text for p in a.paragraphs if p.kind != "code" for s in p.sentences])
+        for a in articles
     ]
+    for_script = getattr(translator, "for_script", None)
+    translators: dict[str, Translator] = {"Hans": translator}
+    if callable(for_script) and "Hant" in scripts:
+        translators["Hant"] = for_script("Hant")
+    uses = [script if script in translators else "Hans" for script in scripts]
+    wanted = {
+        script: [
+            sentence.text.strip()
+            for article, use in zip(articles, uses, strict=True)
+            if use == script
+            for paragraph in article.paragraphs
+            if paragraph.translatable
+            for sentence in paragraph.sentences
+        ]
+        for script in translators
+    }
 
     def report(done: int, total: int) -> None:
         if progress:
@@ -196,28 +216,44 @@ def translate_all(
 
     cache = None
     # a translator without a cache key (a fake, a remote service) is never cached
-    if options.cache and any(wanted) and getattr(translator, "cache_key", None):
+    if options.cache and any(wanted.values()) and getattr(translator, "cache_key", None):
         cache = open_cache(options.cache_dir or default_cache_dir(os.environ))
     try:
-        translations = translate_checked(
-            translator, wanted, batch_size=options.batch_size, progress=report, cache=cache
-        )
+        if callable(getattr(translator, "translate_groups", None)):
+            made_by = _by_paragraph(articles, uses, translators, options, report, cache)
+        else:
+            made_by = {
+                script: iter(
+                    translate_checked(
+                        translators[script],
+                        texts,
+                        batch_size=options.batch_size,
+                        progress=report,
+                        cache=cache,
+                    )
+                )
+                for script, texts in wanted.items()
+                if texts or script == "Hans"
+            }
     finally:
         if cache is not None:
             cache.close()
-    english = iter(translations)
+    terms = _glossary(options)
     result = []
-    for article in articles:
+    for article, use in zip(articles, uses, strict=True):
+        english = made_by[use]
+        info = _info(translators[use])
         paragraphs = []
         for paragraph in article.paragraphs:
             if paragraph.translatable:
                 sentences = []
                 for sentence in paragraph.sentences:
                     made = next(english)
+                    flag = made.flag
+                    if flag is None and made.text and missed_terms(sentence.text, made.text, terms):
+                        flag = "glossary"
                     sentences.append(
-                        dataclasses.replace(
-                            sentence, translation=made.text, translation_flag=made.flag
-                        )
+                        dataclasses.replace(sentence, translation=made.text, translation_flag=flag)
                     )
                 paragraph = AnnotatedParagraph(paragraph.kind, tuple(sentences), paragraph.marker)
             paragraphs.append(paragraph)
@@ -226,10 +262,62 @@ def translate_all(
                 article,
                 paragraphs=tuple(paragraphs),
                 model=translator.name,
+                model_info=dict(info) if isinstance(info, dict) else None,
                 translation_status="translated",
             )
         )
     return result
+
+
+def _by_paragraph(
+    articles: Sequence[AnnotatedArticle],
+    uses: Sequence[str],
+    translators: dict[str, Translator],
+    options: Options,
+    report: Callable[[int, int], None],
+    cache: TranslationCache | None,
+) -> dict[str, Iterator[Translation]]:
+    """Chat models: each paragraph at once, with the article's previous sentences as context."""
+    from reader.translate import translate_grouped
+
+    made: dict[str, Iterator[Translation]] = {}
+    for script, translator in translators.items():
+        paragraphs: list[list[str]] = []
+        contexts: list[list[str]] = []
+        for article, use in zip(articles, uses, strict=True):
+            if use != script:
+                continue
+            before: list[str] = []
+            for paragraph in article.paragraphs:
+                if paragraph.kind == "code":
+                    continue
+                texts = [s.text.strip() for s in paragraph.sentences]
+                if paragraph.translatable:
+                    paragraphs.append(texts)
+                    contexts.append(before[-options.context :] if options.context else [])
+                before.extend(t for t in texts if t)
+        done = translate_grouped(
+            translator, paragraphs, contexts, options.batch_size, report, cache
+        )
+        made[script] = iter([t for paragraph in done for t in paragraph])
+    return made
+
+
+def _glossary(options: Options) -> dict[str, str]:
+    """The `--glossary` terms, or none."""
+    from reader.translate import load_glossary
+
+    return load_glossary(options.glossary) if options.glossary is not None else {}
+
+
+def _info(translator: Translator) -> object:
+    """The translator's record of engine, precision and languages, if it can give one."""
+    from reader.errors import ReaderError
+
+    try:
+        return getattr(translator, "info", None)
+    except ReaderError:  # its model isn't there: nothing was translated by it anyway
+        return None
 
 
 def prepare_all(
@@ -322,6 +410,22 @@ def make_translator(options: Options) -> Translator:
 
     threads = parse_threads(options.threads)
     models_dir = models_dir_for(options.models_dir, os.environ)
+    if options.engine not in ("transformers", "ctranslate2"):
+        raise UsageError(
+            f"unknown translation engine '{options.engine}': choose transformers or ctranslate2"
+        )
+    if _is_chat(options.model, models_dir):
+        from reader.chat import ChatTranslator
+
+        return ChatTranslator(
+            model=options.model,
+            models_dir=models_dir,
+            device=options.device,
+            engine=options.engine,
+            context=options.context,
+            glossary=_glossary(options),
+            threads=threads,
+        )
     if options.engine == "ctranslate2":
         from reader.ct2 import CTranslate2Translator
 
@@ -331,10 +435,8 @@ def make_translator(options: Options) -> Translator:
             device=options.device,
             beams=options.beams,
             threads=threads,
-        )
-    if options.engine != "transformers":
-        raise UsageError(
-            f"unknown translation engine '{options.engine}': choose transformers or ctranslate2"
+            source_lang=options.source_lang,
+            target_lang=options.target_lang,
         )
     return TransformersTranslator(
         model=options.model,
@@ -343,7 +445,20 @@ def make_translator(options: Options) -> Translator:
         beams=options.beams,
         int8=options.int8,
         threads=threads,
+        source_lang=options.source_lang,
+        target_lang=options.target_lang,
     )
+
+
+def _is_chat(model: str, models_dir: Path) -> bool:
+    """Whether `model` is a decoder-only model (from its config); False when it isn't there."""
+    from reader.errors import ReaderError
+    from reader.translate import model_profile, resolve_model
+
+    try:
+        return model_profile(resolve_model(model, models_dir)).chat
+    except ReaderError:  # reported when the translator is first used
+        return False
 
 
 def output_names(ref: SourceRef, articles: Sequence[AnnotatedArticle]) -> list[PurePosixPath]:

@@ -190,6 +190,7 @@ def to_json(article: AnnotatedArticle) -> str:
         "title": article.title,
         "pinyin_style": article.pinyin_style,
         "model": article.model,
+        **({"model_info": article.model_info} if article.model_info else {}),
         "translation_status": article.translation_status,
         "paragraphs": [
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib
 import json
@@ -9,6 +10,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from reader.cache import CachedTranslation
 from reader.degenerate import diagnose
@@ -32,9 +34,11 @@ MODELS_DIR_ENV = "READER_MODELS_DIR"
 """Environment variable naming the local model store."""
 
 # Files a translation model needs; weights are fetched separately so that one format suffices.
-_MODEL_FILES = ["*.json", "*.spm", "*.model", "*.txt"]
+# chat_template.jinja and *.tiktoken: chat models' templates and tokenizers (transformers 5).
+_MODEL_FILES = ["*.json", "*.spm", "*.model", "*.txt", "*.jinja", "*.tiktoken"]
 _SAFETENSORS = ["*.safetensors"]
-_PYTORCH_BIN = ["pytorch_model.bin"]
+# one file, or shards `pytorch_model-00001-of-00002.bin` (their index is a .json)
+_PYTORCH_BIN = ["pytorch_model.bin", "pytorch_model-*.bin"]
 
 # Tokens kept free below the model's input limit when splitting, for tokenizer quirks.
 _SPLIT_MARGIN = 4
@@ -216,7 +220,7 @@ def download_model(name: str, models_dir: Path) -> Path:
                 "check your internet connection and the model name"
             ) from exc
         if not (staging / "config.json").is_file() or not (
-            any(staging.glob("*.safetensors")) or (staging / "pytorch_model.bin").is_file()
+            any(staging.glob("*.safetensors")) or any(staging.glob("pytorch_model*.bin"))
         ):
             raise ModelError(
                 f"model '{name}' on the Hugging Face hub has no config.json or weights: "
@@ -356,6 +360,16 @@ def model_cache_key(
     )
 
 
+def translator_info(engine: str, precision: str, profile: ModelProfile) -> dict[str, str]:
+    """A translator's record for the JSON output: engine, precision, family, language codes."""
+    info = {"engine": engine, "precision": precision, "family": profile.family}
+    if profile.source_lang:
+        info["source_lang"] = profile.source_lang
+    if profile.target_lang:
+        info["target_lang"] = profile.target_lang
+    return info
+
+
 def model_fingerprint(folder: Path) -> str:
     """A short hash that changes when the model in `folder` changes (files, sizes, configs).
 
@@ -392,6 +406,151 @@ def generation_defaults(folder: Path) -> dict[str, Any]:
     return merged
 
 
+Script = Literal["Hans", "Hant"]
+"""Simplified or traditional characters (ISO 15924), as reader.script decides per article."""
+
+# family: (code for simplified Chinese, for traditional, for English), as each tokenizer spells them
+_LANGUAGES: dict[str, tuple[str, str, str]] = {
+    "nllb": ("zho_Hans", "zho_Hant", "eng_Latn"),
+    "m2m100": ("zh", "zh", "en"),
+    "mbart50": ("zh_CN", "zh_CN", "en_XX"),
+}
+_TOKENIZER_FAMILIES = {
+    "NllbTokenizer": "nllb",
+    "NllbTokenizerFast": "nllb",
+    "M2M100Tokenizer": "m2m100",
+    "MBart50Tokenizer": "mbart50",
+    "MBart50TokenizerFast": "mbart50",
+    "MarianTokenizer": "marian",
+    "T5Tokenizer": "t5",
+    "T5TokenizerFast": "t5",
+}
+_MODEL_TYPE_FAMILIES = {"marian": "marian", "t5": "t5", "mt5": "t5", "umt5": "t5"}
+
+
+@dataclass(frozen=True, slots=True)
+class ModelProfile:
+    """What a model is, read from its configuration files without loading it."""
+
+    family: str
+    """`marian`, `nllb`, `m2m100`, `mbart50`, `t5`, `chat` (decoder-only) or `seq2seq`."""
+    source_lang: str | None = None
+    """The source language code the tokenizer tags input with, if the model has such codes."""
+    target_lang: str | None = None
+    """The target language code forced as the first output token, if any."""
+
+    @property
+    def chat(self) -> bool:
+        """Whether the model is a decoder-only (chat) model, prompted rather than fed text."""
+        return self.family == "chat"
+
+    @property
+    def codes(self) -> str:
+        """The language codes for the cache key and messages: `zho_Hans>eng_Latn` or `-`."""
+        if self.source_lang is None and self.target_lang is None:
+            return "-"
+        return f"{self.source_lang or '-'}>{self.target_lang or '-'}"
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from `path`, or an empty one if missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def model_profile(
+    folder: Path,
+    script: Script = "Hans",
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+) -> ModelProfile:
+    """The family and language codes of the model in `folder`, from its config files.
+
+    Encoder-decoder or decoder-only comes from `config.is_encoder_decoder` (or the
+    architecture's name where an old config leaves it out); the family from the tokenizer's
+    class. `source_lang`/`target_lang` (`--source-lang`/`--target-lang`) win over reader's
+    own codes; traditional text gets the family's traditional code where it has one.
+    """
+    config = _read_json(folder / "config.json")
+    tokenizer = _read_json(folder / "tokenizer_config.json")
+    encoder_decoder = config.get("is_encoder_decoder")
+    if not isinstance(encoder_decoder, bool):
+        architectures = config.get("architectures") or []
+        encoder_decoder = not any(str(a).endswith("ForCausalLM") for a in architectures)
+    if not encoder_decoder:
+        return ModelProfile("chat", source_lang, target_lang)
+    tokenizer_class = str(tokenizer.get("tokenizer_class") or config.get("tokenizer_class") or "")
+    family = (
+        _TOKENIZER_FAMILIES.get(tokenizer_class)
+        or _MODEL_TYPE_FAMILIES.get(str(config.get("model_type", "")))
+        or "seq2seq"
+    )
+    if family in _LANGUAGES:
+        simplified, traditional, english = _LANGUAGES[family]
+        source = source_lang or (traditional if script == "Hant" else simplified)
+        return ModelProfile(family, source, target_lang or english)
+    return ModelProfile(family, source_lang, target_lang)
+
+
+def language_token(family: str, code: str) -> str:
+    """The vocabulary token of language `code`: M2M100 writes `zh` as `__zh__`."""
+    if family == "m2m100" and not code.startswith("__"):
+        return f"__{code}__"
+    return code
+
+
+def language_ids(tokenizer: Any, target_id: int | None) -> frozenset[int]:
+    """Language tokens to drop from output: some tokenizers (M2M100) don't count them special."""
+    if target_id is None:
+        return frozenset()
+    codes = getattr(tokenizer, "lang_token_to_id", None)
+    return frozenset([target_id, *(codes.values() if isinstance(codes, dict) else ())])
+
+
+def check_languages(
+    profile: ModelProfile, tokenizer: Any, name: str
+) -> tuple[int | None, int | None]:
+    """The token ids of the profile's source and target codes; refuses codes the model lacks.
+
+    A tokenizer with language codes of its own (`src_lang`) that reader has no mapping for
+    is refused too: it would silently translate into whatever language it defaults to.
+    """
+    if profile.chat:
+        return None, None
+    if profile.source_lang is None and profile.target_lang is None:
+        if getattr(tokenizer, "src_lang", None) is not None:
+            raise ModelError(
+                f"model '{name}' ({type(tokenizer).__name__}) uses language codes reader has no "
+                "mapping for: give its codes for Chinese and English with --source-lang and "
+                "--target-lang"
+            )
+        return None, None
+    unknown = tokenizer.unk_token_id
+    ids: list[int | None] = []
+    for code, option in (
+        (profile.source_lang, "--source-lang"),
+        (profile.target_lang, "--target-lang"),
+    ):
+        if code is None:
+            ids.append(None)
+            continue
+        token = language_token(profile.family, code)
+        found = tokenizer.convert_tokens_to_ids(token)
+        if not isinstance(found, int) or found == unknown:
+            raise ModelError(
+                f"model '{name}' has no language token '{token}': set {option} to a language "
+                "code of its tokenizer"
+            )
+        ids.append(found)
+    if profile.source_lang is not None and hasattr(tokenizer, "src_lang"):
+        # the tokenizer tags every input with its source language from now on
+        tokenizer.src_lang = profile.source_lang
+    return ids[0], ids[1]
+
+
 @contextmanager
 def _torch_threads(torch: Any, threads: int | None) -> Iterator[None]:
     """Run the block with `threads` intra-op threads, then restore the caller's setting."""
@@ -422,6 +581,24 @@ class _Loaded:
     """The torch module, imported on load."""
     device: str
     """The device the model runs on (`auto` resolved)."""
+    source_id: int | None = None
+    """The source language token the tokenizer tags input with, if the model has one."""
+    target_id: int | None = None
+    """The target language token forced as the first output token, if the model has one."""
+
+
+class Slot:
+    """The loaded model, shared by a translator and its views (`for_script`)."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+
+
+def retag(ids: Any, old: int | None, new: int | None) -> Any:
+    """Input ids with source language token `old` replaced by `new` (a traditional-text view)."""
+    if old is None or new is None or old == new:
+        return ids
+    return ids.masked_fill(ids == old, new)
 
 
 class _PerRowLength:
@@ -482,6 +659,9 @@ class TransformersTranslator:
         beams: int | None = None,
         int8: bool = False,
         threads: ThreadLayout | None = None,
+        source_lang: str | None = None,
+        target_lang: str | None = None,
+        script: Script = "Hans",
     ) -> None:
         self.name = model
         self.models_dir = models_dir
@@ -489,8 +669,41 @@ class TransformersTranslator:
         self.beams = beams
         self.int8 = int8
         self.threads = threads or default_threads()
-        self._loaded: _Loaded | None = None
+        self.source_lang = source_lang
+        self.target_lang = target_lang
+        self.script: Script = script
+        self._slot = Slot()
         self._cache_key: str | None = None
+        self._profile: ModelProfile | None = None
+
+    def for_script(self, script: Script) -> TransformersTranslator:
+        """The same loaded model, tagging its input as Chinese in `script` where that matters."""
+        view = copy.copy(self)
+        view.script = script
+        view._cache_key = None
+        view._profile = None
+        return view
+
+    @property
+    def profile(self) -> ModelProfile:
+        """The model's family and language codes (reads its config files, doesn't load it)."""
+        if self._profile is None:
+            folder = resolve_model(self.name, self.models_dir)
+            self._profile = model_profile(folder, self.script, self.source_lang, self.target_lang)
+        return self._profile
+
+    @property
+    def precision(self) -> str:
+        """The number format the weights run in: fp32, int8 (CPU) or fp16 (CUDA)."""
+        device = self.device if self._slot.value is None else self._slot.value.device
+        if str(device).startswith("cuda"):
+            return "fp16"
+        return "int8" if self.int8 and device == "cpu" else "fp32"
+
+    @property
+    def info(self) -> dict[str, str]:
+        """What made its translations: engine, precision, family and language codes."""
+        return translator_info(self.engine, self.precision, self.profile)
 
     @property
     def workers(self) -> int:
@@ -504,7 +717,7 @@ class TransformersTranslator:
     @property
     def loaded(self) -> bool:
         """Whether the model has been loaded."""
-        return self._loaded is not None
+        return self._slot.value is not None
 
     @property
     def path(self) -> Path:
@@ -515,7 +728,8 @@ class TransformersTranslator:
     def cache_key(self) -> str:
         """What its translations depend on: model, its files, settings (doesn't load it)."""
         if self._cache_key is None:
-            setting = f"int8={int(self.int8)}"
+            profile = self.profile
+            setting = f"int8={int(self.int8)}|{profile.family}|langs={profile.codes}"
             self._cache_key = model_cache_key(
                 self.engine, self.name, self.models_dir, self.beams, self.device, setting
             )
@@ -523,9 +737,18 @@ class TransformersTranslator:
 
     def _state(self) -> _Loaded:
         """The loaded model, loading it on first call."""
-        if self._loaded is None:
-            self._loaded = self._load()
-        return self._loaded
+        if self._slot.value is None:
+            self._slot.value = self._load()
+        loaded: _Loaded = self._slot.value
+        return loaded
+
+    def _source_id(self, state: _Loaded) -> int | None:
+        """This view's source language token (traditional Chinese may differ from the load's)."""
+        if state.source_id is None or self.profile.source_lang is None:
+            return state.source_id
+        token = language_token(self.profile.family, self.profile.source_lang)
+        found = state.tokenizer.convert_tokens_to_ids(token)
+        return found if isinstance(found, int) else state.source_id
 
     def _load(self) -> _Loaded:
         """Resolve the model folder and load tokenizer and model from it, offline."""
@@ -541,9 +764,11 @@ class TransformersTranslator:
             ) from exc
         device = resolve_device(self.device)
         logger.debug("loading translation model %s from %s on %s", self.name, path, device)
+        profile = self.profile
         try:
             with _quiet_transformers():
                 tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+                source_id, target_id = check_languages(profile, tokenizer, self.name)
                 model = AutoModelForSeq2SeqLM.from_pretrained(path, local_files_only=True)
         except ImportError as exc:  # e.g. sentencepiece, needed by the Marian tokenizer
             raise ModelError(
@@ -571,7 +796,7 @@ class TransformersTranslator:
                 model = self._quantized(torch, model)
             else:
                 logger.info("int8 is for CPU; the model runs in %s precision on %s", "fp16", device)
-        return _Loaded(path, tokenizer, model, torch, device)
+        return _Loaded(path, tokenizer, model, torch, device, source_id, target_id)
 
     def _quantized(self, torch: Any, model: Any) -> Any:
         """The model with its Linear layers dynamically quantised to int8."""
@@ -663,13 +888,15 @@ class TransformersTranslator:
         if intra is not None and torch.get_num_threads() != intra:
             # a worker thread starts with the default thread count, not the caller's
             torch.set_num_threads(intra)
-        encoded = state.tokenizer(
-            list(texts), return_tensors="pt", padding=True, truncation=False
-        ).to(state.device)
+        encoded = state.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=False)
+        encoded["input_ids"] = retag(encoded["input_ids"], state.source_id, self._source_id(state))
+        encoded = encoded.to(state.device)
         options = self._generate_options(state, encoded, strict)
         with torch.inference_mode():
             output = state.model.generate(**encoded, **options)
-        decoded = state.tokenizer.batch_decode(output, skip_special_tokens=True)
+        skip = language_ids(state.tokenizer, state.target_id)
+        rows = [[i for i in row if i not in skip] for row in output.tolist()]
+        decoded = state.tokenizer.batch_decode(rows, skip_special_tokens=True)
         return [str(text).strip() for text in decoded]
 
     def _generate_options(self, state: _Loaded, encoded: Any, strict: bool) -> dict[str, Any]:
@@ -688,6 +915,8 @@ class TransformersTranslator:
             # max_length in the model's generation config
             "max_length": int(limits.max()) + 1,
         }
+        if state.target_id is not None:
+            options["forced_bos_token_id"] = state.target_id
         eos = self._eos_token_id()
         if eos is not None:
             processors.append(_PerRowLength(limits, eos))
@@ -954,3 +1183,112 @@ def translate_checked(
         if progress is not None:
             progress(len(done), total)
     return [done[key] if key else Translation("") for key in keys]
+
+
+def translate_grouped(
+    translator: Any,
+    paragraphs: Sequence[Sequence[str]],
+    contexts: Sequence[Sequence[str]],
+    batch_size: int = 8,
+    progress: Callable[[int, int], None] | None = None,
+    cache: TranslationCache | None = None,
+) -> list[list[Translation]]:
+    """Translate whole paragraphs with a translator that has `translate_groups` (chat models).
+
+    Each paragraph goes in with its context (the source sentences before it), and comes back
+    one English sentence per sentence; cached sentences are not sent again, a paragraph whose
+    sentences are all cached not at all. Degenerate sentences are retried once on their own.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    unique = list(dict.fromkeys(s.strip() for p in paragraphs for s in p if s.strip()))
+    done: dict[str, Translation] = {}
+    model = _cache_key(translator) if cache is not None and unique else None
+    if cache is not None and model is not None:
+        for source, hit in cache.get_many(model, unique).items():
+            done[source] = Translation(hit.text, hit.flag)
+    total = len(unique)
+    if progress is not None and total:
+        progress(len(done), total)
+    todo = [
+        number
+        for number, paragraph in enumerate(paragraphs)
+        if any(s.strip() and s.strip() not in done for s in paragraph)
+    ]
+    for start in range(0, len(todo), batch_size):
+        groups = [
+            ([s.strip() for s in paragraphs[n] if s.strip()], list(contexts[n]))
+            for n in todo[start : start + batch_size]
+        ]
+        answers = translator.translate_groups(groups)
+        made: dict[str, Translation] = {}
+        for (sentences, _context), english in zip(groups, answers, strict=True):
+            if len(english) != len(sentences):
+                raise ModelError(
+                    f"translator '{translator.name}' returned {len(english)} translations "
+                    f"for {len(sentences)} sentences: the backend is broken"
+                )
+            for source, text in zip(sentences, english, strict=True):
+                made.setdefault(source, Translation(text.strip(), diagnose(source, text)))
+        bad = [source for source, made_one in made.items() if made_one.flag]
+        if bad:
+            again = _Strict(translator).translate_batch(bad)
+            for source, text in zip(bad, again, strict=True):
+                made[source] = Translation(text.strip(), diagnose(source, text))
+        done.update(made)
+        if cache is not None and model is not None:
+            cache.put_many(model, {s: CachedTranslation(t.text, t.flag) for s, t in made.items()})
+        if progress is not None:
+            progress(len(done), total)
+    return [
+        [done[s.strip()] if s.strip() else Translation("") for s in paragraph]
+        for paragraph in paragraphs
+    ]
+
+
+def load_glossary(path: Path) -> dict[str, str]:
+    """Term → English from `--glossary FILE`: TOML (`"思政课" = "…"`) or `term<TAB>English`."""
+    from reader.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(
+            f"{path}: can't read the glossary ({_short(exc)}); check the path"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: the glossary is not UTF-8 (byte {exc.start}); re-save it as UTF-8"
+        ) from None
+    glossary: dict[str, str] = {}
+    if path.suffix.lower() == ".toml":
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:
+            import tomli as tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(
+                f'{path}: not valid TOML ({exc}); write one `"term" = "English"` a line'
+            ) from None
+        for term, english in data.items():
+            if not isinstance(english, str) or not english.strip():
+                raise InputError(
+                    f'{path}: the English of "{term}" is not a string; write `"{term}" = "English"`'
+                )
+            glossary[term.strip()] = english.strip()
+        return glossary
+    for number, line in enumerate(text.splitlines(), start=1):
+        content = line.split("#", 1)[0].strip()
+        if not content:
+            continue
+        parts = [part.strip() for part in content.split("\t")]
+        if len(parts) != 2 or not all(parts):
+            raise InputError(
+                f"{path}:{number}: expected `term<TAB>English`, got '{content[:40]}'; "
+                "separate the term and its English with one tab"
+            )
+        glossary[parts[0]] = parts[1]
+    return glossary

@@ -405,10 +405,22 @@ def test_models_list_names_each_engine(tmp_path: Path, capsys: pytest.CaptureFix
     fast = tmp_path / "Helsinki-NLP" / "opus-mt-zh-en-ct2-int8"
     for folder, weights in ((plain, "model.safetensors"), (fast, "model.bin")):
         folder.mkdir(parents=True)
-        (folder / "config.json").write_text("{}", encoding="utf-8")
+        (folder / "config.json").write_text('{"model_type": "marian"}', encoding="utf-8")
         (folder / weights).write_bytes(b"")
+    nllb = tmp_path / "facebook" / "nllb-200-distilled-600M"
+    chat = tmp_path / "Qwen" / "Qwen2.5-0.5B-Instruct"
+    for folder, config in (
+        (nllb, {"model_type": "m2m_100", "is_encoder_decoder": True}),
+        (chat, {"model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"]}),
+    ):
+        folder.mkdir(parents=True)
+        (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    (nllb / "tokenizer_config.json").write_text('{"tokenizer_class": "NllbTokenizer"}')
     assert main(["models", "list", "--models-dir", str(tmp_path)]) == 0
+    engines = "engines: transformers, ctranslate2"
     assert capsys.readouterr().out.splitlines() == [
-        "Helsinki-NLP/opus-mt-zh-en  (transformers)",
-        "Helsinki-NLP/opus-mt-zh-en-ct2-int8  (ctranslate2)",
+        f"Helsinki-NLP/opus-mt-zh-en  family: marian; languages: as trained; {engines}",
+        "Helsinki-NLP/opus-mt-zh-en-ct2-int8  (ctranslate2 conversion)",
+        f"Qwen/Qwen2.5-0.5B-Instruct  family: chat; languages: by prompt; {engines}",
+        f"facebook/nllb-200-distilled-600M  family: nllb; languages: zho_Hans>eng_Latn; {engines}",
     ]

@@ -594,6 +594,30 @@ def test_vectorised_no_repeat_ngram_bans_the_repeat() -> None:
         ),
         ("你好！", "hellohellohellohellohellohello", "repetition"),
         ("他笑了。", "He laughed. " + " ".join(f"word{i}" for i in range(40)), "too-long"),
+        # a multilingual model writing another language than English
+        ("我今天早上七点起床。", "Сегодня утром я встал в семь.", "wrong-language"),
+        ("北京是中国的首都。", "بكين هي عاصمة الصين.", "wrong-language"),
+        ("北京是中国的首都。", "北京は中国の首都です。", "untranslated"),
+        ("北京是中国的首都。", "베이징은 중국의 수도이다.", "wrong-language"),
+        ("他说“你好”。", 'He said "привет".', None),
+        ("他叫张伟。", "His name is Zhang Wei (张伟).", None),
+        ("这是一个例子。", "This is a résumé-style example, naïve café.", None),
+        # chat models' chatter and thinking
+        (
+            "北京是中国的首都。",
+            "Here is the translation: Beijing is the capital of China.",
+            "chatter",
+        ),
+        ("北京是中国的首都。", "Sure! Here's the English translation: Beijing is…", "chatter"),
+        ("北京是中国的首都。", "The translation is: Beijing is the capital.", "chatter"),
+        ("北京是中国的首都。", "Translation: Beijing is the capital of China.", "chatter"),
+        ("北京是中国的首都。", "<think>The user wants</think> Beijing is the capital.", "chatter"),
+        ("北京是中国的首都。", "<think>The user wants English", "chatter"),
+        ("他说这是一个翻译。", "He said this is a translation.", None),
+        ("他翻译了：这本书。", "He translated: this book.", None),
+        ("好的。", "Okay.", None),
+        ("这里是北京。", "Here is Beijing.", None),
+        ("当然可以。", "Sure, of course.", None),
     ],
 )
 def test_diagnose(source: str, english: str, flag: str | None) -> None:

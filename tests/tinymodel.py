@@ -7,6 +7,7 @@ import json
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ZH_LINES = (
     "我今天早上七点起床，然后去公园跑步。",
@@ -176,6 +177,226 @@ def build_marian(
         eos_token_id=vocab[EOS],
         decoder_start_token_id=vocab[PAD],
         bad_words_ids=[[vocab[PAD]]],
+    )
+    model.save_pretrained(folder, safe_serialization=True)
+    return folder
+
+
+def _characters(lines: Sequence[str]) -> list[str]:
+    """Every character of `lines` except spaces, in first-seen order."""
+    return list(dict.fromkeys(char for line in lines for char in line if not char.isspace()))
+
+
+def _seq2seq_config(config_class: Any, vocab_size: int, d_model: int, **extra: Any) -> Any:
+    """A tiny encoder-decoder configuration of `config_class` (2 layers, 2 heads)."""
+    return config_class(
+        vocab_size=vocab_size,
+        d_model=d_model,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=2 * d_model,
+        decoder_ffn_dim=2 * d_model,
+        max_position_embeddings=256,
+        init_std=0.5,
+        dropout=0.0,
+        **extra,
+    )
+
+
+def _save_seq2seq(folder: Path, model_class: Any, config: Any, tokenizer: Any, **gen: Any) -> Path:
+    """Save a random-weight model of `config` with `tokenizer` and generation settings."""
+    import torch
+    from transformers import GenerationConfig
+
+    tokenizer.save_pretrained(folder)
+    torch.manual_seed(0)
+    model = model_class(config)
+    model.generation_config = GenerationConfig(
+        max_length=64,
+        num_beams=1,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+        **gen,
+    )
+    model.save_pretrained(folder, safe_serialization=True)
+    return folder
+
+
+def build_nllb(folder: Path, *, d_model: int = 32, vocab_size: int | None = None) -> Path:
+    """An NLLB-200 model as saved on the hub: no source language, no forced target in its config.
+
+    Its tokenizer's vocabulary is the characters of the test text (plus fillers up to
+    `vocab_size`, for a benchmark model as costly as the real one).
+    """
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "▁": 4}
+    for char in _characters(ZH_LINES + EN_LINES):
+        vocab.setdefault(char, len(vocab))
+        vocab.setdefault(f"▁{char}", len(vocab))
+    if vocab_size is not None:
+        for number in range(vocab_size - 210 - len(vocab)):
+            vocab[f"▁filler{number}"] = len(vocab)
+    tokenizer = NllbTokenizer(vocab=vocab, merges=[])
+    config = _seq2seq_config(
+        M2M100Config,
+        len(tokenizer),
+        d_model,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        scale_embedding=True,
+    )
+    return _save_seq2seq(folder, M2M100ForConditionalGeneration, config, tokenizer)
+
+
+def build_m2m100(folder: Path, *, d_model: int = 32) -> Path:
+    """An M2M100 model: SentencePiece pieces of the test text, `__zh__`-style language tokens."""
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spm = _train_spm(tuple(ZH_LINES) + tuple(EN_LINES), 400)
+    (folder / "sentencepiece.bpe.model").write_bytes(spm)
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for piece in _pieces(spm):
+        vocab.setdefault(piece, len(vocab))
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tokenizer = M2M100Tokenizer(
+        vocab_file=str(folder / "vocab.json"), spm_file=str(folder / "sentencepiece.bpe.model")
+    )
+    # the hub's M2M100 models: pieces, then language tokens, then 8 made-up words
+    config = _seq2seq_config(
+        M2M100Config,
+        len(tokenizer.encoder) + len(tokenizer.lang_code_to_id) + tokenizer.num_madeup_words,
+        d_model,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        scale_embedding=True,
+    )
+    return _save_seq2seq(folder, M2M100ForConditionalGeneration, config, tokenizer)
+
+
+def build_mbart50(folder: Path, *, d_model: int = 32) -> Path:
+    """An mBART-50 many-to-many model: `zh_CN`/`en_XX` language tokens, as on the hub."""
+    import sentencepiece as spm_module
+    from transformers import MBart50Tokenizer, MBartConfig, MBartForConditionalGeneration
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spm = _train_spm(tuple(ZH_LINES) + tuple(EN_LINES), 400)
+    processor = spm_module.SentencePieceProcessor(model_proto=spm)
+    pieces = [
+        (processor.id_to_piece(i), processor.get_score(i))
+        for i in range(processor.get_piece_size())
+    ]
+    tokenizer = MBart50Tokenizer(vocab=pieces)
+    config = _seq2seq_config(
+        MBartConfig,
+        len(tokenizer),
+        d_model,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        scale_embedding=True,
+        tokenizer_class="MBart50Tokenizer",
+    )
+    return _save_seq2seq(folder, MBartForConditionalGeneration, config, tokenizer)
+
+
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n"
+    "{% if enable_thinking is defined and not enable_thinking %}<think>\n\n</think>\n\n{% endif %}"
+    "{% endif %}"
+)
+"""A Qwen-style chat template (Qwen3's switch for thinking included)."""
+
+
+def build_qwen2(
+    folder: Path,
+    *,
+    hidden: int = 32,
+    layers: int = 2,
+    heads: int = 2,
+    kv_heads: int = 1,
+    ffn: int = 64,
+    vocab_size: int | None = None,
+) -> Path:
+    """A random-weight Qwen2 chat model with a byte-level BPE tokenizer trained on the test text.
+
+    Its generation config asks for sampling, as Qwen2.5-Instruct's does: reader must decode
+    greedily anyway.
+    """
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import (
+        GenerationConfig,
+        PreTrainedTokenizerFast,
+        Qwen2Config,
+        Qwen2ForCausalLM,
+    )
+
+    from reader.chat import SYSTEM
+
+    folder.mkdir(parents=True, exist_ok=True)
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    backend = Tokenizer(models.BPE())
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=600 if vocab_size is None else vocab_size,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    text = [*ZH_LINES, *EN_LINES, SYSTEM, "Translate into English:", "1. 2. 3. <think> </think>"]
+    backend.train_from_iterator(text, trainer)
+    if vocab_size is not None:
+        backend.add_tokens([f"filler{n}" for n in range(vocab_size - backend.get_vocab_size())])
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        unk_token=None,
+    )
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(folder)
+    eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    pad = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden,
+        intermediate_size=ffn,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        num_key_value_heads=kv_heads,
+        max_position_embeddings=2048,
+        tie_word_embeddings=True,
+        bos_token_id=pad,
+        eos_token_id=eos,
+        pad_token_id=pad,
+        initializer_range=0.5,
+    )
+    torch.manual_seed(0)
+    model = Qwen2ForCausalLM(config)
+    model.generation_config = GenerationConfig(
+        do_sample=True,
+        temperature=0.7,
+        top_p=0.8,
+        top_k=20,
+        repetition_penalty=1.05,
+        bos_token_id=pad,
+        eos_token_id=[eos, pad],
+        pad_token_id=pad,
     )
     model.save_pretrained(folder, safe_serialization=True)
     return folder
