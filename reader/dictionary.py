@@ -68,6 +68,11 @@ _WEAK = re.compile(
 # A variant entry's pointer to the main one: `erhua variant of 一點|一点[yi1 dian3]`.
 _POINTER = re.compile(r"^(?:\w+ )*variant of (?:[^\s\[\]|]+\|)?([^\s\[\]|]+)\[([^\]]+)\]")
 
+# A classifier sense of a measure word (块: "classifier for money and currency units").
+_CLASSIFIER = re.compile(r"\bclassifier\b|\bmeasure word\b")
+# Numbers and demonstratives that a measure word follows.
+_COUNTING = frozenset("一二两三四五六七八九十百千万几这那哪每半某各整0123456789")
+
 _MAX_SENSES = 3
 _MAX_DEFINITION = 60
 _MAX_SENSE = 40
@@ -216,7 +221,7 @@ class Dictionary:
                 return level
         return None
 
-    def lookup(self, word: str, tone3: Sequence[str]) -> Gloss | None:
+    def lookup(self, word: str, tone3: Sequence[str], counted: bool = False) -> Gloss | None:
         """The gloss of `word` read as `tone3` (`["yin2", "hang2"]`); None if nothing fits.
 
         The entry whose reading matches wins (行 hang2 → row, xing2 → to walk), then the one
@@ -226,16 +231,23 @@ class Dictionary:
         `好 good + 看 to see`.
         """
         reading = tuple(_normal(s) for s in tone3)
-        key = (word, reading)
+        key = (word, reading, counted)
         if key not in self._glosses:
-            self._glosses[key] = self._gloss(word, reading)
+            self._glosses[key] = self._gloss(word, reading, counted)
         return self._glosses[key]
 
-    def _gloss(self, word: str, reading: tuple[str, ...]) -> Gloss | None:
-        """Look a word up afresh (see `lookup`)."""
+    def _gloss(self, word: str, reading: tuple[str, ...], counted: bool = False) -> Gloss | None:
+        """Look a word up afresh (see `lookup`); `counted`: it follows a number (三块, 这家)."""
         entry = self._best(word, reading)
         if entry is not None:
-            definition = _definition(self._main_senses(entry))
+            senses = self._main_senses(entry)
+            if counted:
+                # A measure word after a number: its classifier senses say what it counts.
+                senses = (
+                    *(s for s in senses if _CLASSIFIER.search(s)),
+                    *(s for s in senses if not _CLASSIFIER.search(s)),
+                )
+            definition = _definition(senses)
             if definition:
                 return Gloss(definition, self.level(word), entry.reading)
         if len(word) < 2:
@@ -355,15 +367,15 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
     Each word is looked up in the reading the article gives it; a person's name (jieba tag
     nr*) that CC-CEDICT lacks is glossed `(name)` rather than by its characters.
     """
-    cache: dict[tuple[str, tuple[str, ...]], tuple[str, int | None]] = {}
+    cache: dict[tuple[str, tuple[str, ...], bool], tuple[str, int | None]] = {}
 
-    def fill(word: Word) -> Word:
+    def fill(word: Word, counted: bool = False) -> Word:
         if not word.is_chinese or word.pos == "code":
             return word
         reading = dictionary.reading(word, article.pinyin_style)
-        key = (word.text, reading)
+        key = (word.text, reading, counted)
         if key not in cache:
-            found = dictionary.lookup(word.text, reading)
+            found = dictionary.lookup(word.text, reading, counted)
             if found is None:
                 cache[key] = ("", dictionary.level(word.text))
             elif found.composed and word.pos.startswith("nr"):
@@ -375,7 +387,12 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         return dataclasses.replace(word, gloss=gloss, level=level)
 
     def sentence(s: AnnotatedSentence) -> AnnotatedSentence:
-        return dataclasses.replace(s, words=tuple(fill(w) for w in s.words))
+        after = [""] + [w.text for w in s.words[:-1]]
+        filled = (
+            fill(w, len(w.text) == 1 and before[-1:] in _COUNTING)
+            for w, before in zip(s.words, after, strict=True)
+        )
+        return dataclasses.replace(s, words=tuple(filled))
 
     paragraphs = tuple(
         p

@@ -98,4 +98,6 @@ def _is_vocabulary(word: Word) -> bool:
     # 一会儿 are numerals too, but listed words.
     if word.pos.startswith("m") and word.level is None and word.text[0] in _NUMERALS:
         return False
+    if " + " in word.gloss:
+        return False  # no dictionary lists it: its gloss is put together from its parts
     return not (len(word.text) == 1 and word.pos.startswith(_FUNCTION_TAGS))

@@ -161,3 +161,49 @@ def test_everyday_gold_set_stays_within_the_targets(annotator: Annotator, tmp_pa
     assert per_1000["erhua"] <= 1, ours.examples.get("erhua")
     # and never behind plain pypinyin on readings
     assert ours.lenient >= theirs.lenient
+
+
+def test_a_name_is_a_name_throughout_the_document(annotator: Annotator) -> None:
+    from reader.model import Article, Paragraph
+
+    article = Article(
+        source="t",
+        paragraphs=(Paragraph(kind="text", sentences=("华老栓忽然坐起身。", "老栓走出门去。")),),
+    )
+    words = [w for s in annotator.annotate(article).paragraphs[0].sentences for w in s.words]
+    pinyin = {w.text: w.pinyin for w in words}
+    assert pinyin["华老栓"] == "Huà Lǎoshuān"
+    assert pinyin["老栓"] == "Lǎoshuān"
+
+
+def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
+    from reader.dictionary import Dictionary, gloss_article
+    from reader.model import Article, Paragraph
+
+    article = Article(
+        source="t",
+        paragraphs=(
+            Paragraph(kind="text", sentences=("这个东西太重了。", "李明是大夫。", "一共三块钱。")),
+        ),
+    )
+    annotated = Annotator(cache_dir=tmp_path).annotate(article)
+    glossed = gloss_article(annotated, Dictionary(tmp_path))
+    gloss = {w.text: w.gloss for s in glossed.paragraphs[0].sentences for w in s.words}
+    assert gloss["东西"].startswith("thing")
+    assert gloss["重"].startswith("heavy")
+    assert gloss["大夫"].startswith("doctor")
+    assert gloss["块"].startswith("classifier")  # a measure word after a number
+
+
+def test_vocabulary_lists_dictionary_words_only(tmp_path: Path) -> None:
+    from reader.dictionary import Dictionary, gloss_article
+    from reader.model import Article, Paragraph
+    from reader.vocab import vocabulary
+
+    article = Article(
+        source="t", paragraphs=(Paragraph(kind="text", sentences=("她很漂亮，我买到了西瓜。",)),)
+    )
+    annotated = Annotator(cache_dir=tmp_path).annotate(article)
+    items = {i.text for i in vocabulary(gloss_article(annotated, Dictionary(tmp_path)))}
+    assert {"漂亮", "西瓜", "买"} <= items
+    assert not items & {"很漂亮", "买到"}

@@ -717,7 +717,7 @@ class Annotator:
     def annotate(self, article: Article) -> AnnotatedArticle:
         """Annotate every sentence of an article (code blocks pass through untouched)."""
         prose = [s for p in article.paragraphs if p.kind != "code" for s in p.sentences]
-        read = iter(self._read_all(prose))
+        read = iter(_same_names(self._read_all(prose)))
         paragraphs = []
         for paragraph in article.paragraphs:
             if paragraph.kind == "code":
@@ -741,6 +741,41 @@ class Annotator:
             part=article.part,
             parts=article.parts,
         )
+
+
+def _same_names(sentences: list[tuple[Word, ...]]) -> list[tuple[Word, ...]]:
+    """A name written as a name once in a document is written so everywhere in it.
+
+    jieba finds 华老栓 (Huà Lǎoshuān) in one sentence and leaves 老栓 a common word in the
+    next; a person's given name after a one-character surname counts as their name too.
+    """
+    names: dict[str, tuple[str, ...]] = {}
+    for words in sentences:
+        for word in words:
+            if (
+                word.pos not in _PERSON
+                or len(word.text) < 2
+                or len(word.syllables) != len(word.text)
+            ):
+                continue
+            if not word.syllables[0][:1].isupper():
+                continue
+            names.setdefault(word.text, word.syllables)
+            given = word.syllables[1:]
+            if len(word.text) == 3 and given[0].startswith(" ") and given[0][1:2].isupper():
+                names.setdefault(word.text[1:], (given[0].lstrip(), *given[1:]))
+    if not names:
+        return sentences
+    result = []
+    for words in sentences:
+        fixed = []
+        for word in words:
+            known = names.get(word.text)
+            if known is not None and not word.syllables[0][:1].isupper():
+                word = replace(word, pinyin="".join(known), syllables=known, pos="nr")
+            fixed.append(word)
+        result.append(tuple(fixed))
+    return result
 
 
 @lru_cache(maxsize=1)

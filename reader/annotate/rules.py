@@ -530,6 +530,21 @@ _HETERONYMS: Mapping[str, tuple[str, str, Callable[[Spot], bool]]] = {
         lambda s: s.after[:1] in ("有", "会", "也", "带", "还", "能", "可", "让", "受"),
     ),
     "故事": ("gu4 shi5", "gu4 shi5", lambda s: False),
+    # 生意 shēngyi "business", shēngyì "vitality" (生意盎然); 公道 gōngdao "fair"; 分量
+    # fènliang "weight, portion", fēnliàng a vector's component; 地道 dìdao "authentic",
+    # dìdào "tunnel" (挖地道, 地道战).
+    "生意": ("sheng1 yi5", "sheng1 yi4", lambda s: s.after.startswith("盎然")),
+    "公道": ("gong1 dao5", "gong1 dao4", lambda s: s.before in ("主持", "讨")),
+    "分量": (
+        "fen4 liang5",
+        "fen1 liang4",
+        lambda s: s.before in ("的", "个") and "向" in s.clause(),
+    ),
+    "地道": (
+        "di4 dao5",
+        "di4 dao4",
+        lambda s: s.before in ("挖", "条", "个") or s.after[:1] in ("战", "口", "里"),
+    ),
     "地方": (
         "di4 fang5",
         "di4 fang1",
