@@ -131,7 +131,7 @@ class Dictionary:
         self._entries: dict[str, tuple[Entry, ...]] = {}
         self._levels: dict[str, int | None] = {}
         self._usages: dict[str, int] = {}
-        self._glosses: dict[tuple[str, tuple[str, ...]], Gloss | None] = {}
+        self._glosses: dict[tuple[str, tuple[str, ...], bool], Gloss | None] = {}
         self._zhuyin: dict[str, str] | None = None
 
     @property
