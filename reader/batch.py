@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reader import __version__
-from reader.errors import InputError, ReaderError, RenderError, UsageError
+from reader.errors import InputError, OutputError, ReaderError, RenderError, UsageError
 from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.output import sweep_partials, write_atomic
@@ -71,10 +71,88 @@ class _Run:
     translation_off: bool = False
     articles: dict[str, list[AnnotatedArticle]] = field(default_factory=dict)
     """Source → its translated articles, kept only when they are bound into one EPUB."""
+    names: _Names | None = None
+    """Every file the run writes, claimed before it is written."""
 
     def spent(self, stage: str, seconds: float) -> None:
         """Add time spent in a stage."""
         self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+
+
+@dataclass(slots=True)
+class _Names:
+    """Output files claimed by this run, so no two outputs (nor an output and an input) meet.
+
+    Paths are compared resolved: `-o .` beside an input, or a symlinked folder, can't hide one.
+    """
+
+    inputs: set[Path]
+    taken: set[Path] = field(default_factory=set)
+
+    def claim_paths(self, paths: Sequence[Path]) -> None:
+        """Reserve files that are written under fixed names (index, manifest, books)."""
+        self.taken.update(_resolved(p) for p in paths)
+
+    def free(self, paths: Sequence[Path]) -> bool:
+        """Whether none of these files is claimed already (an input counts as claimed)."""
+        return not any(_resolved(p) in self.taken for p in paths)
+
+    def claim(self, name: PurePosixPath, options: Options) -> PurePosixPath:
+        """The first of `name`, `name-2`, `name-3` … whose files (every copy) are all free.
+
+        OutputError when one of `name`'s own files is an input: writing it would destroy
+        the source.
+        """
+        files = [p for _, _, targets in _targets(name, options) for p in targets.values()]
+        for path in files:
+            if _resolved(path) in self.inputs:
+                raise OutputError(
+                    f"{path}: writing it would overwrite an input; "
+                    "choose another output folder with -o"
+                )
+        candidate, number = name, 2
+        while not self.free(files):
+            candidate = name.with_name(f"{name.name}-{number}")
+            files = [p for _, _, targets in _targets(candidate, options) for p in targets.values()]
+            number += 1
+        self.claim_paths(files)
+        return candidate
+
+
+def _resolved(path: Path) -> Path:
+    """A path made absolute with symlinks followed, for comparing where files land."""
+    return Path(os.path.realpath(path))
+
+
+def _targets(name: PurePosixPath, options: Options) -> list[tuple[str, Options, dict[str, Path]]]:
+    """Each copy of one handout: its options and the file it writes per format."""
+    from reader import render
+
+    result = []
+    for copy in options.copies:
+        copy_options, suffix = render.copy_options(options, copy)
+        targets = {
+            fmt: options.output_dir / f"{name.as_posix()}{suffix}.{render.extension(fmt)}"
+            for fmt in options.formats
+            if copy == "teacher" or fmt in render.HANDOUT_FORMATS
+        }
+        result.append((copy, copy_options, targets))
+    return result
+
+
+def _book_paths(options: Options) -> list[Path]:
+    """The files `--combine` writes: the book, and its student copy for an EPUB."""
+    from reader import render
+
+    target = options.combine
+    if target is None:
+        return []
+    if combine_kind(target) == "pdf":
+        return [target]
+    return [
+        target.with_name(f"{target.stem}{render.copy_options(options, copy)[1]}{target.suffix}")
+        for copy in options.copies
+    ]
 
 
 def settings_key(options: Options) -> str:
@@ -104,9 +182,20 @@ def run(
         # One source: its failure is the run's error, reported as such.
         options = dataclasses.replace(options, fail_fast=True)
     out = options.output_dir
+    given = {_resolved(ref.path) for ref in refs if ref.path is not None}
+    state = _Run(names=_Names(inputs=given, taken=set(given)))
+    assert state.names is not None
+    batch = len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN)
+    fixed = [out / MANIFEST, *_book_paths(options)] + ([out / "index.html"] if batch else [])
+    for path in fixed:
+        if _resolved(path) in given:
+            raise UsageError(
+                f"{path}: reader writes this file, and it is one of the inputs; "
+                "choose another output folder with -o (or another --combine name)"
+            )
+    state.names.claim_paths(fixed)
     sweep_partials(out)
     manifest = _load_manifest(out)
-    state = _Run()
     settings = settings_key(options)
     jobs: list[_Job] = []
     # An EPUB book is made from the annotated articles, so up-to-date sources are read again.
@@ -118,9 +207,12 @@ def run(
             _fail(state, ref, exc, options)
             continue
         entry = manifest.get(ref.name.as_posix())
-        if not options.force and _up_to_date(entry, key, out):
+        if not options.force and _up_to_date(entry, key, out, state.names):
             assert entry is not None
             state.skipped.append(ref.label)
+            state.names.claim_paths(
+                [out / f for item in entry["handouts"] for f in item.get("files", [])]
+            )
             for item in entry["handouts"]:
                 state.handouts[item["name"]] = Handout(
                     **{
@@ -173,7 +265,7 @@ def run(
             again = reread[start : start + GROUP]
             for ref, items in _annotate_group(again, options, stdin, pool, state, translator_box):
                 state.articles[ref.label] = items
-    if len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN):
+    if batch:
         index = out / "index.html"
         write_atomic(index, render.to_index(sorted(state.handouts.values(), key=_order), options))
         state.outputs.append(index)
@@ -229,12 +321,15 @@ def _source_key(ref: SourceRef, stdin: bytes | None, settings: str) -> str:
     return hashlib.sha256(data + settings.encode()).hexdigest()
 
 
-def _up_to_date(entry: dict[str, Any] | None, key: str, out: Path) -> bool:
-    """Whether an earlier run made complete outputs from the same source and options."""
+def _up_to_date(entry: dict[str, Any] | None, key: str, out: Path, names: _Names) -> bool:
+    """Whether an earlier run made complete outputs from the same source and options.
+
+    Not when one of those files is now claimed by another output or is an input.
+    """
     if not entry or entry.get("key") != key or not entry.get("complete"):
         return False
-    files = [f for h in entry.get("handouts", []) for f in h.get("files", [])]
-    return bool(files) and all((out / f).is_file() for f in files)
+    files = [out / f for h in entry.get("handouts", []) for f in h.get("files", [])]
+    return bool(files) and all(f.is_file() for f in files) and names.free(files)
 
 
 def _load_manifest(out: Path) -> dict[str, Any]:
@@ -299,26 +394,25 @@ def _convert_group(
     translator_box: list[Translator | None],
 ) -> dict[str, bool]:
     """Annotate, translate and render a group of sources; returns source → complete."""
-    from reader import render
 
     prepared = _annotate_group([j.ref for j in group], options, stdin, pool, state, translator_box)
     tasks: list[tuple[AnnotatedArticle, dict[str, Path], Options]] = []
     owners: list[str] = []
     # A sheet left untranslated (no model yet) is redone by the next run.
     complete: dict[str, bool] = {}
+    assert state.names is not None
     for ref, mine in prepared:
+        try:
+            names = [state.names.claim(n, options) for n in output_names(ref, mine)]
+        except ReaderError as exc:
+            _fail(state, ref, exc, options)
+            continue
         complete[ref.label] = all(a.translation_status != "unavailable" for a in mine)
         if combine_kind(options.combine) == "epub":
             state.articles[ref.label] = mine
-        for name, article in zip(output_names(ref, mine), mine, strict=True):
+        for name, article in zip(names, mine, strict=True):
             files: list[str] = []
-            for copy in options.copies:
-                copy_options, suffix = render.copy_options(options, copy)
-                targets = {
-                    fmt: options.output_dir / f"{name.as_posix()}{suffix}.{render.extension(fmt)}"
-                    for fmt in options.formats
-                    if copy == "teacher" or fmt in render.HANDOUT_FORMATS
-                }
+            for _, copy_options, targets in _targets(name, options):
                 files.extend(p.relative_to(options.output_dir).as_posix() for p in targets.values())
                 tasks.append((article, targets, copy_options))
                 owners.append(ref.label)

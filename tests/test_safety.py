@@ -1,0 +1,92 @@
+"""Never lose a file or a word: inputs are never overwritten, every output has its own name."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+
+
+def run(argv: list[str]) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(argv, stderr=err)
+    return code, err.getvalue()
+
+
+def sheet_text(path: Path) -> str:
+    """The Chinese text of a JSON sheet, sentences joined."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return "".join(s["text"] for p in doc["paragraphs"] for s in p["sentences"])
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("same.html", "html"), ("x.json", "json")])
+def test_an_output_that_is_the_input_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, fmt: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / name
+    source.write_text("标题\n\n这是一个测试句子。\n", encoding="utf-8")
+    code, err = run(["convert", name, "-o", ".", "-f", fmt, "--no-translate"])
+    assert code == 1
+    assert source.read_text(encoding="utf-8") == "标题\n\n这是一个测试句子。\n"
+    assert err.count("\n") == 1 and "would overwrite an input" in err and "-o" in err
+
+
+def test_a_source_named_index_keeps_its_sheet(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "index.txt").write_text("目录文章。\n", encoding="utf-8")
+    (src / "other.txt").write_text("别的文章。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, err = run(["convert", str(src), "-o", str(out), "-f", "html,json", "--no-translate"])
+    assert code == 0, err
+    assert sheet_text(out / "index-2.json") == "目录文章。"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="index-2.html"' in index and 'href="other.html"' in index
+
+
+def test_parts_and_copies_never_take_another_sources_name(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    # a.txt holds two articles (a continuation mark starts the second): a-1 and a-2
+    (src / "a.txt").write_text("第一篇文章。\n（上接第2版）\n第二篇文章。\n", encoding="utf-8")
+    (src / "a-1.txt").write_text("另一篇文章。\n", encoding="utf-8")
+    (src / "b.txt").write_text("老师的文章。\n", encoding="utf-8")
+    (src / "b-student.txt").write_text("学生的文章。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["convert", str(src), "-o", str(out), "-f", "html,json", "--no-translate"]
+    code, err = run([*argv, "--copies", "teacher,student"])
+    assert code == 0, err
+    texts = sorted(sheet_text(p) for p in out.glob("[!.]*.json"))
+    assert texts == sorted(
+        [
+            "第一篇文章。",
+            "（上接第2版）第二篇文章。",
+            "另一篇文章。",
+            "老师的文章。",
+            "学生的文章。",
+        ]
+    )
+    # every sheet, student copies included, is a file of its own
+    html = sorted(p.name for p in out.glob("*.html") if p.name != "index.html")
+    assert len(html) == 10 and len(set(html)) == 10
+    # a second run finds everything up to date and overwrites nothing
+    before = {p.name: p.read_bytes() for p in out.glob("[!.]*.json")}
+    code, err = run([*argv, "--copies", "teacher,student"])
+    assert code == 0 and "4 up to date" in err
+    assert {p.name: p.read_bytes() for p in out.glob("[!.]*.json")} == before
+
+
+def test_combine_onto_an_input_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "book.epub"
+    source.write_text("一本书。\n", encoding="utf-8")
+    other = tmp_path / "b.txt"
+    other.write_text("另一本书。\n", encoding="utf-8")
+    out = str(tmp_path / "out")
+    code, err = run(["convert", str(source), str(other), "-o", out, "--combine", str(source)])
+    assert code == 2 and "one of the inputs" in err
+    assert source.read_text(encoding="utf-8") == "一本书。\n"
