@@ -90,3 +90,48 @@ def test_combine_onto_an_input_is_refused(tmp_path: Path) -> None:
     code, err = run(["convert", str(source), str(other), "-o", out, "--combine", str(source)])
     assert code == 2 and "one of the inputs" in err
     assert source.read_text(encoding="utf-8") == "一本书。\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # UTF-8 but for one stray byte: said where, never read as GB18030 mojibake
+        (
+            "你好世界。".encode() + b"\x80",
+            "is UTF-8 except for 1 invalid byte(s) (0x80 at byte offset 15)",
+        ),
+        (
+            "标题\n\n今天天气很好。".encode() + b"\xff\xfe" + "我们去公园。".encode(),
+            "0xFF at byte offset",
+        ),
+        # too short to tell GB18030 from mojibake: refused, not guessed
+        ("鲸鱼".encode("gbk"), "can't tell its text encoding (not UTF-8 from byte offset 0 on"),
+    ],
+)
+def test_undecidable_bytes_are_refused_saying_where(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    source = tmp_path / "s.txt"
+    source.write_bytes(data)
+    code, err = run(["convert", str(source), "-o", str(tmp_path / "out"), "--no-translate"])
+    assert code == 1 and err.count("\n") == 1 and message in err
+    assert not (tmp_path / "out" / "s.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("今天天气很好\n我们去公园散步。\n".encode("utf-16-le"), "我们去公园散步。"),
+        ("今天天气很好\n我们去公园散步。\n".encode("utf-16-be"), "我们去公园散步。"),
+        ("你好".encode() + b"\x00" + "世界。".encode(), "你好\x00世界。"),
+        ("今天我们去公园。".encode("gbk"), "今天我们去公园。"),
+    ],
+)
+def test_utf16_without_bom_and_a_nul_in_utf8_are_text(
+    tmp_path: Path, data: bytes, text: str
+) -> None:
+    source = tmp_path / "s.txt"
+    source.write_bytes(data)
+    code, err = run(["convert", str(source), "-o", str(tmp_path), "-f", "json", "--no-translate"])
+    assert code == 0, err
+    assert text.replace("\n", "") in sheet_text(tmp_path / "s.json").replace("\n", "")
