@@ -194,7 +194,9 @@ def run(
                 "choose another output folder with -o (or another --combine name)"
             )
     state.names.claim_paths(fixed)
-    sweep_partials(out)
+    sweep_partials(
+        [out, *(out / ref.name.parent for ref in refs), *(p.parent for p in _book_paths(options))]
+    )
     manifest = _load_manifest(out)
     settings = settings_key(options)
     jobs: list[_Job] = []

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,32 @@ def test_utf16_without_bom_and_a_nul_in_utf8_are_text(
     code, err = run(["convert", str(source), "-o", str(tmp_path), "-f", "json", "--no-translate"])
     assert code == 0, err
     assert text.replace("\n", "") in sheet_text(tmp_path / "s.json").replace("\n", "")
+
+
+def test_the_sweep_removes_only_dead_runs_temporaries(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "week1").mkdir(parents=True)
+    (src / "week1" / "a.txt").write_text("一篇文章。\n", encoding="utf-8")
+    (src / "b.txt").write_text("另一篇文章。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "deep" / "er").mkdir(parents=True)
+    (out / "week1").mkdir()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(dead.stdout)
+    keep = [
+        out / ".draft.part",  # the user's own
+        out / "deep" / "er" / ".video.mp4.part",
+        out / f".b.html.reader-{os.getpid()}-abcd1234.part",  # a live run's, in progress
+    ]
+    gone = [
+        out / f".b.html.reader-{dead_pid}-abcd1234.part",
+        out / "week1" / f".a.pdf.reader-{dead_pid}-x_y9zzzz.part",
+    ]
+    for path in keep + gone:
+        path.write_bytes(b"half")
+    code, err = run(["convert", str(src), "-o", str(out), "--no-translate"])
+    assert code == 0, err
+    assert all(p.exists() for p in keep)
+    assert not any(p.exists() for p in gone)
