@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -309,6 +310,12 @@ def main(
     err = stderr if stderr is not None else sys.stderr
     parser = build_parser()
     previous = _interrupt_on_sigterm()
+    # the library logs what a user should know (a damaged cache set aside): one line each
+    handler = logging.StreamHandler(err)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("reader: warning: %(message)s"))
+    library = logging.getLogger("reader")
+    library.addHandler(handler)
     try:
         args = parser.parse_args(argv)
         if args.command == "convert":
@@ -328,6 +335,7 @@ def main(
         )
         return 130
     finally:
+        library.removeHandler(handler)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
