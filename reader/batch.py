@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import dataclasses
 import hashlib
 import json
@@ -423,7 +424,7 @@ def _convert_group(
             )
     started = time.perf_counter()
     for (_, targets, _), owner, result in zip(
-        tasks, owners, _map(pool, _render, tasks), strict=True
+        tasks, owners, _map(pool, _render, tasks, owners), strict=True
     ):
         if isinstance(result, ReaderError):
             if options.fail_fast:
@@ -454,7 +455,9 @@ def _annotate_group(
     started = time.perf_counter()
     prepared: list[tuple[SourceRef, list[AnnotatedArticle]]] = []
     for ref, result in zip(
-        refs, _map(pool, _prepare, [(r, stdin, options) for r in refs]), strict=True
+        refs,
+        _map(pool, _prepare, [(r, stdin, options) for r in refs], [r.label for r in refs]),
+        strict=True,
     ):
         if isinstance(result, ReaderError):
             _fail(state, ref, result, options)
@@ -486,24 +489,50 @@ def _map(
     pool: concurrent.futures.Executor | None,
     func: Callable[..., Any],
     calls: Sequence[tuple[Any, ...]],
+    labels: Sequence[str],
 ) -> list[Any]:
-    """Run calls in the pool (or inline), in order; a ReaderError is returned, not raised."""
+    """Run calls in the pool (or inline), in order; a failure is returned as a ReaderError.
+
+    Whatever one source raises (a bug included) is that source's failure, named by its
+    label, and never stops the others.
+    """
     if pool is None:
         results = []
-        for args in calls:
+        for args, label in zip(calls, labels, strict=True):
             try:
                 results.append(func(*args))
-            except ReaderError as exc:
-                results.append(exc)
+            except Exception as exc:  # one source's failure, whatever it is
+                results.append(_as_failure(exc, label))
         return results
     futures = [pool.submit(func, *args) for args in calls]
     results = []
-    for future in futures:
+    for future, label in zip(futures, labels, strict=True):
         try:
             results.append(future.result())
-        except ReaderError as exc:
-            results.append(exc)
+        except Exception as exc:  # one source's failure, whatever it is
+            results.append(_as_failure(exc, label))
     return results
+
+
+def _as_failure(exc: Exception, label: str) -> ReaderError:
+    """A source's exception as the one-line error the summary lists."""
+    if isinstance(exc, ReaderError):
+        return exc
+    if isinstance(exc, concurrent.futures.process.BrokenProcessPool):
+        return ReaderError(
+            f"{label}: a worker process died while converting it (out of memory?); "
+            "run again with fewer --jobs"
+        )
+    return ReaderError(
+        f"{label}: failed with an internal error ({type(exc).__name__}: {_shortened(str(exc))}); "
+        "the other files were converted; please report this with the file"
+    )
+
+
+def _shortened(text: str, limit: int = 120) -> str:
+    """A message cut to one short line."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str, ...]) -> Handout:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -32,8 +33,11 @@ class SourceRef:
 
     @property
     def label(self) -> str:
-        """How the source is named in messages and in the sheet."""
-        return STDIN if self.path is None else str(self.path)
+        """How the source is named in messages and in the sheet (bytes of a file name that
+        are not UTF-8 written as `\\xff`)."""
+        if self.path is None:
+            return STDIN
+        return os.fsencode(self.path).decode("utf-8", "backslashreplace")
 
     @property
     def markdown(self) -> bool:
@@ -108,12 +112,18 @@ def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
                 )
             for file in found:
                 relative = file.relative_to(path).with_suffix("")
-                refs.append(SourceRef(file, PurePosixPath(relative.as_posix())))
+                refs.append(SourceRef(file, _output_name(relative.as_posix())))
         elif path.exists():
-            refs.append(SourceRef(path, PurePosixPath(path.stem)))
+            refs.append(SourceRef(path, _output_name(path.stem)))
         else:
             raise InputError(f"{path}: no such file or folder; check the path")
     return _distinct(refs)
+
+
+def _output_name(name: str) -> PurePosixPath:
+    """An output name from a file name; bytes that are not UTF-8 become `%FF` (every output,
+    the index and the manifest are UTF-8 text)."""
+    return PurePosixPath(re.sub(r"[\udc80-\udcff]", lambda m: f"%{ord(m[0]) - 0xDC00:02X}", name))
 
 
 def _distinct(refs: list[SourceRef]) -> list[SourceRef]:
@@ -146,7 +156,7 @@ def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
             line.startswith(("# ", "## ", "```")) for line in text.splitlines()
         ) and has_chinese(text)
         return parse(text, STDIN, markdown=looks_markdown)
-    return parse(read_file(ref.path), str(ref.path), markdown=ref.markdown)
+    return parse(read_file(ref.path), ref.label, markdown=ref.markdown)
 
 
 def annotate_all(

@@ -246,6 +246,8 @@ def parse(text: str, source: str, *, markdown: bool = False) -> list[Article]:
             groups.append([])
         groups[-1].append(block)
     groups = [g for g in groups if g]
+    if not groups:
+        raise InputError(f"{source}: holds no text (only markup); give a file with the article")
     if markdown and groups[0][0].kind == "heading":
         # A Markdown file that opens with a heading of any level names itself by it.
         groups[0][0] = Paragraph("title", groups[0][0].sentences, groups[0][0].marker)

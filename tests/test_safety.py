@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from reader import batch
 from reader.cli import main
+from reader.model import AnnotatedArticle
+from reader.options import Options
+from reader.pipeline import SourceRef
 
 
 def run(argv: list[str]) -> tuple[int, str]:
@@ -167,3 +171,41 @@ def test_the_sweep_removes_only_dead_runs_temporaries(tmp_path: Path) -> None:
     assert code == 0, err
     assert all(p.exists() for p in keep)
     assert not any(p.exists() for p in gone)
+
+
+_real_prepare = batch._prepare
+
+
+def _exploding(ref: SourceRef, stdin: bytes | None, options: Options) -> list[AnnotatedArticle]:
+    """The batch's per-source work, with a bug for the file boom.txt."""
+    if ref.path is not None and ref.path.name == "boom.txt":
+        raise KeyError("a bug")
+    return _real_prepare(ref, stdin, options)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_sources_unexpected_failure_does_not_stop_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "ok.txt").write_text("你好世界。\n", encoding="utf-8")
+    (src / "quote.md").write_text("> \n", encoding="utf-8")  # a quote with nothing in it
+    (src / os.fsdecode(b"bad\xff.txt")).write_text("另一篇文章。\n", encoding="utf-8")
+    (src / "boom.txt").write_text("爆炸的文章。\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    monkeypatch.setattr(batch, "_prepare", _exploding)  # runs in the workers too (fork)
+    code, err = run(
+        ["convert", str(src), "-o", str(out), "-f", "html,json", "-j", jobs, "--no-translate"]
+    )
+    assert code == 1 and "Traceback" not in err
+    assert "reader: 2 of 4 sources failed:" in err
+    assert f"{src / 'quote.md'}: holds no text" in err
+    assert f"{src / 'boom.txt'}: failed with an internal error (KeyError: 'a bug')" in err
+    assert sheet_text(out / "ok.json") == "你好世界。"
+    assert sheet_text(out / "bad%FF.json") == "另一篇文章。"
+    assert json.loads((out / "bad%FF.json").read_text(encoding="utf-8"))["source"].endswith(
+        "bad\\xff.txt"
+    )
+    assert (out / "index.html").is_file() and (out / ".reader-manifest.json").is_file()
