@@ -365,8 +365,33 @@ def _pool(workers: int) -> Iterator[concurrent.futures.Executor | None]:
         return
     # Workers start before the model loads (fork), and only run jieba, pypinyin and renderers.
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         yield pool
+
+
+_PARENT_CHECK = 0.5
+"""Seconds between a worker's checks that the run it works for is still there."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make a pool worker exit when the main process is gone (`kill -9` skips all clean-up).
+
+    A daemon thread checks the parent's id: once the worker is re-parented it exits at once,
+    leaving nothing half-written (outputs are written through temporary files).
+    """
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
 
 
 def _prepare(ref: SourceRef, stdin: bytes | None, options: Options) -> list[AnnotatedArticle]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -209,3 +211,47 @@ def test_one_sources_unexpected_failure_does_not_stop_the_batch(
         "bad\\xff.txt"
     )
     assert (out / "index.html").is_file() and (out / ".reader-manifest.json").is_file()
+
+
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_pool_workers_die_with_a_killed_run(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(24):
+        (src / f"a{n:02}.txt").write_text(f"第{n}篇文章。今天天气很好。\n" * 40, encoding="utf-8")
+    command = [sys.executable, "-m", "reader", "convert", str(src), "-o", str(tmp_path / "out")]
+    process = subprocess.Popen(
+        [*command, "--no-translate", "-j", "2"], stderr=subprocess.DEVNULL, cwd=tmp_path
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        # the pool's workers (the resource tracker aside, if any) are running
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = _children(process.pid)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the pool should have started"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive
