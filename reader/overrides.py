@@ -92,7 +92,7 @@ def load_user_dict(path: Path) -> tuple[UserWord, ...]:
         word, rest = parts[0], parts[1:]
         freq: int | None = None
         tag: str | None = None
-        if rest and rest[0].isdigit():
+        if rest and re.fullmatch(r"[0-9]+", rest[0]):
             freq = int(rest.pop(0))
             if freq <= 0:
                 raise InputError(

@@ -122,8 +122,12 @@ def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
 
 def _output_name(name: str) -> PurePosixPath:
     """An output name from a file name; bytes that are not UTF-8 become `%FF` (every output,
-    the index and the manifest are UTF-8 text)."""
-    return PurePosixPath(re.sub(r"[\udc80-\udcff]", lambda m: f"%{ord(m[0]) - 0xDC00:02X}", name))
+    the index and the manifest are UTF-8 text), and a name that would make a hidden file
+    (`..txt`, `.notes.txt`) loses its leading dots."""
+    name = re.sub(r"[\udc80-\udcff]", lambda m: f"%{ord(m[0]) - 0xDC00:02X}", name)
+    folder, _, last = name.rpartition("/")
+    last = last.lstrip(".") or "untitled"
+    return PurePosixPath(folder) / last if folder else PurePosixPath(last)
 
 
 def _distinct(refs: list[SourceRef]) -> list[SourceRef]:

@@ -255,3 +255,48 @@ def test_pool_workers_die_with_a_killed_run(tmp_path: Path) -> None:
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive
+
+
+def test_user_errors_are_one_line_not_tracebacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "h.txt"
+    source.write_text("你好世界。\n", encoding="utf-8")
+    words = tmp_path / "words.txt"
+    words.write_text("杨澜浩 ² nr\n", encoding="utf-8")
+    out = str(tmp_path / "out")
+    assert main(["models"]) == 2
+    monkeypatch.setattr(sys, "stdin", None)  # `reader convert - <&-`
+    assert main(["convert", "-", "-o", out, "--no-translate"]) == 2
+    assert main(["convert", str(source), "--user-dict", str(words), "-o", out]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":", 2)[1] for line in lines] == [" error"] * 3
+    assert "'download', 'convert' or 'list'" in lines[0]
+    assert "standard input, but it is closed" in lines[1]
+    assert "words.txt:1: can't read '杨澜浩 ² nr'" in lines[2]
+
+
+def test_names_that_would_be_hidden_files(tmp_path: Path) -> None:
+    source = tmp_path / "..txt"
+    source.write_text("你好世界。\n（上接第2版）\n第二篇。\n", encoding="utf-8")
+    code, err = run(["convert", str(source), "-o", str(tmp_path / "out"), "--no-translate"])
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.html")) == [
+        "untitled-1.html",
+        "untitled-2.html",
+    ]
+
+
+def test_a_folder_in_place_of_jiebas_cache_is_no_error(tmp_path: Path) -> None:
+    source = tmp_path / "h.txt"
+    source.write_text("你好世界。\n", encoding="utf-8")
+    (tmp_path / "cache" / "jieba.cache").mkdir(parents=True)
+    command = [sys.executable, "-m", "reader", "convert", str(source), "-o", str(tmp_path / "out")]
+    done = subprocess.run(
+        [*command, "--cache-dir", str(tmp_path / "cache"), "--no-translate", "--no-cache", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert (tmp_path / "out" / "h.html").is_file()
