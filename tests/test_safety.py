@@ -300,3 +300,23 @@ def test_a_folder_in_place_of_jiebas_cache_is_no_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 0 and done.stderr == ""
     assert (tmp_path / "out" / "h.html").is_file()
+
+
+def test_toml_overrides_load_in_linear_time(tmp_path: Path) -> None:
+    from reader.errors import InputError
+    from reader.overrides import load_overrides
+
+    chars = [chr(c) for c in range(0x4E00, 0x4E00 + 200)]
+    words = [a + b for a in chars for b in chars[:100]]  # 20,000 distinct words
+    path = tmp_path / "big.toml"
+    path.write_text("".join(f'"{w}" = "ma1 ma1"\n' for w in words), encoding="utf-8")
+    started = time.perf_counter()
+    assert len(load_overrides(path)) == 20_000
+    assert time.perf_counter() - started < 15  # was about a minute (a scan per key)
+    # a bad value far down is still reported on its own line, quoted short
+    lines = [f'"{w}" = "ma1 ma1"\n' for w in words[:-1]] + [f'"{words[-1]}" = "{"x" * 5000}"\n']
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_overrides(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:20000: ") and len(message) < 400
