@@ -44,6 +44,10 @@ MANIFEST = ".reader-manifest.json"
 GROUP = 16
 """Sources annotated, translated and rendered together: bounds memory with many files."""
 
+MANIFEST_EVERY = 5.0
+"""Seconds between manifest saves in a long run (and once at its end): a kill loses at most
+this much of the record, never an output, and a large manifest isn't rewritten per group."""
+
 # Options that don't change what an output contains.
 _NOT_CONTENT = {"output_dir", "force", "fail_fast", "jobs", "combine", "cache", "cache_dir"}
 
@@ -241,6 +245,7 @@ def run(
 
         Annotator(cache_dir=options.cache_dir).words("中文")
     translator_box: list[Translator | None] = [translator]
+    saved = -MANIFEST_EVERY
     with _pool(workers) as pool:
         for start in range(0, len(jobs), GROUP):
             group = jobs[start : start + GROUP]
@@ -263,7 +268,9 @@ def run(
                 if log:
                     status = "failed" if job.ref.label not in finished else "done"
                     log(f"{status}: {job.ref.label}")
-            _save_manifest(out, manifest)
+            if time.monotonic() - saved >= MANIFEST_EVERY or start + GROUP >= len(jobs):
+                _save_manifest(out, manifest)
+                saved = time.monotonic()
         for start in range(0, len(reread), GROUP):
             again = reread[start : start + GROUP]
             for ref, items in _annotate_group(again, options, stdin, pool, state, translator_box):

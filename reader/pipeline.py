@@ -113,8 +113,13 @@ def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
             for file in found:
                 relative = file.relative_to(path).with_suffix("")
                 refs.append(SourceRef(file, _output_name(relative.as_posix())))
-        elif path.exists():
+        elif path.is_file():
             refs.append(SourceRef(path, _output_name(path.stem)))
+        elif path.exists():
+            raise InputError(
+                f"{path}: is not a regular file (a pipe, device or socket); save the article "
+                "to a file, or pipe it into '-'"
+            )
         else:
             raise InputError(f"{path}: no such file or folder; check the path")
     return _distinct(refs)

@@ -320,3 +320,39 @@ def test_toml_overrides_load_in_linear_time(tmp_path: Path) -> None:
         load_overrides(path)
     message = str(caught.value)
     assert message.startswith(f"{path}:20000: ") and len(message) < 400
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_refused_not_read(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)  # reading it would wait for a writer forever
+    code, err = run(["convert", str(pipe), "-o", str(tmp_path / "out"), "--no-translate"])
+    assert code == 1 and err == (
+        f"reader: error: {pipe}: is not a regular file (a pipe, device or socket); "
+        "save the article to a file, or pipe it into '-'\n"
+    )
+
+
+def test_the_manifest_is_saved_periodically_not_per_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(3 * batch.GROUP):
+        (src / f"a{n:02}.txt").write_text(f"第{n}篇。\n", encoding="utf-8")
+    saves: list[int] = []
+    real = batch._save_manifest
+
+    def counting(out: Path, entries: dict[str, object]) -> None:
+        saves.append(len(entries))
+        real(out, entries)
+
+    monkeypatch.setattr(batch, "_save_manifest", counting)
+    monkeypatch.setattr(batch, "MANIFEST_EVERY", 3600.0, raising=False)
+    out = tmp_path / "out"
+    code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "-j", "1"])
+    assert code == 0, err
+    # after the first group (an early kill keeps it), then only at the end
+    assert saves == [batch.GROUP, 3 * batch.GROUP]
+    code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "-j", "1"])
+    assert f"{3 * batch.GROUP} up to date" in err
