@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import sys
 import time
 import zlib
@@ -337,12 +336,7 @@ class AnnotationCache(SharedCache):
 
 def open_annotation_cache(folder: Path) -> AnnotationCache | None:
     """The annotation cache in `folder`, or None when it can't be opened (never an error)."""
-    path = folder / CACHE_FILE
-    try:
-        return AnnotationCache(path)
-    except (OSError, sqlite3.Error) as exc:
-        logger.debug("can't open the annotation cache %s (%s); annotating afresh", path, exc)
-        return None
+    return AnnotationCache.open(folder / CACHE_FILE)
 
 
 def all_cached(articles: Sequence[Article], options: Options) -> bool:

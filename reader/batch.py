@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import dataclasses
 import hashlib
 import json
@@ -12,11 +13,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reader import __version__
-from reader.errors import InputError, ReaderError, RenderError, UsageError
+from reader.errors import InputError, OutputError, ReaderError, RenderError, UsageError
 from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.output import sweep_partials, write_atomic
@@ -42,6 +43,10 @@ MANIFEST = ".reader-manifest.json"
 
 GROUP = 16
 """Sources annotated, translated and rendered together: bounds memory with many files."""
+
+MANIFEST_EVERY = 5.0
+"""Seconds between manifest saves in a long run (and once at its end): a kill loses at most
+this much of the record, never an output, and a large manifest isn't rewritten per group."""
 
 # Options that don't change what an output contains.
 _NOT_CONTENT = {"output_dir", "force", "fail_fast", "jobs", "combine", "cache", "cache_dir"}
@@ -71,10 +76,88 @@ class _Run:
     translation_off: bool = False
     articles: dict[str, list[AnnotatedArticle]] = field(default_factory=dict)
     """Source → its translated articles, kept only when they are bound into one EPUB."""
+    names: _Names | None = None
+    """Every file the run writes, claimed before it is written."""
 
     def spent(self, stage: str, seconds: float) -> None:
         """Add time spent in a stage."""
         self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+
+
+@dataclass(slots=True)
+class _Names:
+    """Output files claimed by this run, so no two outputs (nor an output and an input) meet.
+
+    Paths are compared resolved: `-o .` beside an input, or a symlinked folder, can't hide one.
+    """
+
+    inputs: set[Path]
+    taken: set[Path] = field(default_factory=set)
+
+    def claim_paths(self, paths: Sequence[Path]) -> None:
+        """Reserve files that are written under fixed names (index, manifest, books)."""
+        self.taken.update(_resolved(p) for p in paths)
+
+    def free(self, paths: Sequence[Path]) -> bool:
+        """Whether none of these files is claimed already (an input counts as claimed)."""
+        return not any(_resolved(p) in self.taken for p in paths)
+
+    def claim(self, name: PurePosixPath, options: Options) -> PurePosixPath:
+        """The first of `name`, `name-2`, `name-3` … whose files (every copy) are all free.
+
+        OutputError when one of `name`'s own files is an input: writing it would destroy
+        the source.
+        """
+        files = [p for _, _, targets in _targets(name, options) for p in targets.values()]
+        for path in files:
+            if _resolved(path) in self.inputs:
+                raise OutputError(
+                    f"{path}: writing it would overwrite an input; "
+                    "choose another output folder with -o"
+                )
+        candidate, number = name, 2
+        while not self.free(files):
+            candidate = name.with_name(f"{name.name}-{number}")
+            files = [p for _, _, targets in _targets(candidate, options) for p in targets.values()]
+            number += 1
+        self.claim_paths(files)
+        return candidate
+
+
+def _resolved(path: Path) -> Path:
+    """A path made absolute with symlinks followed, for comparing where files land."""
+    return Path(os.path.realpath(path))
+
+
+def _targets(name: PurePosixPath, options: Options) -> list[tuple[str, Options, dict[str, Path]]]:
+    """Each copy of one handout: its options and the file it writes per format."""
+    from reader import render
+
+    result = []
+    for copy in options.copies:
+        copy_options, suffix = render.copy_options(options, copy)
+        targets = {
+            fmt: options.output_dir / f"{name.as_posix()}{suffix}.{render.extension(fmt)}"
+            for fmt in options.formats
+            if copy == "teacher" or fmt in render.HANDOUT_FORMATS
+        }
+        result.append((copy, copy_options, targets))
+    return result
+
+
+def _book_paths(options: Options) -> list[Path]:
+    """The files `--combine` writes: the book, and its student copy for an EPUB."""
+    from reader import render
+
+    target = options.combine
+    if target is None:
+        return []
+    if combine_kind(target) == "pdf":
+        return [target]
+    return [
+        target.with_name(f"{target.stem}{render.copy_options(options, copy)[1]}{target.suffix}")
+        for copy in options.copies
+    ]
 
 
 def settings_key(options: Options) -> str:
@@ -104,9 +187,22 @@ def run(
         # One source: its failure is the run's error, reported as such.
         options = dataclasses.replace(options, fail_fast=True)
     out = options.output_dir
-    sweep_partials(out)
+    given = {_resolved(ref.path) for ref in refs if ref.path is not None}
+    state = _Run(names=_Names(inputs=given, taken=set(given)))
+    assert state.names is not None
+    batch = len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN)
+    fixed = [out / MANIFEST, *_book_paths(options)] + ([out / "index.html"] if batch else [])
+    for path in fixed:
+        if _resolved(path) in given:
+            raise UsageError(
+                f"{path}: reader writes this file, and it is one of the inputs; "
+                "choose another output folder with -o (or another --combine name)"
+            )
+    state.names.claim_paths(fixed)
+    sweep_partials(
+        [out, *(out / ref.name.parent for ref in refs), *(p.parent for p in _book_paths(options))]
+    )
     manifest = _load_manifest(out)
-    state = _Run()
     settings = settings_key(options)
     jobs: list[_Job] = []
     # An EPUB book is made from the annotated articles, so up-to-date sources are read again.
@@ -118,9 +214,12 @@ def run(
             _fail(state, ref, exc, options)
             continue
         entry = manifest.get(ref.name.as_posix())
-        if not options.force and _up_to_date(entry, key, out):
+        if not options.force and _up_to_date(entry, key, out, state.names):
             assert entry is not None
             state.skipped.append(ref.label)
+            state.names.claim_paths(
+                [out / f for item in entry["handouts"] for f in item.get("files", [])]
+            )
             for item in entry["handouts"]:
                 state.handouts[item["name"]] = Handout(
                     **{
@@ -146,6 +245,7 @@ def run(
 
         Annotator(cache_dir=options.cache_dir).words("中文")
     translator_box: list[Translator | None] = [translator]
+    saved = -MANIFEST_EVERY
     with _pool(workers) as pool:
         for start in range(0, len(jobs), GROUP):
             group = jobs[start : start + GROUP]
@@ -168,12 +268,14 @@ def run(
                 if log:
                     status = "failed" if job.ref.label not in finished else "done"
                     log(f"{status}: {job.ref.label}")
-            _save_manifest(out, manifest)
+            if time.monotonic() - saved >= MANIFEST_EVERY or start + GROUP >= len(jobs):
+                _save_manifest(out, manifest)
+                saved = time.monotonic()
         for start in range(0, len(reread), GROUP):
             again = reread[start : start + GROUP]
             for ref, items in _annotate_group(again, options, stdin, pool, state, translator_box):
                 state.articles[ref.label] = items
-    if len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN):
+    if batch:
         index = out / "index.html"
         write_atomic(index, render.to_index(sorted(state.handouts.values(), key=_order), options))
         state.outputs.append(index)
@@ -229,12 +331,15 @@ def _source_key(ref: SourceRef, stdin: bytes | None, settings: str) -> str:
     return hashlib.sha256(data + settings.encode()).hexdigest()
 
 
-def _up_to_date(entry: dict[str, Any] | None, key: str, out: Path) -> bool:
-    """Whether an earlier run made complete outputs from the same source and options."""
+def _up_to_date(entry: dict[str, Any] | None, key: str, out: Path, names: _Names) -> bool:
+    """Whether an earlier run made complete outputs from the same source and options.
+
+    Not when one of those files is now claimed by another output or is an input.
+    """
     if not entry or entry.get("key") != key or not entry.get("complete"):
         return False
-    files = [f for h in entry.get("handouts", []) for f in h.get("files", [])]
-    return bool(files) and all((out / f).is_file() for f in files)
+    files = [out / f for h in entry.get("handouts", []) for f in h.get("files", [])]
+    return bool(files) and all(f.is_file() for f in files) and names.free(files)
 
 
 def _load_manifest(out: Path) -> dict[str, Any]:
@@ -267,8 +372,33 @@ def _pool(workers: int) -> Iterator[concurrent.futures.Executor | None]:
         return
     # Workers start before the model loads (fork), and only run jieba, pypinyin and renderers.
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         yield pool
+
+
+_PARENT_CHECK = 0.5
+"""Seconds between a worker's checks that the run it works for is still there."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make a pool worker exit when the main process is gone (`kill -9` skips all clean-up).
+
+    A daemon thread checks the parent's id: once the worker is re-parented it exits at once,
+    leaving nothing half-written (outputs are written through temporary files).
+    """
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
 
 
 def _prepare(ref: SourceRef, stdin: bytes | None, options: Options) -> list[AnnotatedArticle]:
@@ -299,26 +429,25 @@ def _convert_group(
     translator_box: list[Translator | None],
 ) -> dict[str, bool]:
     """Annotate, translate and render a group of sources; returns source → complete."""
-    from reader import render
 
     prepared = _annotate_group([j.ref for j in group], options, stdin, pool, state, translator_box)
     tasks: list[tuple[AnnotatedArticle, dict[str, Path], Options]] = []
     owners: list[str] = []
     # A sheet left untranslated (no model yet) is redone by the next run.
     complete: dict[str, bool] = {}
+    assert state.names is not None
     for ref, mine in prepared:
+        try:
+            names = [state.names.claim(n, options) for n in output_names(ref, mine)]
+        except ReaderError as exc:
+            _fail(state, ref, exc, options)
+            continue
         complete[ref.label] = all(a.translation_status != "unavailable" for a in mine)
         if combine_kind(options.combine) == "epub":
             state.articles[ref.label] = mine
-        for name, article in zip(output_names(ref, mine), mine, strict=True):
+        for name, article in zip(names, mine, strict=True):
             files: list[str] = []
-            for copy in options.copies:
-                copy_options, suffix = render.copy_options(options, copy)
-                targets = {
-                    fmt: options.output_dir / f"{name.as_posix()}{suffix}.{render.extension(fmt)}"
-                    for fmt in options.formats
-                    if copy == "teacher" or fmt in render.HANDOUT_FORMATS
-                }
+            for _, copy_options, targets in _targets(name, options):
                 files.extend(p.relative_to(options.output_dir).as_posix() for p in targets.values())
                 tasks.append((article, targets, copy_options))
                 owners.append(ref.label)
@@ -327,7 +456,7 @@ def _convert_group(
             )
     started = time.perf_counter()
     for (_, targets, _), owner, result in zip(
-        tasks, owners, _map(pool, _render, tasks), strict=True
+        tasks, owners, _map(pool, _render, tasks, owners), strict=True
     ):
         if isinstance(result, ReaderError):
             if options.fail_fast:
@@ -358,7 +487,9 @@ def _annotate_group(
     started = time.perf_counter()
     prepared: list[tuple[SourceRef, list[AnnotatedArticle]]] = []
     for ref, result in zip(
-        refs, _map(pool, _prepare, [(r, stdin, options) for r in refs]), strict=True
+        refs,
+        _map(pool, _prepare, [(r, stdin, options) for r in refs], [r.label for r in refs]),
+        strict=True,
     ):
         if isinstance(result, ReaderError):
             _fail(state, ref, result, options)
@@ -390,24 +521,50 @@ def _map(
     pool: concurrent.futures.Executor | None,
     func: Callable[..., Any],
     calls: Sequence[tuple[Any, ...]],
+    labels: Sequence[str],
 ) -> list[Any]:
-    """Run calls in the pool (or inline), in order; a ReaderError is returned, not raised."""
+    """Run calls in the pool (or inline), in order; a failure is returned as a ReaderError.
+
+    Whatever one source raises (a bug included) is that source's failure, named by its
+    label, and never stops the others.
+    """
     if pool is None:
         results = []
-        for args in calls:
+        for args, label in zip(calls, labels, strict=True):
             try:
                 results.append(func(*args))
-            except ReaderError as exc:
-                results.append(exc)
+            except Exception as exc:  # one source's failure, whatever it is
+                results.append(_as_failure(exc, label))
         return results
     futures = [pool.submit(func, *args) for args in calls]
     results = []
-    for future in futures:
+    for future, label in zip(futures, labels, strict=True):
         try:
             results.append(future.result())
-        except ReaderError as exc:
-            results.append(exc)
+        except Exception as exc:  # one source's failure, whatever it is
+            results.append(_as_failure(exc, label))
     return results
+
+
+def _as_failure(exc: Exception, label: str) -> ReaderError:
+    """A source's exception as the one-line error the summary lists."""
+    if isinstance(exc, ReaderError):
+        return exc
+    if isinstance(exc, concurrent.futures.process.BrokenProcessPool):
+        return ReaderError(
+            f"{label}: a worker process died while converting it (out of memory?); "
+            "run again with fewer --jobs"
+        )
+    return ReaderError(
+        f"{label}: failed with an internal error ({type(exc).__name__}: {_shortened(str(exc))}); "
+        "the other files were converted; please report this with the file"
+    )
+
+
+def _shortened(text: str, limit: int = 120) -> str:
+    """A message cut to one short line."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str, ...]) -> Handout:

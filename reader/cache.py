@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -86,18 +88,50 @@ class SharedCache:
     def __init__(self, path: Path, schema: str) -> None:
         self.path = path
         self._connection: sqlite3.Connection | None = connect(path, schema)
+        self._inode = _inode(path)
+
+    @classmethod
+    def open(cls: type[Cache], path: Path) -> Cache | None:
+        """The cache at `path`, or None (logged) when it can't be opened.
+
+        A damaged file (not a database, malformed, undecodable) is moved aside with one
+        warning and a fresh cache is started in its place.
+        """
+        log = logging.getLogger(cls.__module__)
+        for attempt in range(2):
+            inode = _inode(path)
+            try:
+                return cls(path)  # type: ignore[call-arg]
+            except Exception as exc:  # any failure of the cache layer is never fatal
+                if attempt == 0 and damaged(exc) and set_aside(path, inode, cls._name, exc):
+                    continue
+                log.log(
+                    cls._level,
+                    "can't open the %s %s (%s); %s",
+                    cls._name,
+                    path,
+                    exc,
+                    cls._instead,
+                )
+                return None
+        return None
 
     @property
     def active(self) -> bool:
         """Whether the cache is still in use (it switches itself off after an error)."""
         return self._connection is not None
 
-    def _failed(self, doing: str, exc: sqlite3.Error) -> None:
-        """Switch the cache off after an error; the run goes on without it."""
+    def _failed(self, doing: str, exc: Exception) -> None:
+        """Switch the cache off after an error; the run goes on without it.
+
+        A damaged file is moved aside (one warning), so the next run starts a fresh one.
+        """
+        self.close()
+        if damaged(exc) and set_aside(self.path, self._inode, self._name, exc):
+            return
         log = logging.getLogger(type(self).__module__)
         message = "%s %s: %s failed (%s); %s"
         log.log(self._level, message, self._name, self.path, doing, exc, self._instead)
-        self.close()
 
     def _select(self, statement: str, keys: Iterable[str], *before: Any) -> list[Any]:
         """Rows of `statement` for all keys, asked in chunks; none once the cache has failed.
@@ -114,7 +148,7 @@ class SharedCache:
             for chunk in chunks(wanted):
                 marks = ",".join("?" * len(chunk))
                 found.extend(connection.execute(statement.format(marks=marks), (*before, *chunk)))
-        except sqlite3.Error as exc:
+        except Exception as exc:  # any failure of the cache layer is never fatal
             self._failed("reading", exc)
             return []
         return found
@@ -126,7 +160,7 @@ class SharedCache:
             return
         try:
             insert_rows(connection, statement, rows)
-        except sqlite3.Error as exc:
+        except Exception as exc:  # any failure of the cache layer is never fatal
             self._failed("writing", exc)
 
     def close(self) -> None:
@@ -153,6 +187,7 @@ class TranslationCache(SharedCache):
     """Finished translations keyed by model identity and source sentence."""
 
     _name = "translation cache"
+    _instead = "translating without it"
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA)
@@ -194,10 +229,54 @@ def connect(path: Path, schema: str) -> sqlite3.Connection:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(schema)
         connection.execute("COMMIT")
-    except sqlite3.Error:
+    except BaseException:
         connection.close()
         raise
     return connection
+
+
+def damaged(exc: BaseException) -> bool:
+    """Whether an error says the file itself is damaged, not busy, full or gone.
+
+    SQLite reports a file that is not a database, or a malformed one, as DatabaseError;
+    a locked or full one as OperationalError. Anything else from reading it (an undecodable
+    text, a wrong type) is damage too.
+    """
+    if isinstance(exc, sqlite3.OperationalError):
+        return False
+    return isinstance(exc, (sqlite3.DatabaseError, ValueError, TypeError))
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    """The file's identity (device, inode), or None when there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def set_aside(path: Path, inode: tuple[int, int] | None, what: str, exc: BaseException) -> bool:
+    """Rename a damaged cache file (with its WAL and shared-memory files) out of the way.
+
+    Only when it is still the file that failed (another process may have set it aside and
+    started a new one already). Logs one warning; False when nothing was moved.
+    """
+    if inode is None or _inode(path) != inode:
+        return False
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.broken-{stamp}-{os.getpid()}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return False
+    for extra in ("-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.replace(f"{path}{extra}", f"{aside}{extra}")
+    logger.warning(
+        "the %s %s is damaged (%s); moved it to %s and started a new one", what, path, exc, aside
+    )
+    return True
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:
@@ -228,11 +307,4 @@ def _model_key(model: str) -> str:
 
 def open_cache(folder: Path) -> TranslationCache | None:
     """The translation cache in `folder`, or None (logged) when it can't be opened."""
-    path = folder / CACHE_FILE
-    try:
-        return TranslationCache(path)
-    except (OSError, sqlite3.Error) as exc:
-        logger.warning(
-            "can't open the translation cache %s (%s); translating without it", path, exc
-        )
-        return None
+    return TranslationCache.open(folder / CACHE_FILE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -344,6 +345,12 @@ def main(
     err = stderr if stderr is not None else sys.stderr
     parser = build_parser()
     previous = _interrupt_on_sigterm()
+    # the library logs what a user should know (a damaged cache set aside): one line each
+    handler = logging.StreamHandler(err)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("reader: warning: %(message)s"))
+    library = logging.getLogger("reader")
+    library.addHandler(handler)
     try:
         args = parser.parse_args(argv)
         if args.command == "convert":
@@ -365,6 +372,7 @@ def main(
         )
         return 130
     finally:
+        library.removeHandler(handler)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
@@ -428,7 +436,15 @@ def _convert(
     if STDIN in args.inputs:
         if args.inputs.count(STDIN) > 1:
             raise UsageError("'-' (standard input) can be given only once")
-        data = (stdin or sys.stdin.buffer).read()
+        source = stdin or (sys.stdin.buffer if sys.stdin is not None else None)
+        if source is None:
+            raise UsageError("'-' reads standard input, but it is closed; pipe the article in")
+        try:
+            data = source.read()
+        except OSError as exc:
+            raise UsageError(
+                f"'-': can't read standard input ({exc.strerror or exc}); pipe the article in"
+            ) from None
     progress = None if args.quiet else _Progress(err)
     # On a terminal the progress bar says it; in a log (CI, cron) one line per file does.
     log = None if args.quiet or err.isatty() else (lambda line: print(line, file=err))
@@ -525,6 +541,11 @@ def _models(args: argparse.Namespace, err: IO[str]) -> int:
     """`reader models download|list`."""
     from reader.translate import download_model, models_dir_for
 
+    if args.models_command is None:
+        raise UsageError(
+            "say what to do with models: 'download', 'convert' or 'list' "
+            "(see 'reader models --help')"
+        )
     folder = models_dir_for(args.models_dir, os.environ)
     if args.models_command == "download":
         print(f"downloading {args.name} into {folder} …", file=err)

@@ -4,18 +4,59 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from reader.errors import OutputError
 
+# `.NAME.reader-PID-RANDOM.part`: reader's own temporary files, named after the process
+# writing them, so a sweep can tell a dead run's leftovers from a live run's and the user's.
+_PARTIAL = re.compile(r"^\..+\.reader-(\d+)-[a-z0-9_]{8}\.part$")
+_STALE_AFTER = 24 * 3600.0
+"""Seconds after which a temporary file is stale whoever made it (a process on another host)."""
 
-def sweep_partials(folder: Path) -> None:
-    """Remove temporary files a killed run left behind (a SIGKILL skips all clean-up)."""
-    if folder.is_dir():
-        for leftover in folder.rglob(".*.part"):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+
+def sweep_partials(folders: Iterable[Path]) -> None:
+    """Remove temporary files a killed run left in these folders (a SIGKILL skips clean-up).
+
+    Only reader's own temporaries go, and only once the process that wrote one is gone (or a
+    day has passed): another run's files in progress and the user's files stay. Sub-folders
+    are not searched.
+    """
+    now = time.time()
+    for folder in dict.fromkeys(folders):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            found = _PARTIAL.match(entry.name)
+            if not found:
+                continue
+            try:
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                old = now - entry.stat(follow_symlinks=False).st_mtime > _STALE_AFTER
+                if old or not _alive(int(found.group(1))):
+                    os.unlink(entry.path)
+            except OSError:
+                continue
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process, or no way to tell
+        return True
+    return True
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -23,7 +64,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.reader-{os.getpid()}-", suffix=".part", dir=path.parent
+        )
     except OSError as exc:
         raise OutputError(
             f"{path.parent}: can't write output there ({exc.strerror or exc}); "

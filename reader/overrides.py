@@ -44,11 +44,18 @@ def load_overrides(path: Path) -> dict[str, tuple[str, ...]]:
         where = f"{path}:{line}" if line else str(path)
         if not _HAN.fullmatch(word):
             raise InputError(
-                f"{where}: {word!r} is not a Chinese word; override words are Chinese characters "
-                f"only ({example})"
+                f"{where}: {_quoted(word)} is not a Chinese word; override words are Chinese "
+                f"characters only ({example})"
             )
         result[word] = parse_reading(reading, len(word), where, word, valid, example)
     return result
+
+
+def _quoted(value: str, limit: int = 40) -> str:
+    """A user's value quoted for a message, cut short when long (a line, not a whole file)."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value)} characters)"
 
 
 def parse_reading(
@@ -64,7 +71,7 @@ def parse_reading(
     syllables = reading.replace("'", " ").replace("’", " ").split()
     if len(syllables) != count:
         raise InputError(
-            f"{where}: {word!r} has {count} character(s) but the reading {reading!r} has "
+            f"{where}: {word!r} has {count} character(s) but the reading {_quoted(reading)} has "
             f"{len(syllables)} syllable(s); give one syllable per character, separated by "
             f"spaces ({example})"
         )
@@ -73,8 +80,8 @@ def parse_reading(
         numbered = _numbered(syllable, valid)
         if numbered is None:
             raise InputError(
-                f"{where}: {syllable!r} in the reading of {word!r} is not a pinyin syllable; "
-                f"write tone marks or tone numbers 1-5 ({example})"
+                f"{where}: {_quoted(syllable)} in the reading of {word!r} is not a pinyin "
+                f"syllable; write tone marks or tone numbers 1-5 ({example})"
             )
         result.append(numbered)
     return tuple(result)
@@ -92,7 +99,7 @@ def load_user_dict(path: Path) -> tuple[UserWord, ...]:
         word, rest = parts[0], parts[1:]
         freq: int | None = None
         tag: str | None = None
-        if rest and rest[0].isdigit():
+        if rest and re.fullmatch(r"[0-9]+", rest[0]):
             freq = int(rest.pop(0))
             if freq <= 0:
                 raise InputError(
@@ -146,8 +153,9 @@ def _toml_pairs(path: Path, text: str) -> list[tuple[int, str, str]]:
             f'{where}: not valid TOML ({cause}); write one `"word" = "reading"` a line ({_EXAMPLE})'
         ) from None
     pairs = []
+    lines = _key_lines(text)
     for word, reading in _flatten(data):
-        line = _line_of(text, word)
+        line = lines.get(word, 0)
         if not isinstance(reading, str):
             where = f"{path}:{line}" if line else str(path)
             raise InputError(
@@ -166,12 +174,17 @@ def _flatten(data: Mapping[str, object]) -> Iterable[tuple[str, object]]:
             yield key, value
 
 
-def _line_of(text: str, word: str) -> int:
-    """The 1-based line where a key is written (0 if not found), for error messages."""
+_KEY = re.compile(r"""^\s*["']?([^"'=\s]+)""")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The 1-based line where each key is first written, for error messages (one pass)."""
+    found: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().lstrip("\"'").startswith(word):
-            return number
-    return 0
+        key = _KEY.match(line)
+        if key:
+            found.setdefault(key.group(1), number)
+    return found
 
 
 def _tsv_pairs(path: Path, text: str) -> list[tuple[int, str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -37,8 +38,11 @@ class SourceRef:
 
     @property
     def label(self) -> str:
-        """How the source is named in messages and in the sheet."""
-        return STDIN if self.path is None else str(self.path)
+        """How the source is named in messages and in the sheet (bytes of a file name that
+        are not UTF-8 written as `\\xff`)."""
+        if self.path is None:
+            return STDIN
+        return os.fsencode(self.path).decode("utf-8", "backslashreplace")
 
     @property
     def markdown(self) -> bool:
@@ -113,12 +117,27 @@ def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
                 )
             for file in found:
                 relative = file.relative_to(path).with_suffix("")
-                refs.append(SourceRef(file, PurePosixPath(relative.as_posix())))
+                refs.append(SourceRef(file, _output_name(relative.as_posix())))
+        elif path.is_file():
+            refs.append(SourceRef(path, _output_name(path.stem)))
         elif path.exists():
-            refs.append(SourceRef(path, PurePosixPath(path.stem)))
+            raise InputError(
+                f"{path}: is not a regular file (a pipe, device or socket); save the article "
+                "to a file, or pipe it into '-'"
+            )
         else:
             raise InputError(f"{path}: no such file or folder; check the path")
     return _distinct(refs)
+
+
+def _output_name(name: str) -> PurePosixPath:
+    """An output name from a file name; bytes that are not UTF-8 become `%FF` (every output,
+    the index and the manifest are UTF-8 text), and a name that would make a hidden file
+    (`..txt`, `.notes.txt`) loses its leading dots."""
+    name = re.sub(r"[\udc80-\udcff]", lambda m: f"%{ord(m[0]) - 0xDC00:02X}", name)
+    folder, _, last = name.rpartition("/")
+    last = last.lstrip(".") or "untitled"
+    return PurePosixPath(folder) / last if folder else PurePosixPath(last)
 
 
 def _distinct(refs: list[SourceRef]) -> list[SourceRef]:
@@ -151,7 +170,7 @@ def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
             line.startswith(("# ", "## ", "```")) for line in text.splitlines()
         ) and has_chinese(text)
         return parse(text, STDIN, markdown=looks_markdown)
-    return parse(read_file(ref.path), str(ref.path), markdown=ref.markdown)
+    return parse(read_file(ref.path), ref.label, markdown=ref.markdown)
 
 
 def annotate_all(

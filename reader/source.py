@@ -57,7 +57,11 @@ _COMMON = frozenset(
 
 
 def decode(data: bytes, name: str) -> str:
-    """Decode a source's bytes, detecting UTF-8/16/32 (BOM), GB18030/GBK and Big5."""
+    """Decode a source's bytes, detecting UTF-8/16/32 (BOM), UTF-16 without BOM, GB18030/GBK, Big5.
+
+    A guess must look like Chinese (mostly common characters), however short the text: an
+    undecidable file is refused, never turned into mojibake.
+    """
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -71,15 +75,27 @@ def decode(data: bytes, name: str) -> str:
             except UnicodeDecodeError as exc:
                 raise InputError(
                     f"{name}: starts with a {encoding.upper()} byte-order mark but is not valid "
-                    f"{encoding.upper()} (byte {exc.start}); re-save it as UTF-8"
+                    f"{encoding.upper()} (byte offset {exc.start}); re-save it as UTF-8"
                 ) from None
-    if b"\x00" in data:
-        raise InputError(f"{name}: looks like a binary file, not text; give a .txt or .md file")
     try:
         return _check_text(data.decode("utf-8"), name)
-    except UnicodeDecodeError:
-        pass
-    candidates = []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    wide = _utf16_candidates(data)
+    if b"\x00" in data:
+        # NUL bytes: UTF-16 text (its ASCII half) or a binary file, not GB18030 or Big5
+        if wide and wide[0][0] >= _PLAUSIBLE:
+            return _check_text(wide[0][2], name)
+        raise InputError(f"{name}: looks like a binary file, not text; give a .txt or .md file")
+    stray = _stray_utf8(data)
+    if stray:
+        shown = ", ".join(f"0x{data[i]:02X} at byte offset {i}" for i in stray[:3])
+        more = f" and {len(stray) - 3} more" if len(stray) > 3 else ""
+        raise InputError(
+            f"{name}: is UTF-8 except for {len(stray)} invalid byte(s) ({shown}{more}); "
+            "fix or delete them in an editor, or re-save the file as UTF-8"
+        )
+    candidates = list(wide)
     for encoding in ("gb18030", "big5hkscs"):
         try:
             text = data.decode(encoding)
@@ -88,12 +104,55 @@ def decode(data: bytes, name: str) -> str:
         candidates.append((_plausibility(text), encoding, text))
     if candidates:
         score, _, text = max(candidates, key=lambda c: c[0])
-        if score >= 0.15 or len(_HAN.findall(text)) < 12:
+        if score >= _PLAUSIBLE:
             return _check_text(text, name)
     raise InputError(
-        f"{name}: can't tell its text encoding (not UTF-8, UTF-16, GB18030/GBK or Big5); "
-        "re-save it as UTF-8"
+        f"{name}: can't tell its text encoding (not UTF-8 from byte offset {first_bad} on, "
+        "nor UTF-16, GB18030/GBK or Big5 Chinese); re-save it as UTF-8"
     )
+
+
+_PLAUSIBLE = 0.15
+"""Share of common characters above which a legacy decoding is taken to be right."""
+
+
+def _utf16_candidates(data: bytes) -> list[tuple[float, str, str]]:
+    """UTF-16 decodings without a byte-order mark (LE, BE), best first, with their scores."""
+    if len(data) % 2:
+        return []
+    found = []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        found.append((_plausibility(text), encoding, text))
+    return sorted(found, key=lambda c: c[0], reverse=True)
+
+
+def _stray_utf8(data: bytes) -> list[int]:
+    """Offsets of the bytes that keep otherwise valid UTF-8 from decoding; [] if it isn't UTF-8.
+
+    UTF-8 it is when its multi-byte characters outnumber the bad bytes many times over: a
+    GB18030 or Big5 file breaks UTF-8 on almost every Chinese character.
+    """
+    bad: list[int] = []
+    multibyte = 0
+    position = 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while position < len(data):
+        try:
+            text = decoder.decode(data[position:], final=True)
+        except UnicodeDecodeError as exc:
+            good = data[position : position + exc.start].decode("utf-8")
+            multibyte += sum(1 for ch in good if ord(ch) > 0x7F)
+            bad.extend(range(position + exc.start, position + exc.end))
+            position += exc.end
+            decoder.reset()
+            continue
+        multibyte += sum(1 for ch in text if ord(ch) > 0x7F)
+        break
+    return bad if bad and multibyte >= 3 * len(bad) else []
 
 
 def _plausibility(text: str) -> float:
@@ -187,6 +246,8 @@ def parse(text: str, source: str, *, markdown: bool = False) -> list[Article]:
             groups.append([])
         groups[-1].append(block)
     groups = [g for g in groups if g]
+    if not groups:
+        raise InputError(f"{source}: holds no text (only markup); give a file with the article")
     if markdown and groups[0][0].kind == "heading":
         # A Markdown file that opens with a heading of any level names itself by it.
         groups[0][0] = Paragraph("title", groups[0][0].sentences, groups[0][0].marker)

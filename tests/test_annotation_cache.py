@@ -271,7 +271,35 @@ def test_a_corrupt_cache_file_falls_back_silently(
     (tmp_path / "cache" / CACHE_FILE).write_bytes(b"this is not a database" * 100)
     with caplog.at_level(logging.INFO, logger="reader"):
         assert prepare_all(articles, options) == expected
-    assert not caplog.records
+    # set aside with one warning, and the next run reads from the new file
+    assert len(caplog.records) == 1 and "moved it to" in caplog.records[0].getMessage()
+    assert len(list((tmp_path / "cache").glob(f"{CACHE_FILE}.broken-*"))) == 1
+    counting = Counting(options)
+    assert cached_annotate(articles, options, counting) == expected
+    assert counting.seen == 0
+
+
+def test_one_flipped_byte_in_the_cache_is_not_fatal(
+    tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The header's text-encoding field changed: SQLite then fails on the schema's text."""
+    from reader.cli import main
+
+    source = tmp_path / "a.txt"
+    source.write_text(SHORT, encoding="utf-8")
+    argv = ["convert", str(source), "-o", str(tmp_path / "out"), "--no-translate"]
+    argv += ["--cache-dir", str(tmp_path / "cache"), "-q"]
+    assert main(argv) == 0
+    path = tmp_path / "cache" / CACHE_FILE
+    data = bytearray(path.read_bytes())
+    data[59] = 2  # UTF-16le instead of UTF-8
+    path.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert main([*argv, "--force"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("reader: warning: the annotation cache") and err.count("\n") == 1
+    assert main([*argv, "--force"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_an_unusable_cache_folder_falls_back_silently(

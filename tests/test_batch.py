@@ -56,8 +56,8 @@ def test_mixed_folder_reports_failures_and_does_the_rest(mixed: Path, tmp_path: 
         [
             f"  {mixed / 'binary.txt'}: looks like a binary file, not text; give a .txt or .md file",
             f"  {mixed / 'empty.txt'}: is empty; give a file that holds the article's text",
-            f"  {mixed / 'gbk-broken.txt'}: can't tell its text encoding (not UTF-8, UTF-16, "
-            "GB18030/GBK or Big5); re-save it as UTF-8",
+            f"  {mixed / 'gbk-broken.txt'}: can't tell its text encoding (not UTF-8 from byte "
+            "offset 0 on, nor UTF-16, GB18030/GBK or Big5 Chinese); re-save it as UTF-8",
         ]
     )
     assert "Traceback" not in err

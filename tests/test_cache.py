@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import multiprocessing
 import shutil
 import sqlite3
@@ -127,9 +128,25 @@ def test_many_sentences_in_one_lookup(cache: TranslationCache) -> None:
     assert cache.get_many("m", list(many)) == many
 
 
-def test_unusable_cache_file_means_no_cache(tmp_path: Path) -> None:
+def test_a_damaged_cache_file_is_set_aside_and_a_new_one_started(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / CACHE_FILE).write_bytes(b"this is not a database" * 100)
-    assert open_cache(tmp_path) is None
+    with caplog.at_level(logging.WARNING, logger="reader"):
+        cache = open_cache(tmp_path)
+    assert cache is not None and cache.active
+    cache.put_many("m", {"一": CachedTranslation("one")})
+    assert cache.get_many("m", ["一"]) == {"一": CachedTranslation("one")}
+    cache.close()
+    (aside,) = tmp_path.glob(f"{CACHE_FILE}.broken-*")
+    assert aside.read_bytes() == b"this is not a database" * 100
+    assert [r.getMessage() for r in caplog.records] == [
+        f"the translation cache {tmp_path / CACHE_FILE} is damaged (file is not a database); "
+        f"moved it to {aside} and started a new one"
+    ]
+
+
+def test_unusable_cache_folder_means_no_cache(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert open_cache(blocker / "sub") is None

@@ -189,7 +189,8 @@ def empty_folder(tmp_path: Path) -> Path:
             gbk_garbage,
             [],
             1,
-            "{p}: can't tell its text encoding (not UTF-8, UTF-16, GB18030/GBK or Big5); re-save it as UTF-8",
+            "{p}: can't tell its text encoding (not UTF-8 from byte offset 24 on, nor UTF-16, "
+            "GB18030/GBK or Big5 Chinese); re-save it as UTF-8",
         ),
         (empty, [], 1, "{p}: is empty; give a file that holds the article's text"),
         (

@@ -221,10 +221,14 @@ def default_cache_dir(environ: Mapping[str, str]) -> Path:
 
 @contextmanager
 def _quiet_jieba() -> Iterator[None]:
-    """Hold back jieba's 'Building prefix dict' chatter, which it logs straight to stderr."""
+    """Hold back jieba's chatter, which it logs straight to stderr.
+
+    Its errors too: they are about its cache file (a folder in its place, a full disk), which
+    it then does without.
+    """
     logger = logging.getLogger("jieba")
     level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
@@ -345,7 +349,9 @@ class Annotator:
         folder = self.cache_dir or default_cache_dir(os.environ)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            if os.access(folder, os.W_OK):
+            cache = folder / "jieba.cache"
+            usable = not cache.exists() or (cache.is_file() and os.access(cache, os.W_OK))
+            if os.access(folder, os.W_OK) and usable:
                 return folder
         except OSError:
             pass
