@@ -207,3 +207,19 @@ def test_vocabulary_lists_dictionary_words_only(tmp_path: Path) -> None:
     items = {i.text for i in vocabulary(gloss_article(annotated, Dictionary(tmp_path)))}
     assert {"漂亮", "西瓜", "买"} <= items
     assert not items & {"很漂亮", "买到"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "reading"),
+    [
+        ("请数一数有几个。", "数一数", "shǔyīshǔ"),
+        ("她把衣服塞进箱子里。", "塞进", "sāijìn"),
+        ("他挑了一个苹果。", "挑", "tiāo"),
+        ("他把钱还了。", "还", "huán"),
+    ],
+)
+def test_verbs_joined_to_what_follows(
+    annotator: Annotator, sentence: str, word: str, reading: str
+) -> None:
+    words = read(annotator, sentence)
+    assert any(w.startswith(word) and p.startswith(reading) for w, p in words), words

@@ -253,8 +253,8 @@ def _huan(spot: Spot) -> str | None:
     """还 huán "to give back": before 给 or what is returned (还给我, 还钱), before a person
     at the end of a clause (马上还你。), at the end of a clause (下星期要还。); else hái."""
     after = spot.after
-    if after[:1] == "给" or after in ("钱", "书", "债", "清"):
-        return "huan2"
+    if after[:1] == "给" or after in ("钱", "书", "债", "清") or "把" in spot.clause():
+        return "huan2"  # 还给我, 还钱, 把书还了
     start = spot.piece.start
     rest = spot.sentence[start + 1 :]
     if not rest or not HAN_RUN.match(rest[:1]):
@@ -418,6 +418,11 @@ def _ying(spot: Spot) -> str | None:
     return "ying1" if following is not None and following.pos[:1] in ("v", "d") else None
 
 
+def _tiao_pick(spot: Spot) -> str | None:
+    """挑 tiāo "to choose, to carry on a pole" as a verb on its own; tiǎo is in words (挑战)."""
+    return "tiao1"
+
+
 def _fixed(reading: str) -> Callable[[Spot], str | None]:
     """A character that, as a word on its own, is nearly always read one way."""
 
@@ -466,30 +471,37 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "量": _liang,
     "中": _zhong_hit,
     "谁": _fixed("shei2"),
+    "挑": _tiao_pick,
     "藏": _cang,
 }
 
 
 # Verbs whose reading the object decides, also when jieba joins them to an aspect particle
 # (背着书包 bēizhe, 倒了水 dào).
-_VERBS = frozenset("背倒种教数干还")
-_ASPECT = frozenset("着了过")
+_VERBS = frozenset("背倒种教数干还塞挑藏系量调")
+# What jieba joins to such a verb: an aspect particle or a one-character complement.
+_AFTER_VERB = frozenset("着了过进满到住给上出回起下走完好")
 
 
 def everyday_polyphone(spot: Spot) -> Mapping[int, str]:
     """A one-character word read as its neighbours say (see `_SINGLE`)."""
     text = spot.piece.text
-    if len(text) == 2 and text[0] == text[1]:
-        rule = _SINGLE.get(text[0])
-        reading = rule(_Shifted(spot)) if rule else None
-        return {0: reading, 1: reading[:-1] + "5"} if reading else {}
-    if len(text) == 2 and text[0] in _VERBS and text[1] in _ASPECT:
-        text = text[0]
-    elif len(text) != 1:
+    rule = _SINGLE.get(text[0])
+    if rule is None:
         return {}
-    rule = _SINGLE.get(text)
-    reading = rule(_Shifted(spot) if len(spot.piece.text) == 2 else spot) if rule else None
-    return {0: reading} if reading else {}
+    if len(text) == 1:
+        reading = rule(spot)
+        return {0: reading} if reading else {}
+    if len(text) == 2 and text[0] == text[1]:
+        reading = rule(_Shifted(spot))
+        return {0: reading, 1: reading[:-1] + "5"} if reading else {}  # 教教 jiāojiao
+    if len(text) == 3 and text[0] == text[2] and text[1] in "一了":
+        reading = rule(_Apart(spot))
+        return {0: reading, 2: reading} if reading else {}  # 数一数, 数了数
+    if len(text) == 2 and text[0] in _VERBS and text[1] in _AFTER_VERB:
+        reading = rule(_Apart(spot))
+        return {0: reading} if reading else {}  # 背着书包, 塞进箱子
+    return {}
 
 
 class _Shifted(Spot):
@@ -508,6 +520,19 @@ class _Shifted(Spot):
             *(Piece(p.text, p.pos, p.start - 1, p.titled) for p in spot.pieces[spot.index + 1 :]),
         ]
         super().__init__(cut, pieces, spot.index)
+
+
+class _Apart(Spot):
+    """A verb + particle or complement piece (背着, 塞进) seen as two words, the verb first."""
+
+    __slots__ = ()
+
+    def __init__(self, spot: Spot) -> None:
+        piece = spot.piece
+        first = Piece(piece.text[0], "v", piece.start)
+        rest = Piece(piece.text[1:], "v", piece.start + 1)
+        pieces = [*spot.pieces[: spot.index], first, rest, *spot.pieces[spot.index + 1 :]]
+        super().__init__(spot.sentence, pieces, spot.index)
 
 
 # Words read two ways by sense, the everyday one first (Xiandai Hanyu Cidian): 东西 dōngxi
