@@ -164,7 +164,30 @@ def settings_key(options: Options) -> str:
     """A fingerprint of the options that shape an output's content."""
     relevant = {k: str(v) for k, v in asdict(options).items() if k not in _NOT_CONTENT}
     relevant["reader"] = __version__
+    # A file an option names counts by its contents: a fixed reading in the overrides file
+    # must redo the sheets, though the file's name is the same.
+    for name in _FILE_OPTIONS:
+        path = getattr(options, name)
+        if path is not None:
+            relevant[f"{name} contents"] = _contents_digest(Path(path))
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
+# Options that name a file (or a folder of templates) whose contents shape the output.
+_FILE_OPTIONS = ("pinyin_overrides", "user_dict", "glossary", "template_dir")
+
+
+def _contents_digest(path: Path) -> str:
+    """Hash of a file's bytes, or of every file in a folder (names and bytes); '' if unreadable."""
+    digest = hashlib.sha256()
+    try:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            digest.update(file.relative_to(path).as_posix().encode() if file != path else b"")
+            digest.update(file.read_bytes())
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def run(

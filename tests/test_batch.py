@@ -325,3 +325,21 @@ def test_index_shows_hsk_difficulty(tmp_path: Path) -> None:
     easy, hard = ([int(n) for n in row] for row in shares)
     assert easy[0] > hard[0]
     assert 98 <= sum(easy) <= 102 and 98 <= sum(hard) <= 102
+
+
+def test_a_changed_overrides_file_redoes_the_sheets(tmp_path: Path) -> None:
+    """The up-to-date check reads the overrides file's contents, not its name."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("银行\n\n我去银行取钱。\n", encoding="utf-8")
+    overrides = tmp_path / "readings.tsv"
+    overrides.write_text("银行\tyín háng\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["convert", str(src), "-o", str(out), "-f", "json", "--pinyin-overrides", str(overrides)]
+    assert run(args, FakeTranslator())[0] == 0
+    assert "1 up to date" in run(args, FakeTranslator())[1]
+
+    overrides.write_text("银行\tyín xíng\n", encoding="utf-8")
+    code, err = run(args, FakeTranslator())
+    assert code == 0 and "up to date" not in err
+    assert "yínxíng" in (out / "a.json").read_text(encoding="utf-8")
