@@ -489,14 +489,17 @@ class Annotator:
                 | _potential(sentence, piece)
                 | self._surname(piece, phrase, cedict)
             )
-            spot = Spot(sentence, pieces, index)
-            for rule in RULES:
-                fixed |= rule(spot)
             for k, syllable in fixed.items():
                 if piece.start + k in bridged:
                     continue  # a word the dictionaries hold says more than jieba's tag
                 readings[piece.start + k] = syllable
                 unsure.discard(piece.start + k)
+            # The word rules read a word from its neighbours, bridged or not (比往年少了).
+            spot = Spot(sentence, pieces, index)
+            for rule in RULES:
+                for k, syllable in rule(spot).items():
+                    readings[piece.start + k] = syllable
+                    unsure.discard(piece.start + k)
         self._erhua(pieces, readings)
         dictionary_tones(sentence, readings)
         pinned = self._apply_overrides(sentence, readings)

@@ -75,6 +75,8 @@ _RECITED = ("课文", "单词", "生词", "诗", "熟", "下来", "出来", "会
 _COPULA_BEFORE = frozenset("原均即乃实皆亦分改转作成称选视定变译名贬降封召升")
 # Verbs of naming and appointing before 为 wéi "as" (聘请为, 选举为, 誉为, 列为).
 _NAMING = frozenset("请命评举誉奉尊聘推拜立列划选任称")
+# What the adverb 倒 dào "rather, on the contrary" stands before.
+_AFTER_RATHER = frozenset("是 觉得 不 也 挺 还 很 要 想 没 真 可以 好 也许 没有 不是".split())
 _PERSONS = frozenset("你 我 他 她 您 他们 你们 她们 人家".split())
 # What dries: 晾不干, 晒得干.
 _DRYING = frozenset("晾晒吹擦烘")
@@ -185,7 +187,7 @@ def _zhong_heavy(spot: Spot) -> str | None:
     """重 zhòng "heavy" as an adjective; chóng "again" before a verb (重来, 重写)."""
     if spot.before in _DEGREE or spot.after[:1] in ("", "了", "的", "量", "要", "点"):
         return "zhong4"
-    if _tag(spot.following).startswith("v"):
+    if _tag(spot.following) == "v":
         return "chong2"
     return "zhong4"
 
@@ -216,9 +218,12 @@ def _chang(spot: Spot) -> str | None:
 
 
 def _dao(spot: Spot) -> str | None:
-    """倒 dào "to pour" before what it pours (倒水, 倒杯茶); else the sentence decides."""
+    """倒 dào "to pour" before what it pours (倒水, 倒杯茶), and the adverb dào "rather"
+    before what is said (我倒觉得, 这倒是); else the sentence decides (摔倒 dǎo)."""
     rest = spot.sentence[spot.piece.start + 1 : spot.piece.start + 4]
-    return "dao4" if rest[:1] in _POURED or "杯" in rest or "水" in rest else None
+    if rest[:1] in _POURED or "杯" in rest or "水" in rest:
+        return "dao4"
+    return "dao4" if spot.after in _AFTER_RATHER else None
 
 
 def _bei(spot: Spot) -> str | None:
@@ -472,6 +477,7 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "中": _zhong_hit,
     "谁": _fixed("shei2"),
     "挑": _tiao_pick,
+    "更": _fixed("geng4"),
     "藏": _cang,
 }
 
@@ -581,6 +587,19 @@ _HETERONYMS: Mapping[str, tuple[str, str, Callable[[Spot], bool]]] = {
 }
 
 
+# Words ending in 少 read shào: 老少 "old and young" (男女老少); else a final 少 is shǎo
+# (减少, 越来越少, 至少).
+_SHAO_AT_END = frozenset({"老少"})
+
+
+def final_shao(spot: Spot) -> Mapping[int, str]:
+    """少 ending a word is shǎo "few, less" (越来越少, 减少), except 老少 shào."""
+    text = spot.piece.text
+    if len(text) < 2 or text[-1] != "少" or any(text.endswith(w) for w in _SHAO_AT_END):
+        return {}
+    return {len(text) - 1: "shao3"}
+
+
 def heteronym(spot: Spot) -> Mapping[int, str]:
     """A word read two ways by sense, read as the everyday sense unless its neighbours say not."""
     found = _HETERONYMS.get(spot.piece.text)
@@ -590,5 +609,5 @@ def heteronym(spot: Spot) -> Mapping[int, str]:
     return dict(enumerate((other if is_other(spot) else everyday).split()))
 
 
-RULES: tuple[Rule, ...] = (everyday_polyphone, heteronym)
+RULES: tuple[Rule, ...] = (everyday_polyphone, final_shao, heteronym)
 """The word rules, in the order they run."""
