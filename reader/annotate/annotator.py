@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.annotate.pieces import HAN_RUN, Piece
-from reader.annotate.rules import RULES, Spot
+from reader.annotate.rules import LIGHT, RULES, Spot
 from reader.annotate.segment import split_phrases
 from reader.model import (
     AnnotatedArticle,
@@ -498,8 +498,12 @@ class Annotator:
             spot = Spot(sentence, pieces, index)
             for rule in RULES:
                 for k, syllable in rule(spot).items():
-                    readings[piece.start + k] = syllable
-                    unsure.discard(piece.start + k)
+                    i = piece.start + k
+                    if syllable == LIGHT:
+                        known = readings[i] or _default_reading(piece.text[k])
+                        syllable = known[:-1] + LIGHT
+                    readings[i] = syllable
+                    unsure.discard(i)
         self._erhua(pieces, readings)
         dictionary_tones(sentence, readings)
         pinned = self._apply_overrides(sentence, readings)

@@ -142,6 +142,9 @@ class Spot:
 Rule = Callable[[Spot], Mapping[int, str]]
 """A word rule: the readings it fixes in the spot's piece, by offset; empty when it has none."""
 
+LIGHT = "5"
+"""A rule's answer for a syllable that keeps its reading, in the neutral tone (看看 kànkan)."""
+
 
 def _tag(piece: Piece | None) -> str:
     """A piece's part-of-speech tag, '' when there is no piece."""
@@ -600,6 +603,36 @@ def final_shao(spot: Spot) -> Mapping[int, str]:
     return {len(text) - 1: "shao3"}
 
 
+# Words whose last syllable Xiandai Hanyu Cidian writes light (·) where CC-CEDICT gives a
+# full tone: everyday words of HSK levels 1-5.
+_LIGHT_LAST = frozenset(
+    """
+    打算 知道 告诉 衣服 头发 干净 结实 新鲜 喷嚏 出息 早上 晚上 月饼 大爷 认识 事情 意思
+    客气 休息 舒服 明白 清楚 关系 豆腐 钥匙 眼睛 耳朵 脑袋 商量 暖和 凉快 热闹 麻烦 漂亮
+    聪明 便宜 喜欢 时候 学生 先生 朋友 名字 窗户 月亮 太阳 味道 照顾 部分 合同 态度 任务
+    消息 工夫 功夫 收拾 打扮 打听 招呼 吩咐 葡萄 萝卜 玻璃 姑娘 丈夫 媳妇 亲戚 家伙 队伍
+    力气 脾气 运气 福气 买卖 相声 苍蝇 石头 木头 骨头 馒头 指头 枕头 舌头 念头 尾巴 嘴巴
+    哑巴 云彩 规矩 讲究 困难 地道 厚道 糊涂 含糊 暗淡 比方 称呼 伺候 折腾 琢磨 嘱咐 应酬
+    """.split()
+)
+# Locatives whose suffix is light: 外面 wàimian, 前边 qiánbian, 里头 lǐtou.
+_PLACES = frozenset("前后左右上下里外对旁东西南北")
+_PLACE_SUFFIXES = frozenset("面边头")
+
+
+def light_syllable(spot: Spot) -> Mapping[int, str]:
+    """The light last syllable of an everyday word (打算 dǎsuan, 外面 wàimian) and the second
+    syllable of a reduplicated one-syllable verb (看看 kànkan, 尝尝 chángchang)."""
+    text, pos = spot.piece.text, spot.piece.pos
+    if text in _LIGHT_LAST:
+        return {len(text) - 1: LIGHT}
+    if len(text) == 2 and text[0] in _PLACES and text[1] in _PLACE_SUFFIXES:
+        return {1: LIGHT}
+    if len(text) == 2 and text[0] == text[1] and pos.startswith("v"):
+        return {1: LIGHT}
+    return {}
+
+
 def heteronym(spot: Spot) -> Mapping[int, str]:
     """A word read two ways by sense, read as the everyday sense unless its neighbours say not."""
     found = _HETERONYMS.get(spot.piece.text)
@@ -609,5 +642,5 @@ def heteronym(spot: Spot) -> Mapping[int, str]:
     return dict(enumerate((other if is_other(spot) else everyday).split()))
 
 
-RULES: tuple[Rule, ...] = (everyday_polyphone, final_shao, heteronym)
+RULES: tuple[Rule, ...] = (everyday_polyphone, final_shao, heteronym, light_syllable)
 """The word rules, in the order they run."""
