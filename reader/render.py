@@ -17,6 +17,7 @@ from reader.model import AnnotatedArticle, AnnotatedParagraph, Word
 from reader.options import FORMATS, Options
 from reader.output import write_atomic
 from reader.script import Script, script_of
+from reader.typeset import CLOSING, OPENING
 
 if TYPE_CHECKING:
     from reader.pipeline import Handout
@@ -83,6 +84,7 @@ def environment(template_dir: Path | None, xml: bool = False) -> Any:
     )
     env.globals["syllables"] = syllables
     env.globals["tip"] = tip
+    env.globals["breaks"] = breaks
     return env
 
 
@@ -176,6 +178,33 @@ def _row(paragraph: AnnotatedParagraph) -> dict[str, Any]:
         "paragraph": paragraph,
         "translatable": paragraph.translatable,
     }
+
+
+def may_break(previous: Word | None, word: Word) -> bool:
+    """Whether a line may break between two words (never before closing punctuation).
+
+    Browsers find no break opportunity between two ruby words, so the sheets mark every
+    place where Chinese may wrap: between any two words, except before closing punctuation
+    or after opening punctuation (the usual kinsoku rules).
+    """
+    if previous is None or not previous.text or not word.text:
+        return False
+    if not previous.is_chinese and not word.is_chinese:
+        return False
+    return word.text[0] not in CLOSING and previous.text[-1] not in OPENING
+
+
+def breaks(paragraph: AnnotatedParagraph) -> list[list[bool]]:
+    """For each sentence, whether a line may break before each of its words."""
+    result = []
+    previous: Word | None = None
+    for sentence in paragraph.sentences:
+        marks = []
+        for word in sentence.words:
+            marks.append(may_break(previous, word))
+            previous = word
+        result.append(marks)
+    return result
 
 
 def to_json(article: AnnotatedArticle) -> str:
