@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from reader.annotate import Annotator
 from reader.errors import InputError, ModelUnavailableError
-from reader.model import AnnotatedArticle, AnnotatedParagraph, Article
+from reader.model import AnnotatedArticle, Article
 from reader.options import Options
 from reader.source import SOURCE_SUFFIXES, find_sources, parse, read_file
 from reader.translate import Translator, translate_checked
@@ -219,7 +219,7 @@ def translate_all(
                             sentence, translation=made.text, translation_flag=made.flag
                         )
                     )
-                paragraph = AnnotatedParagraph(paragraph.kind, tuple(sentences), paragraph.marker)
+                paragraph = dataclasses.replace(paragraph, sentences=tuple(sentences))
             paragraphs.append(paragraph)
         result.append(
             dataclasses.replace(

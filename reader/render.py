@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.errors import RenderError, UsageError
-from reader.model import AnnotatedArticle, AnnotatedParagraph, Word
+from reader.model import AnnotatedArticle, AnnotatedParagraph, Span, Word
 from reader.options import FORMATS, Options
 from reader.output import write_atomic
 from reader.script import Script, script_of
 from reader.typeset import CLOSING, OPENING
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from reader.pipeline import Handout
 
 JSON_FORMAT = "reader.article"
@@ -84,7 +86,9 @@ def environment(template_dir: Path | None, xml: bool = False) -> Any:
     )
     env.globals["syllables"] = syllables
     env.globals["tip"] = tip
-    env.globals["breaks"] = breaks
+    env.globals["layout"] = layout
+    env.globals["open_tag"] = open_tag
+    env.globals["close_tag"] = close_tag
     return env
 
 
@@ -194,17 +198,71 @@ def may_break(previous: Word | None, word: Word) -> bool:
     return word.text[0] not in CLOSING and previous.text[-1] not in OPENING
 
 
-def breaks(paragraph: AnnotatedParagraph) -> list[list[bool]]:
-    """For each sentence, whether a line may break before each of its words."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Placed:
+    """One word as a template writes it: markup to close and open before it, a line break."""
+
+    word: Word
+    """The word."""
+    wrap: bool
+    """Whether a line may break before it."""
+    close: tuple[Span, ...] = ()
+    """Inline markup that ends before it, innermost first."""
+    open: tuple[Span, ...] = ()
+    """Inline markup that starts with it, outermost first."""
+
+
+def layout(paragraph: AnnotatedParagraph) -> list[tuple[list[Placed], tuple[Span, ...]]]:
+    """For each sentence: its words placed, and the markup still open at its end."""
     result = []
     previous: Word | None = None
+    offset = 0
     for sentence in paragraph.sentences:
-        marks = []
+        placed = []
+        active: tuple[Span, ...] = ()
         for word in sentence.words:
-            marks.append(may_break(previous, word))
+            now = tuple(s for s in paragraph.spans if s.start <= offset < s.end)
+            same = 0
+            while same < min(len(active), len(now)) and active[same] == now[same]:
+                same += 1
+            placed.append(
+                Placed(
+                    word,
+                    may_break(previous, word),
+                    close=tuple(reversed(active[same:])),
+                    open=now[same:],
+                )
+            )
+            active = now
             previous = word
-        result.append(marks)
+            offset += len(word.text)
+        result.append((placed, tuple(reversed(active))))
     return result
+
+
+_TAGS = {"em": "em", "strong": "strong", "strike": "s", "code": "code", "note": "sup"}
+
+
+def open_tag(span: Span) -> Markup:
+    """The HTML start tag of inline markup (a link only with a kept target)."""
+    from markupsafe import Markup
+
+    if span.kind == "link":
+        return Markup('<a href="{}">').format(span.href) if span.href else Markup("<span>")
+    if span.kind == "image":
+        return Markup('<span class="alt">')
+    return Markup(f"<{_TAGS[span.kind]}>")
+
+
+def close_tag(span: Span) -> Markup:
+    """The HTML end tag matching `open_tag`."""
+    from markupsafe import Markup
+
+    if span.kind == "link":
+        return Markup("</a>") if span.href else Markup("</span>")
+    if span.kind == "image":
+        return Markup("</span>")
+    return Markup(f"</{_TAGS[span.kind]}>")
 
 
 def to_json(article: AnnotatedArticle) -> str:
@@ -225,6 +283,11 @@ def to_json(article: AnnotatedArticle) -> str:
                 "kind": p.kind,
                 "marker": p.marker,
                 "text": p.text,
+                **(
+                    {"spans": [[m.start, m.end, m.kind, m.href] for m in p.spans]}
+                    if p.spans
+                    else {}
+                ),
                 "translation": p.translation,
                 "sentences": [
                     {
