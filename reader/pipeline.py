@@ -36,6 +36,14 @@ class SourceRef:
         return STDIN if self.path is None else str(self.path)
 
     @property
+    def shown(self) -> str:
+        """How a sheet names the source: its path inside the input folder, or its file name.
+
+        Never the absolute path: sheets are handed out, and the teacher's folders are theirs.
+        """
+        return STDIN if self.path is None else (self.name.parent / self.path.name).as_posix()
+
+    @property
     def markdown(self) -> bool:
         """Whether the source is read as Markdown."""
         return self.path is not None and self.path.suffix.lower() in (".md", ".markdown")
@@ -146,7 +154,8 @@ def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
             line.startswith(("# ", "## ", "```")) for line in text.splitlines()
         ) and has_chinese(text)
         return parse(text, STDIN, markdown=looks_markdown)
-    return parse(read_file(ref.path), str(ref.path), markdown=ref.markdown)
+    articles = parse(read_file(ref.path), str(ref.path), markdown=ref.markdown)
+    return [dataclasses.replace(article, source=ref.shown) for article in articles]
 
 
 def annotate_all(

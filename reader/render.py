@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from reader import __version__
@@ -164,9 +164,25 @@ def article_script(article: AnnotatedArticle) -> Script:
     return script_of([s.text for p in article.paragraphs if p.kind != "code" for s in p.sentences])
 
 
-def to_index(handouts: Sequence[Handout], options: Options) -> str:
-    """The index page of a batch: one row per handout, with relative links to its files."""
-    return render_template("index.html.j2", options, handouts=handouts, version=__version__)
+def to_index(handouts: Sequence[Handout], options: Options, books: Sequence[str] = ()) -> str:
+    """The index page of a batch: a section per sub-folder, a row per handout with relative
+    links to its files, and links to the combined `books` (paths relative to the index)."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for handout in handouts:
+        folder = PurePosixPath(handout.name).parent.as_posix()
+        shown = "standard input" if handout.source == "-" else Path(handout.source).name
+        sections.setdefault("" if folder == "." else folder, []).append(
+            {"handout": handout, "source": shown}
+        )
+    return render_template(
+        "index.html.j2",
+        options,
+        title=options.title or "Handouts",
+        count=len(handouts),
+        sections=sorted(sections.items()),
+        books=books,
+        version=__version__,
+    )
 
 
 def source_name(source: str) -> str:
