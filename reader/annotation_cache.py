@@ -106,9 +106,18 @@ def article_key(settings: str, article: Article) -> str:
     The file name and the article's place in it are left out: they are copied, not
     annotated, so the same text under another name (or from standard input) is a hit.
     """
-    text = [[p.kind, p.marker, list(p.sentences)] for p in article.paragraphs]
+    # Inline markup decides where words may end, so it is part of the key (when there is any).
+    text = [
+        [p.kind, p.marker, list(p.sentences), *([_spans(p)] if p.spans else [])]
+        for p in article.paragraphs
+    ]
     body = json.dumps([settings, text], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _spans(paragraph: Paragraph) -> list[list[Any]]:
+    """A paragraph's inline markup as plain lists."""
+    return [[s.start, s.end, s.kind, s.href] for s in paragraph.spans]
 
 
 def _code_digest() -> str:
@@ -269,7 +278,9 @@ def _paragraph(stored: Any, paragraph: Paragraph) -> AnnotatedParagraph:
                 translation_flag=_optional_str(flag),
             )
         )
-    return AnnotatedParagraph(kind=kind, sentences=tuple(made), marker=marker)
+    return AnnotatedParagraph(
+        kind=kind, sentences=tuple(made), marker=marker, spans=paragraph.spans
+    )
 
 
 def _word(stored: Any) -> Word:

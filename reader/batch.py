@@ -300,7 +300,8 @@ def run(
                 state.articles[ref.label] = items
     if batch:
         index = out / "index.html"
-        write_atomic(index, render.to_index(sorted(state.handouts.values(), key=_order), options))
+        handouts = sorted(state.handouts.values(), key=_order)
+        write_atomic(index, render.to_index(handouts, options, _books(options, out)))
         state.outputs.append(index)
     if book == "pdf":
         _combine(state, options)
@@ -613,6 +614,22 @@ def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str
     )
 
 
+def _books(options: Options, out: Path) -> list[str]:
+    """The combined book files the index links to, relative to the output folder."""
+    if options.combine is None:
+        return []
+    target = options.combine
+    names = [target]
+    if "student" in options.copies and target.suffix.lower() == ".epub":
+        names.append(target.with_name(f"{target.stem}-student{target.suffix}"))
+    try:
+        return [
+            os.path.relpath(name.resolve(), out.resolve()).replace(os.sep, "/") for name in names
+        ]
+    except ValueError:  # another drive (Windows): no relative link
+        return []
+
+
 def _combine(state: _Run, options: Options) -> None:
     """Bind every handout's PDF into one file with a table of contents."""
     from reader.combine import combine_pdfs
@@ -651,7 +668,8 @@ def _combine_epub(refs: Sequence[SourceRef], state: _Run, options: Options) -> N
     for copy in options.copies:
         copy_options, suffix = render.copy_options(options, copy)
         path = target.with_name(f"{target.stem}{suffix}{target.suffix}")
-        title = target.stem if copy == "teacher" else f"{target.stem} (student copy)"
+        name = options.title or target.stem
+        title = name if copy == "teacher" else f"{name} (student copy)"
         vocab = [render.handout_vocabulary(a, copy_options) for a in articles]
         write_atomic(path, to_epub(articles, copy_options, vocab, title=title))
         state.outputs.append(path)

@@ -307,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also bind every article into one file: FILE.pdf binds the PDFs behind a contents "
         "page (needs pdf in --format); FILE.epub makes one e-book, a chapter per article",
     )
+    convert.add_argument(
+        "--title",
+        default=None,
+        metavar="TEXT",
+        help="title of the combined book and the index page (default: the input folder's name)",
+    )
     convert.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 
     _add_serve(commands)
@@ -431,6 +437,7 @@ def _convert(
         fail_fast=args.fail_fast,
         jobs=args.jobs,
         combine=args.combine,
+        title=args.title or _default_title(args.inputs),
     )
     data = None
     if STDIN in args.inputs:
@@ -527,6 +534,15 @@ class _Progress:
             self.stream.write("\r\033[K")
             self.stream.flush()
             self.dirty = False
+
+
+def _default_title(inputs: list[str]) -> str | None:
+    """The one input folder's name, as the book's and the index's title; else None."""
+    folders = [Path(item) for item in inputs if item != "-" and Path(item).is_dir()]
+    if len(folders) != 1:
+        return None
+    name = folders[0].resolve().name
+    return name or None
 
 
 def _clock_time(seconds: float) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from reader import __version__
 from reader.errors import RenderError
 from reader.options import Options
+from reader.render import environment
 
 
 def combine_pdfs(pdfs: Sequence[tuple[str, Path]], options: Options) -> bytes:
@@ -41,7 +42,14 @@ def combine_pdfs(pdfs: Sequence[tuple[str, Path]], options: Options) -> bytes:
     for title, reader, start in zip(titles, readers, starts, strict=True):
         writer.append(reader, import_outline=False)
         writer.add_outline_item(title=title, page_number=start - 1)
-    writer.add_metadata({"/Title": "Handouts", "/Producer": f"reader {__version__}"})
+    # Each handout numbers its own pages ("2 / 8"); the book's pages are renumbered through
+    # the whole book, so that they match the contents page.
+    numbers = pypdf.PdfReader(io.BytesIO(_page_numbers(len(writer.pages), options)))
+    for page, overlay in zip(writer.pages, numbers.pages, strict=True):
+        page.merge_page(overlay)
+    writer.add_metadata(
+        {"/Title": options.title or "Handouts", "/Producer": f"reader {__version__}"}
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -59,14 +67,25 @@ def _starts(counts: Sequence[int], toc_pages: int) -> list[int]:
 def _contents(titles: Sequence[str], starts: Sequence[int], options: Options) -> bytes:
     """The contents page(s) as PDF, drawn with the print stylesheet's fonts."""
     from reader.pdf import check_cjk_font, quiet_logs, weasyprint_module
-    from reader.render import environment
 
     template = environment(options.template_dir).get_template("contents.html.j2")
-    html = template.render(entries=list(zip(titles, starts, strict=True)), paper=options.paper)
+    html = template.render(
+        entries=list(zip(titles, starts, strict=True)), paper=options.paper, title=options.title
+    )
     weasyprint = weasyprint_module()
     check_cjk_font()
     with quiet_logs():
         return bytes(weasyprint.HTML(string=html).write_pdf())
+
+
+def _page_numbers(total: int, options: Options) -> bytes:
+    """`total` pages, each blank but for "n / total" over the handouts' own page number."""
+    from reader.pdf import quiet_logs, weasyprint_module
+
+    template = environment(options.template_dir).get_template("page-numbers.html.j2")
+    html = template.render(total=total, paper="letter" if options.paper == "letter" else "A4")
+    with quiet_logs():
+        return bytes(weasyprint_module().HTML(string=html).write_pdf())
 
 
 def _pypdf() -> Any:

@@ -15,6 +15,25 @@ TranslationStatus = Literal["translated", "disabled", "unavailable"]
 """Whether an article was translated, translation was turned off, or no model was available."""
 
 
+SpanKind = Literal["em", "strong", "strike", "code", "link", "image", "note"]
+"""Inline markup: emphasis, strong, struck out, code, a live link, an image's alt text, a
+footnote reference."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Inline markup over a stretch of a paragraph's text (from Markdown)."""
+
+    start: int
+    """Offset of its first character in the paragraph's text."""
+    end: int
+    """Offset just past its last character."""
+    kind: SpanKind
+    """What the markup is; `code` text gets neither reading nor gloss."""
+    href: str = ""
+    """A link's target (only http, https, mailto and relative ones are kept); else empty."""
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """One block of an article as it comes out of the source stage."""
@@ -25,6 +44,8 @@ class Paragraph:
     """The block's text split into sentences; joined they give the block's text exactly."""
     marker: str = ""
     """Markup that stands before the text and passes through unchanged (e.g. `## `, `- `)."""
+    spans: tuple[Span, ...] = ()
+    """Inline markup over the text, outermost first; words never cross a span's edge."""
 
     @property
     def text(self) -> str:
@@ -105,6 +126,8 @@ class AnnotatedParagraph:
     """The block's sentences in order."""
     marker: str = ""
     """Markup that stands before the text and passes through unchanged."""
+    spans: tuple[Span, ...] = ()
+    """Inline markup over the text (see `Paragraph.spans`)."""
 
     @property
     def text(self) -> str:

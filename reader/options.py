@@ -101,6 +101,9 @@ class Options:
     combine: Path | None = None
     """Also bind every article into this one file: `.pdf` (the PDFs, with a table of contents)
     or `.epub` (one e-book, a chapter per article)."""
+    title: str | None = None
+    """The title of the combined book and the index page; None: the CLI's default (the input
+    folder's name), else the book file's name."""
     cache: bool = True
     """Keep translations and annotations in SQLite caches (in `cache_dir`): re-runs make no
     model call and load no dictionary."""

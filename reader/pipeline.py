@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from reader.annotate import Annotator
 from reader.degenerate import missed_terms
 from reader.errors import InputError, ModelUnavailableError
-from reader.model import AnnotatedArticle, AnnotatedParagraph, Article
+from reader.model import AnnotatedArticle, Article
 from reader.options import Options
 from reader.source import SOURCE_SUFFIXES, find_sources, parse, read_file
 
@@ -43,6 +43,17 @@ class SourceRef:
         if self.path is None:
             return STDIN
         return os.fsencode(self.path).decode("utf-8", "backslashreplace")
+
+    @property
+    def shown(self) -> str:
+        """How a sheet names the source: its path inside the input folder, or its file name.
+
+        Never the absolute path: sheets are handed out, and the teacher's folders are theirs.
+        """
+        if self.path is None:
+            return STDIN
+        shown = (self.name.parent / self.path.name).as_posix()
+        return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
     @property
     def markdown(self) -> bool:
@@ -170,7 +181,8 @@ def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
             line.startswith(("# ", "## ", "```")) for line in text.splitlines()
         ) and has_chinese(text)
         return parse(text, STDIN, markdown=looks_markdown)
-    return parse(read_file(ref.path), ref.label, markdown=ref.markdown)
+    articles = parse(read_file(ref.path), ref.label, markdown=ref.markdown)
+    return [dataclasses.replace(article, source=ref.shown) for article in articles]
 
 
 def annotate_all(
@@ -274,7 +286,7 @@ def translate_all(
                     sentences.append(
                         dataclasses.replace(sentence, translation=made.text, translation_flag=flag)
                     )
-                paragraph = AnnotatedParagraph(paragraph.kind, tuple(sentences), paragraph.marker)
+                paragraph = dataclasses.replace(paragraph, sentences=tuple(sentences))
             paragraphs.append(paragraph)
         result.append(
             dataclasses.replace(

@@ -8,17 +8,20 @@ import json
 import re
 from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.errors import RenderError, UsageError
-from reader.model import AnnotatedArticle, AnnotatedParagraph, Word
+from reader.model import AnnotatedArticle, AnnotatedParagraph, Span, Word
 from reader.options import FORMATS, Options
 from reader.output import write_atomic
 from reader.script import Script, script_of
+from reader.typeset import CLOSING, OPENING
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from reader.pipeline import Handout
 
 JSON_FORMAT = "reader.article"
@@ -83,6 +86,9 @@ def environment(template_dir: Path | None, xml: bool = False) -> Any:
     )
     env.globals["syllables"] = syllables
     env.globals["tip"] = tip
+    env.globals["layout"] = layout
+    env.globals["open_tag"] = open_tag
+    env.globals["close_tag"] = close_tag
     return env
 
 
@@ -158,9 +164,25 @@ def article_script(article: AnnotatedArticle) -> Script:
     return script_of([s.text for p in article.paragraphs if p.kind != "code" for s in p.sentences])
 
 
-def to_index(handouts: Sequence[Handout], options: Options) -> str:
-    """The index page of a batch: one row per handout, with relative links to its files."""
-    return render_template("index.html.j2", options, handouts=handouts, version=__version__)
+def to_index(handouts: Sequence[Handout], options: Options, books: Sequence[str] = ()) -> str:
+    """The index page of a batch: a section per sub-folder, a row per handout with relative
+    links to its files, and links to the combined `books` (paths relative to the index)."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for handout in handouts:
+        folder = PurePosixPath(handout.name).parent.as_posix()
+        shown = "standard input" if handout.source == "-" else Path(handout.source).name
+        sections.setdefault("" if folder == "." else folder, []).append(
+            {"handout": handout, "source": shown}
+        )
+    return render_template(
+        "index.html.j2",
+        options,
+        title=options.title or "Handouts",
+        count=len(handouts),
+        sections=sorted(sections.items()),
+        books=books,
+        version=__version__,
+    )
 
 
 def source_name(source: str) -> str:
@@ -176,6 +198,87 @@ def _row(paragraph: AnnotatedParagraph) -> dict[str, Any]:
         "paragraph": paragraph,
         "translatable": paragraph.translatable,
     }
+
+
+def may_break(previous: Word | None, word: Word) -> bool:
+    """Whether a line may break between two words (never before closing punctuation).
+
+    Browsers find no break opportunity between two ruby words, so the sheets mark every
+    place where Chinese may wrap: between any two words, except before closing punctuation
+    or after opening punctuation (the usual kinsoku rules).
+    """
+    if previous is None or not previous.text or not word.text:
+        return False
+    if not previous.is_chinese and not word.is_chinese:
+        return False
+    return word.text[0] not in CLOSING and previous.text[-1] not in OPENING
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Placed:
+    """One word as a template writes it: markup to close and open before it, a line break."""
+
+    word: Word
+    """The word."""
+    wrap: bool
+    """Whether a line may break before it."""
+    close: tuple[Span, ...] = ()
+    """Inline markup that ends before it, innermost first."""
+    open: tuple[Span, ...] = ()
+    """Inline markup that starts with it, outermost first."""
+
+
+def layout(paragraph: AnnotatedParagraph) -> list[tuple[list[Placed], tuple[Span, ...]]]:
+    """For each sentence: its words placed, and the markup still open at its end."""
+    result = []
+    previous: Word | None = None
+    offset = 0
+    for sentence in paragraph.sentences:
+        placed = []
+        active: tuple[Span, ...] = ()
+        for word in sentence.words:
+            now = tuple(s for s in paragraph.spans if s.start <= offset < s.end)
+            same = 0
+            while same < min(len(active), len(now)) and active[same] == now[same]:
+                same += 1
+            placed.append(
+                Placed(
+                    word,
+                    may_break(previous, word),
+                    close=tuple(reversed(active[same:])),
+                    open=now[same:],
+                )
+            )
+            active = now
+            previous = word
+            offset += len(word.text)
+        result.append((placed, tuple(reversed(active))))
+    return result
+
+
+_TAGS = {"em": "em", "strong": "strong", "strike": "s", "code": "code", "note": "sup"}
+
+
+def open_tag(span: Span) -> Markup:
+    """The HTML start tag of inline markup (a link only with a kept target)."""
+    from markupsafe import Markup
+
+    if span.kind == "link":
+        return Markup('<a href="{}">').format(span.href) if span.href else Markup("<span>")
+    if span.kind == "image":
+        return Markup('<span class="alt">')
+    return Markup(f"<{_TAGS[span.kind]}>")
+
+
+def close_tag(span: Span) -> Markup:
+    """The HTML end tag matching `open_tag`."""
+    from markupsafe import Markup
+
+    if span.kind == "link":
+        return Markup("</a>") if span.href else Markup("</span>")
+    if span.kind == "image":
+        return Markup("</span>")
+    return Markup(f"</{_TAGS[span.kind]}>")
 
 
 def to_json(article: AnnotatedArticle) -> str:
@@ -197,6 +300,11 @@ def to_json(article: AnnotatedArticle) -> str:
                 "kind": p.kind,
                 "marker": p.marker,
                 "text": p.text,
+                **(
+                    {"spans": [[m.start, m.end, m.kind, m.href] for m in p.spans]}
+                    if p.spans
+                    else {}
+                ),
                 "translation": p.translation,
                 "sentences": [
                     {

@@ -5,9 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from reader.errors import InputError
+from reader.markdown import markdown_blocks
 from reader.model import Article, Paragraph, ParagraphKind
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
@@ -28,12 +30,6 @@ _CONTINUATION_MARK = re.compile(
     r"^[（(]\s*(?:上接|接|承)第?\s*[0-9０-９一二三四五六七八九十百]+\s*(?:版|页|頁)\s*[）)]$"
 )
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
-_MD_FENCE = re.compile(r"^(\s{0,3})(`{3,}|~{3,})(.*)$")
-_MD_HEADING = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t]*#*[ \t]*$")
-_MD_QUOTE = re.compile(r"^(\s{0,3}>[ \t]?)(.*)$")
-_MD_ITEM = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+)(.*)$")
-_MD_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 
 _TITLE_MAX = 50
 _META_MAX = 60
@@ -239,7 +235,7 @@ def parse(text: str, source: str, *, markdown: bool = False) -> list[Article]:
     text = normalise(text)
     if not text.strip():
         raise InputError(f"{source}: is empty; give a file that holds the article's text")
-    blocks = list(_markdown_blocks(text) if markdown else _text_blocks(text))
+    blocks = markdown_blocks(text, split_sentences) if markdown else list(_text_blocks(text))
     groups: list[list[Paragraph]] = [[]]
     for block in blocks:
         if block.kind == "meta" and _CONTINUATION_MARK.match(block.text.strip()) and groups[-1]:
@@ -250,7 +246,7 @@ def parse(text: str, source: str, *, markdown: bool = False) -> list[Article]:
         raise InputError(f"{source}: holds no text (only markup); give a file with the article")
     if markdown and groups[0][0].kind == "heading":
         # A Markdown file that opens with a heading of any level names itself by it.
-        groups[0][0] = Paragraph("title", groups[0][0].sentences, groups[0][0].marker)
+        groups[0][0] = replace(groups[0][0], kind="title")
     articles = []
     for number, group in enumerate(groups, start=1):
         paragraphs = group if markdown else _reflow(_title_and_meta(group))
@@ -341,105 +337,3 @@ def _continues_sentence(text: str) -> bool:
         return False
     first = text[0]
     return bool(_HAN.match(first)) or first in "，。、；：！？…”’」』）" or first.isalnum()
-
-
-def _markdown_blocks(text: str) -> Iterator[Paragraph]:
-    """Markdown: fenced/indented code, headings, quotes, list items and paragraphs."""
-    lines = text.split("\n")
-    index = 0
-    seen_title = False
-    pending: list[str] = []
-    pending_marker = ""
-
-    def flush() -> Iterator[Paragraph]:
-        nonlocal pending, pending_marker
-        if pending:
-            yield _para("text", _join_lines(pending), pending_marker)
-        pending, pending_marker = [], ""
-
-    while index < len(lines):
-        line = lines[index]
-        fence = _MD_FENCE.match(line)
-        if fence:
-            yield from flush()
-            _, ticks, info = fence.groups()
-            body: list[str] = []
-            index += 1
-            while index < len(lines) and not lines[index].strip().startswith(ticks):
-                body.append(lines[index])
-                index += 1
-            index += 1
-            yield Paragraph("code", ("\n".join(body),), marker=f"{ticks}{info}".strip())
-            continue
-        if not line.strip():
-            yield from flush()
-            index += 1
-            continue
-        if line.startswith(("    ", "\t")) and not pending:
-            body = []
-            while index < len(lines) and (
-                lines[index].startswith(("    ", "\t")) or not lines[index].strip()
-            ):
-                body.append(lines[index][4:] if lines[index].startswith("    ") else lines[index])
-                index += 1
-            yield Paragraph("code", ("\n".join(body).rstrip("\n"),), marker="    ")
-            continue
-        if _MD_RULE.match(line):
-            yield from flush()
-            yield Paragraph("code", (line.strip(),), marker="---")
-            index += 1
-            continue
-        heading = _MD_HEADING.match(line)
-        quote = _MD_QUOTE.match(line)
-        if quote and not pending:
-            marker, rest = quote.groups()
-            inner = _MD_HEADING.match(rest)
-            if inner:
-                yield Paragraph(
-                    "heading", split_sentences(inner.group(2)) or ("",), marker + inner.group(1)
-                )
-                index += 1
-                continue
-            if not rest.strip():
-                index += 1
-                continue
-            pending, pending_marker = [rest], marker
-            index += 1
-            while index < len(lines):
-                more = _MD_QUOTE.match(lines[index])
-                if not more or not more.group(2).strip() or _MD_HEADING.match(more.group(2)):
-                    break
-                pending.append(more.group(2))
-                index += 1
-            yield from flush()
-            continue
-        if heading:
-            yield from flush()
-            kind: ParagraphKind = "heading"
-            if not seen_title and heading.group(1).startswith("# "):
-                kind = "title"
-            seen_title = True
-            yield _para(kind, heading.group(2), heading.group(1))
-            index += 1
-            continue
-        item = _MD_ITEM.match(line)
-        if item:
-            yield from flush()
-            pending, pending_marker = [item.group(2)], item.group(1)
-            index += 1
-            continue
-        pending.append(line.strip())
-        index += 1
-    yield from flush()
-
-
-def _join_lines(lines: list[str]) -> str:
-    """Join soft-wrapped lines: no space between Chinese characters, one beside Latin text."""
-    text = lines[0].strip()
-    for line in lines[1:]:
-        line = line.strip()
-        if text and line and (_WIDE.match(text[-1]) or _WIDE.match(line[0])):
-            text += line
-        else:
-            text += " " + line
-    return text

@@ -1,12 +1,20 @@
 // Interactive study sheet: word popups, sentence pairing, toggles, self-test. Works without it.
 (function () {
   "use strict";
+  // Display settings follow the reader from sheet to sheet; a self-test belongs to one sheet
+  // (every file:// page shares one storage, so the key names the sheet).
   var KEY = "reader-settings";
+  var SELF = "reader-selftest:" + location.pathname;
+  var PERSONAL = { selftest: SELF };
   var body = document.body;
   var toolbar = document.querySelector(".toolbar");
   var popup = document.getElementById("popup");
   var saved = {};
-  try { saved = JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { saved = {}; }
+  try {
+    saved = JSON.parse(localStorage.getItem(KEY) || "{}") || {};
+    delete saved.selftest;
+    saved.selftest = localStorage.getItem(SELF) === "true";
+  } catch (e) { saved = {}; }
 
   function setFlag(name, on) {
     body.classList.toggle(name, on);
@@ -19,10 +27,17 @@
   }
   function save() {
     var state = {};
-    toolbar.querySelectorAll("[data-toggle]").forEach(function (b) {
-      state[b.getAttribute("data-toggle")] = body.classList.contains(b.getAttribute("data-toggle"));
-    });
-    try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
+    try {
+      toolbar.querySelectorAll("[data-toggle]").forEach(function (b) {
+        var name = b.getAttribute("data-toggle");
+        if (PERSONAL[name]) {
+          localStorage.setItem(PERSONAL[name], body.classList.contains(name) ? "true" : "false");
+        } else {
+          state[name] = body.classList.contains(name);
+        }
+      });
+      localStorage.setItem(KEY, JSON.stringify(state));
+    } catch (e) { /* private mode */ }
   }
   toolbar.hidden = false;
   toolbar.querySelectorAll("[data-toggle]").forEach(function (button) {

@@ -134,7 +134,7 @@ def test_index_lists_every_handout_with_working_links(mixed: Path, tmp_path: Pat
         assert (out / unquote(link)).is_file(), link
     for title in ("第1课", "第二课", "第3课"):
         assert title in index
-    assert re.search(r"<td class=\"n\">\d+</td>", index)
+    assert re.search(r"<td class=\"n\" data-label=\"Characters\">\d+</td>", index)
 
 
 def test_killed_run_leaves_no_partial_file_and_resumes(tmp_path: Path) -> None:

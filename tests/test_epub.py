@@ -202,7 +202,8 @@ def _following(
 def test_text_is_escaped(books: Books) -> None:
     chapter = _chapters(_open(to_epub(books[0], Options(), books[1])))[0]
     assert chapter.find(".//x:b", NS) is None
-    assert "<b>&amp;" in _text(chapter)
+    # Raw HTML in Markdown is dropped, its text kept (the entity read as the character).
+    assert "<b>" not in _text(chapter) and " & “" in _text(chapter)
     code = chapter.find(".//x:pre", NS)
     assert code is not None and _text(code) == 'print("<不是中文>")'
 
@@ -363,7 +364,8 @@ def test_combine_epub_binds_a_folder_into_one_book(tmp_path: Path) -> None:
     book_text = "".join(_text(c) for c in chapters)
     assert book_text.count(ATTRIBUTION) == 1 and ATTRIBUTION in _text(chapters[-1])
     _, package = _package(_open(book.read_bytes()))
-    assert package.findtext("opf:metadata/dc:title", namespaces=NS) == "Spring term"
+    # The book is titled after the input folder ("in"), not after the file ("Spring term").
+    assert package.findtext("opf:metadata/dc:title", namespaces=NS) == "in"
     # The per-article EPUBs are still written beside it.
     assert {p.name for p in out.glob("*.epub")} == {"a.epub", "b.epub", "c.epub", book.name}
 
@@ -445,3 +447,30 @@ def test_combined_book_passes_epubcheck(tmp_path: Path) -> None:
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
     assert "No errors or warnings detected" in report, report
+
+
+def test_title_option_names_the_book_and_the_index(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for number in range(2):
+        (src / f"l{number}.txt").write_text(_lesson(number), encoding="utf-8")
+    out = tmp_path / "out"
+    book = out / "book.epub"
+    argv = [
+        str(src),
+        "-o",
+        str(out),
+        "-f",
+        "html",
+        "--combine",
+        str(book),
+        "--title",
+        "第三周 <Week 3>",
+    ]
+    code, err = _convert(argv)
+    assert code == 0, err
+    _, package = _package(_open(book.read_bytes()))
+    assert package.findtext("opf:metadata/dc:title", namespaces=NS) == "第三周 <Week 3>"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>第三周 &lt;Week 3&gt;</title>" in index
+    assert '<a href="book.epub">book.epub</a>' in index

@@ -173,6 +173,25 @@ def test_self_test_hides_aids_until_tapped(browser: Any, page: Path) -> None:
     browser.find_element(By.CSS_SELECTOR, '[data-toggle="selftest"]').click()
 
 
+def test_self_test_stays_on_its_sheet_and_display_settings_follow(browser: Any, page: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    other = page.with_name("other.html")
+    other.write_bytes(page.read_bytes())
+    fresh(browser, page)
+    browser.find_element(By.CSS_SELECTOR, '[data-toggle="tones"]').click()
+    browser.find_element(By.CSS_SELECTOR, '[data-toggle="selftest"]').click()
+    assert not visible(browser, "rt")
+    browser.get(other.as_uri())
+    assert visible(browser, "rt"), "self-test on one sheet must not hide the next one's pinyin"
+    flags = browser.execute_script("return document.body.className")
+    assert "tones" in flags.split() and "selftest" not in flags.split()
+    browser.get(page.as_uri())
+    assert "selftest" in browser.execute_script("return document.body.className").split()
+    browser.find_element(By.CSS_SELECTOR, '[data-toggle="selftest"]').click()
+    browser.find_element(By.CSS_SELECTOR, '[data-toggle="tones"]').click()
+
+
 def test_without_script_words_keep_a_title_tooltip(page: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert 'title="银行 yínháng\nbank · HSK 2"' in html

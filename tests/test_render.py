@@ -88,3 +88,31 @@ def test_template_dir_overrides(tmp_path: Path) -> None:
     (tmp_path / "sheet.html.j2").write_text("<p>{{ title }}</p>", encoding="utf-8")
     html = to_html(sheet("标题<b>\n\n正文。"), Options(template_dir=tmp_path))  # type: ignore[arg-type]
     assert html == "<p>标题&lt;b&gt;</p>"
+
+
+def tone_colours(text: str) -> dict[str, str]:
+    """The colour each tone class gets in a stylesheet or page."""
+    found = dict(re.findall(r"\.tones \.(t[1-5]) \{ color: (#[0-9a-f]{6}); \}", text))
+    assert sorted(found) == ["t1", "t2", "t3", "t4", "t5"], found
+    return found
+
+
+def test_one_tone_colour_scheme_in_html_pdf_and_epub() -> None:
+    import io
+    import zipfile
+
+    from reader.epub import to_epub
+    from reader.pdf import print_html
+
+    article = sheet("标题\n\n我们去银行。")
+    options = Options(tone_colors=True)
+    html = to_html(article, options)  # type: ignore[arg-type]
+    printed = print_html(article, options)  # type: ignore[arg-type]
+    with zipfile.ZipFile(io.BytesIO(to_epub([article], options))) as book:  # type: ignore[list-item]
+        style = book.read("OEBPS/style.css").decode("utf-8")
+        chapter = book.read("OEBPS/chapter-001.xhtml").decode("utf-8")
+    assert tone_colours(html) == tone_colours(printed) == tone_colours(style)
+    # and each output puts the classes inside an element that switches them on
+    assert '<body class="bilingual tones">' in html
+    assert re.search(r'<body class="[^"]*\btones\b', printed)
+    assert '<body class="tones">' in chapter and '<span class="t2">' in chapter

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.errors import InputError
+from reader.markdown import safe_href
 from reader.source import decode, find_sources, parse, read_file, split_sentences
 
 SIMPLIFIED = "我们今天去学校读书，天气很好。老师说这是一个重要的问题。"
@@ -188,14 +189,101 @@ def test_markdown_blocks() -> None:
     summary = [(p.kind, p.marker, p.text) for p in article.paragraphs]
     assert summary == [
         ("title", "## ", "安装"),
-        ("text", "", "第一步是安装 Rust。我们会通过 `rustup` 下载。"),
-        ("text", "> ", "注意：如果你不使用 `rustup`，请看其它安装选项。"),
+        ("text", "", "第一步是安装 Rust。我们会通过 rustup 下载。"),
+        ("text", "> ", "注意：如果你不使用 rustup，请看其它安装选项。"),
         ("heading", "> ### ", "命令行标记"),
-        ("text", "- ", "第一项"),
-        ("text", "- ", "第二项"),
+        ("text", "• ", "第一项"),
+        ("text", "• ", "第二项"),
         ("code", "```console", "$ curl https://sh.rustup.rs | sh\n# 这是注释"),
-        ("text", "", "[链接](https://example.com/a_b)"),
+        ("text", "", "链接"),
     ]
+    spans = [
+        [(s.kind, p.text[s.start : s.end], s.href) for s in p.spans] for p in article.paragraphs
+    ]
+    assert spans[1] == [("code", "rustup", "")]
+    assert spans[-1] == [("link", "链接", "https://example.com/a_b")]
+
+
+INLINE = """# 标题
+
+第一步是**安装** Rust，用 `rustup 命令` 下载[^1]；见[官网](https://www.rust-lang.org/ "Rust")、[信](mailto:a@b.cn)、[下一章](ch02.md)和[文件](file:///etc/passwd)、[脚本](javascript:alert(1))。
+![一张图](a.png) <u>下划线</u><!-- 注释 --><span title="x">里面</span> *斜体*~~删除~~
+
+| 名称 | 说明 |
+|---|---|
+| 银行 | `bank` |
+
+[ref]: http://example.com/ref
+<!-- 整块注释 -->
+<figure><img src="x.png"><figcaption>图片&amp;说明</figcaption></figure>
+
+1. 第一项
+   - 嵌套项
+2. 第二项
+
+[^1]: 脚注内容。
+"""
+
+
+def test_markdown_inline_markup_is_kept_apart_from_the_text() -> None:
+    (article,) = parse(INLINE, "a.md", markdown=True)
+    texts = [(p.kind, p.marker, p.text) for p in article.paragraphs]
+    assert texts == [
+        ("title", "# ", "标题"),
+        (
+            "text",
+            "",
+            "第一步是安装 Rust，用 rustup 命令 下载[1]；见官网、信、下一章和文件、"
+            "脚本。一张图 下划线里面 斜体删除",
+        ),
+        ("text", "", "名称 │ 说明"),
+        ("text", "", "银行 │ bank"),
+        ("text", "", "图片&说明"),
+        ("text", "1. ", "第一项"),
+        ("text", "  ◦ ", "嵌套项"),
+        ("text", "2. ", "第二项"),
+        ("text", "[1] ", "脚注内容。"),
+    ]
+    body = article.paragraphs[1]
+    marked = [(s.kind, body.text[s.start : s.end], s.href) for s in body.spans]
+    assert marked == [
+        ("strong", "安装", ""),
+        ("code", "rustup 命令", ""),
+        ("note", "[1]", ""),
+        ("link", "官网", "https://www.rust-lang.org/"),
+        ("link", "信", "mailto:a@b.cn"),
+        ("link", "下一章", "ch02.md"),
+        ("image", "一张图", ""),
+        ("em", "斜体", ""),
+        ("strike", "删除", ""),
+    ]
+    # Sentences still join back to the paragraph's text.
+    assert all("".join(p.sentences) == p.text for p in article.paragraphs)
+    table = article.paragraphs[3]
+    assert [(s.kind, table.text[s.start : s.end]) for s in table.spans] == [("code", "bank")]
+
+
+@pytest.mark.parametrize(
+    ("href", "kept"),
+    [
+        ("https://a.cn/x?y=1", True),
+        ("http://a.cn", True),
+        ("MAILTO:a@b.cn", True),
+        ("ch02.md#part", True),
+        ("../img/a.png", True),
+        ("#top", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("file:///etc/passwd", False),
+        ("ftp://a.cn", False),
+        ("vbscript:x", False),
+        ("java\nscript:x", False),
+    ],
+)
+def test_only_web_mail_and_relative_links_stay_live(href: str, kept: bool) -> None:
+    assert (safe_href(href) == href) is kept
+    assert kept or safe_href(href) == ""
 
 
 def test_every_han_character_survives_parsing() -> None:

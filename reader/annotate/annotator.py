@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import os
 import re
@@ -23,6 +24,7 @@ from reader.model import (
     AnnotatedSentence,
     Article,
     PinyinStyle,
+    Span,
     Word,
 )
 from reader.overrides import load_overrides, load_user_dict
@@ -728,11 +730,14 @@ class Annotator:
         return marked
 
     def annotate(self, article: Article) -> AnnotatedArticle:
-        """Annotate every sentence of an article (code blocks pass through untouched)."""
-        prose = [s for p in article.paragraphs if p.kind != "code" for s in p.sentences]
+        """Annotate every sentence of an article (code blocks and code spans pass through)."""
+        plans = [
+            [] if p.kind == "code" else _chunks(p.sentences, p.spans) for p in article.paragraphs
+        ]
+        prose = [text for plan in plans for chunks in plan for text, code in chunks if not code]
         read = iter(_same_names(self._read_all(prose)))
         paragraphs = []
-        for paragraph in article.paragraphs:
+        for paragraph, plan in zip(article.paragraphs, plans, strict=True):
             if paragraph.kind == "code":
                 sentences = tuple(
                     AnnotatedSentence(text=s, words=(Word(text=s, pinyin="", pos="code"),))
@@ -740,11 +745,24 @@ class Annotator:
                 )
             else:
                 sentences = tuple(
-                    AnnotatedSentence(text=s, words=next(read)) for s in paragraph.sentences
+                    AnnotatedSentence(
+                        text=s,
+                        words=tuple(
+                            word
+                            for text, code in chunks
+                            for word in (
+                                (Word(text=text, pinyin="", pos="code"),) if code else next(read)
+                            )
+                        ),
+                    )
+                    for s, chunks in zip(paragraph.sentences, plan, strict=True)
                 )
             paragraphs.append(
                 AnnotatedParagraph(
-                    kind=paragraph.kind, sentences=sentences, marker=paragraph.marker
+                    kind=paragraph.kind,
+                    sentences=sentences,
+                    marker=paragraph.marker,
+                    spans=paragraph.spans,
                 )
             )
         return AnnotatedArticle(
@@ -815,6 +833,33 @@ def _everyday_word(word: str) -> bool:
 def _basic_word(word: str) -> bool:
     """Whether the word is in the HSK 3.0 list's first three levels."""
     return _hsk_lists()[0].get(word, 7) <= 3
+
+
+def _chunks(sentences: Sequence[str], spans: Sequence[Span]) -> list[list[tuple[str, bool]]]:
+    """Each sentence cut where inline markup starts or ends: (text, whether it is code).
+
+    Words never cross the edge of emphasis, a link or code, so each piece is read on its own;
+    a sentence without markup stays whole.
+    """
+    edges = sorted({edge for span in spans for edge in (span.start, span.end)})
+    code = [(span.start, span.end) for span in spans if span.kind == "code"]
+    result = []
+    offset = 0
+    for sentence in sentences:
+        end = offset + len(sentence)
+        cuts = [offset, *(e for e in edges if offset < e < end), end]
+        result.append(
+            [
+                (
+                    sentence[a - offset : b - offset],
+                    any(start <= a and b <= stop for start, stop in code),
+                )
+                for a, b in itertools.pairwise(cuts)
+                if b > a
+            ]
+        )
+        offset = end
+    return result
 
 
 def _as_written(original: str, words: tuple[Word, ...]) -> tuple[Word, ...]:

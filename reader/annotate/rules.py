@@ -629,7 +629,8 @@ def light_syllable(spot: Spot) -> Mapping[int, str]:
     if len(text) == 2 and text[0] in _PLACES and text[1] in _PLACE_SUFFIXES:
         return {1: LIGHT}
     if len(text) == 2 and text[0] == text[1] and pos.startswith("v"):
-        return {1: LIGHT}
+        # An adjective doubled before 的 or 地 keeps its tone (满满的, 慢慢地).
+        return {} if spot.after in ("的", "地", "得") else {1: LIGHT}
     return {}
 
 
