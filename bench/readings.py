@@ -86,6 +86,8 @@ class Tally:
     examples: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     keep: int = 12
+    glossed: int = 0
+    """Gold words with a sense that reader's words matched, so their glosses were compared."""
 
     def note(self, kind: str, example: str) -> None:
         """Count one defect and keep a few examples of it."""
@@ -353,6 +355,7 @@ def score(
         elif glosses is not None and word.sense:
             gloss = glosses.get((offset, end), "")
             wanted = keywords(word.sense)
+            tally.glossed += bool(wanted)
             if wanted and not wanted & keywords(gloss):
                 tally.note("gloss", f"{word.text} “{gloss[:50]}” (gold “{word.sense}”)")
 
@@ -435,6 +438,10 @@ def report(name: str, ours: Tally, theirs: Tally, verbose: bool) -> None:
         if n > theirs.wrong_chars[c]
     }
     listed = " ".join(f"{c} {n}:{m}" for c, (n, m) in sorted(worse.items(), key=lambda x: -x[1][0]))
+    if ours.glossed:
+        share = percent(ours.defects["gloss"], ours.glossed).strip()
+        missing = ours.defects["gloss"]
+        print(f"  gloss sense missing from the gloss: {missing} of {ours.glossed} ({share})")
     print("characters reader gets wrong more often than pypinyin (reader:pypinyin):")
     print(f"  {listed or 'none'}")
     print(f"time: reader {ours.seconds:.2f} s, pypinyin {theirs.seconds:.2f} s")

@@ -65,7 +65,7 @@ def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, s
         ("下午有一场大雨。", "场", "cháng"),
         ("我们去看一场比赛。", "场", "chǎng"),
         ("奶奶在院子里种菜。", "种", "zhòng"),
-        ("这种水果很好吃。", "这种", "zhèzhǒng"),
+        ("这种水果很好吃。", "种", "zhǒng"),
         ("请把书还给我。", "还给", "huángěi"),
         ("我还没吃饭。", "还", "hái"),
         ("他长高了。", "长", "zhǎng"),
@@ -223,3 +223,22 @@ def test_verbs_joined_to_what_follows(
 ) -> None:
     words = read(annotator, sentence)
     assert any(w.startswith(word) and p.startswith(reading) for w, p in words), words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("林小雨是一个十岁的小姑娘。", [("林小雨", "Lín Xiǎoyǔ"), ("小姑娘", "xiǎogūniang")]),
+        ("周六下午，我去李华家做客。", [("周六", "zhōuliù"), ("李华", "Lǐ Huá"), ("家", "jiā")]),
+        ("我已经吃饱了，谢谢阿姨！", [("谢谢", "xièxie"), ("阿姨", "āyí")]),
+        ("我们每天都去这家店。", [("每", "měi"), ("天", "tiān")]),
+        ("我今天不能去。", [("不", "bù"), ("能", "néng")]),
+        ("这个不错。", [("这个", "zhège"), ("不错", "bùcuò")]),
+    ],
+)
+def test_names_and_phrases_in_context(
+    annotator: Annotator, sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    words = read(annotator, sentence)
+    for pair in expected:
+        assert pair in words, f"{pair} not in {words}"

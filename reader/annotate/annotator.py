@@ -183,6 +183,8 @@ _NOT_PROPER = frozenset(
     老先生 老太太 老大爷 老大妈 老同志 老大夫 老师傅 大师傅 大将军 士大夫 太夫人 少夫人 尊夫人
     诸位先生 千金小姐 空中小姐 公关小姐 官太太
     """.split()
+) | frozenset(  # days of the week, which CC-CEDICT capitalises as English does (周六 Saturday)
+    p + d for p in ("周", "星期", "礼拜") for d in "一二三四五六日天"
 )
 _COMPOUND_SURNAMES = frozenset(
     """
@@ -894,7 +896,12 @@ def _titled(pieces: Sequence[Piece]) -> list[Piece]:
             following = pieces[i + 1].text if i + 1 < len(pieces) else ""
             if following in _TITLES and _is_surname(text):
                 piece = Piece(text, "nr", piece.start, titled=True)
-            elif following in _TITLES and text[:1] in _BEFORE_PERSON and _is_surname(text[1:]):
+            elif (
+                following in _TITLES
+                and text[:1] in _BEFORE_PERSON
+                and _is_surname(text[1:])
+                and text[0] != text[1:]  # 谢谢阿姨 is thanks, not 谢 + Mrs 谢
+            ):
                 result.append(Piece(text[:1], "c" if text[0] in "和与及或" else "p", piece.start))
                 piece = Piece(text[1:], "nr", piece.start + 1, titled=True)
             result.append(piece)

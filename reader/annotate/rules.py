@@ -624,8 +624,8 @@ def light_syllable(spot: Spot) -> Mapping[int, str]:
     """The light last syllable of an everyday word (打算 dǎsuan, 外面 wàimian) and the second
     syllable of a reduplicated one-syllable verb (看看 kànkan, 尝尝 chángchang)."""
     text, pos = spot.piece.text, spot.piece.pos
-    if text in _LIGHT_LAST:
-        return {len(text) - 1: LIGHT}
+    if text[-2:] in _LIGHT_LAST or text[-3:] in _LIGHT_LAST:
+        return {len(text) - 1: LIGHT}  # 打算, and 小姑娘 as 姑娘
     if len(text) == 2 and text[0] in _PLACES and text[1] in _PLACE_SUFFIXES:
         return {1: LIGHT}
     if len(text) == 2 and text[0] == text[1] and pos.startswith("v"):

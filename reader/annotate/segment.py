@@ -28,8 +28,25 @@ _WHOLE = frozenset({"i", "l", "ns", "nt", "eng", "x"})
 _PERSON = frozenset({"nr", "nrfg", "nrt"})
 # A potential complement splits: 背不动 bēi bu dòng, 听得懂 (the dictionaries list the common ones).
 _INFIXES = frozenset("不得")
+# Demonstratives and 每 before a measure or time word (这种, 那天, 每天, 这位), and the
+# pronouns they make that the dictionaries write whole (这个 zhège, 这些, 这样, 那么).
+_POINTING = frozenset("这那哪每")
+_COUNTED = frozenset("种位天次年件本家条张只周月回遍顿场所座句首篇部台辆")
+_PRONOUNS = frozenset(
+    """
+    这个 那个 哪个 每个 这些 那些 哪些 这样 那样 这么 那么 这里 那里 哪里 这儿 那儿 哪儿 这会
+    那会
+    """.split()
+)
+# One-character verbs, modals and adjectives that 不 negates as a free phrase (不能, 不好);
+# words such as 不错, 不用, 不过, 不行 mean more than their parts and stay whole.
+_AFTER_BU = frozenset(
+    "能会好到是想太去来吃喝看说做买走在敢肯愿该冷热大小多高远快慢贵累饿忙够懂怕知"
+)
 # The plural suffix stays with its word (孩子们 háizimen).
 _PLURAL = frozenset("们")
+# What jieba runs into a two-character name: 李华家 "Li Hua's home", 小明们.
+_AFTER_NAME = frozenset("家们")
 # A surname after 姓 is a name: 姓张 xìng Zhāng.
 _SURNAME_VERBS = frozenset({"姓"})
 
@@ -63,7 +80,7 @@ def split_phrases(
             found = tag(part) or ("m" if all(c in _NUMBERS for c in part) else piece.pos)
             result.append(Piece(part, found, offset))
             offset += len(part)
-    return _name_after_xing(result, surname)
+    return _name_after_xing(_whole_names(result, surname), surname)
 
 
 def _split(
@@ -83,6 +100,9 @@ def _split(
         numbers = len(text) - 1
         if text[-1] in _MEASURES and all(c in _NUMBERS for c in text[:numbers]):
             return [text[:numbers], text[-1]]
+    phrase = _transparent(text)
+    if phrase:
+        return phrase
     if known(text) or _reduplicated(text) or text[-1] in _PLURAL:
         return [text]
     if piece.pos in _PERSON and not any(known(text[:n]) for n in range(2, len(text))):
@@ -95,6 +115,21 @@ def _split(
     if len(text) > 2 and all(len(p) == 1 for p in parts) and not all(basic(p) for p in parts):
         return [text]  # 空包弹, 新地王: no dictionary word inside, rarer characters
     return parts
+
+
+def _transparent(text: str) -> list[str]:
+    """Phrases CC-CEDICT lists as words that GB/T 16159 writes apart, or []: a demonstrative
+    and its measure or time word (这种 zhè zhǒng, 每天 měi tiān, 下个月 xià gè yuè) and 不
+    before a one-character verb or adjective (不能 bù néng, 不好 bù hǎo)."""
+    if len(text) == 2 and text[0] in _POINTING and text[1] in _COUNTED and text not in _PRONOUNS:
+        return [text[0], text[1]]
+    if len(text) == 3 and text[0] in "上下" and text[1] == "个" and text[2] in "月周":
+        return list(text)
+    if len(text) == 4 and text[:2] in ("上个", "下个") and text[2:] == "星期":
+        return [text[0], text[1], text[2:]]
+    if len(text) == 2 and text[0] == "不" and text[1] in _AFTER_BU:
+        return [text[0], text[1]]
+    return []
 
 
 def _reduplicated(text: str) -> bool:
@@ -128,6 +163,32 @@ def _cut(text: str, known: Callable[[str], bool]) -> list[str]:
 def _rank(parts: Sequence[str]) -> tuple[int, list[int]]:
     """Fewer words first, then the longer word first (邻居|家, not 邻|居家)."""
     return len(parts), [-len(p) for p in parts]
+
+
+def _whole_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Piece]:
+    """A surname jieba cut off the given name it tagged as a name is joined to it (林|小雨 →
+    林小雨 Lín Xiǎoyǔ); a name jieba ran into 家 or 们 gives them back (李华家 → 李华 家)."""
+    result: list[Piece] = []
+    for piece in pieces:
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and len(last.text) == 1
+            and last.pos[:1] != "v"
+            and surname(last.text)
+            and piece.pos in _PERSON
+            and 1 <= len(piece.text) <= 2
+            and last.start + 1 == piece.start
+        ):
+            result[-1] = Piece(last.text + piece.text, "nr", last.start)
+            continue
+        text = piece.text
+        if piece.pos in _PERSON and len(text) == 3 and text[2] in _AFTER_NAME and surname(text[0]):
+            result.append(Piece(text[:2], piece.pos, piece.start))
+            result.append(Piece(text[2], "n", piece.start + 2))
+            continue
+        result.append(piece)
+    return result
 
 
 def _name_after_xing(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Piece]:
