@@ -5,6 +5,8 @@ Sets, each printed when present:
   segmented as GB/T 16159 and a dictionary would, with its standard reading (Xiandai Hanyu
   Cidian: neutral tones, erhua as -r, dictionary tones for 一/不) and, for content words, the
   English sense that fits; written blind (from the sentences and the standard only).
+- heldout: `bench/data/everyday-heldout.jsonl`, 120 more such sentences, written the same
+  way after the rules were made; judge changes on gold, confirm them here.
 - silver: the `hsk-sentences-audio` package (`pip install -e '.[bench]'`), 4,354 graded
   sentences whose pinyin is machine-made and about 1-2 % wrong: a second opinion, not truth.
 - cpp: CPP's dev split (../shared/bench/cpp-dev), one marked polyphone per sentence.
@@ -38,6 +40,7 @@ from reader.dictionary import Dictionary, gloss_article  # noqa: E402
 from reader.model import Article, Paragraph, Word  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "data" / "everyday-gold.jsonl"
+HELDOUT = Path(__file__).resolve().parent / "data" / "everyday-heldout.jsonl"
 SHARED = ROOT.parent / "shared"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 SYLLABLE = re.compile(r"([A-Za-zÜüv:]+[1-5])|(r)(?![a-z])")
@@ -456,7 +459,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=GOLD, help="the everyday gold set (JSONL)")
     parser.add_argument("--cpp", type=Path, default=SHARED / "bench" / "cpp-dev")
     parser.add_argument("--samples", type=Path, default=SHARED / "samples")
-    parser.add_argument("--sets", default="gold,silver,cpp,samples", help="which sets to run")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT, help="the held-out gold set")
+    parser.add_argument(
+        "--sets", default="gold,heldout,silver,cpp,samples", help="which sets to run"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print examples of defects")
     parser.add_argument("--examples", type=int, default=12, help="examples kept per kind (-v)")
     args = parser.parse_args(argv)
@@ -474,6 +480,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets: list[tuple[str, list[Sentence]]] = []
         if "gold" in wanted and args.gold.exists():
             sets.append(("gold (everyday, written blind)", load_gold(args.gold)))
+        if "heldout" in wanted and args.heldout.exists():
+            sets.append(
+                ("held-out gold (written blind, kept out of development)", load_gold(args.heldout))
+            )
         if "silver" in wanted:
             silver = load_silver()
             if silver:
