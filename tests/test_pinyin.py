@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.annotate import Annotator
-from reader.annotate.annotator import _vote
+from reader.annotate.readings import vote as _vote
 from reader.errors import InputError
 from reader.lexicon import Lexicon
 from reader.model import Article, Paragraph
