@@ -405,7 +405,7 @@ class _UnsureModel:
 )
 def test_uncertain_flag(cache: Path, reading: str, probability: float, flagged: bool) -> None:
     annotator = Annotator(cache_dir=cache, style="numbers")
-    annotator._model = _UnsureModel(reading, probability)  # type: ignore[assignment]
+    annotator.resources._model = _UnsureModel(reading, probability)  # type: ignore[assignment]
     words = {w.text: w for w in annotator.words("他处。")}
     assert words["处"].pinyin == reading
     assert words["处"].uncertain is flagged

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import logging
-import os
 import re
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reader.annotate.names import (
     NOT_PROPER,
@@ -43,9 +39,10 @@ from reader.annotate.readings import (
     tone,
     vote,
 )
+from reader.annotate.resources import Resources
 from reader.annotate.rules import LIGHT, RULES, Spot
 from reader.annotate.segment import split_phrases
-from reader.annotate.wordlists import basic_word, everyday_word, hsk_words
+from reader.annotate.wordlists import basic_word, everyday_word
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -60,41 +57,12 @@ from reader.sandhi import YI, apply_sandhi, dictionary_tones
 from reader.script import simplified, to_simplified
 
 if TYPE_CHECKING:
-    from reader.dictionary import Dictionary
-    from reader.lexicon import Lexicon
-    from reader.polyphone import ContextModel, Guess
+    from reader.polyphone import Guess
 
 # 儿 as erhua: written r, joined to the syllable before it (GB/T 16159).
 ERHUA = "儿"
 ERHUA_SYLLABLE = "r"
 _VOWEL_START = re.compile(r"^[aoeāáǎàōóǒòēéěè]", re.IGNORECASE)
-
-
-# jieba's dictionary lists every prefix of its words with frequency 0, and a few fragments
-# with tiny ones (再一 3): a word inside a word must be at least this frequent.
-_KNOWN_WORD = 10
-
-
-def default_cache_dir(environ: Mapping[str, str]) -> Path:
-    """Where reader keeps its caches: $XDG_CACHE_HOME/reader or ~/.cache/reader."""
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "reader"
-
-
-@contextmanager
-def _quiet_jieba() -> Iterator[None]:
-    """Hold back jieba's chatter, which it logs straight to stderr.
-
-    Its errors too: they are about its cache file (a folder in its place, a full disk), which
-    it then does without.
-    """
-    logger = logging.getLogger("jieba")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 class Annotator:
@@ -119,95 +87,7 @@ class Annotator:
             form for e in self._user_words for form in (e.word, to_simplified(e.word))
         )
         self._longest_override = max((len(w) for w in self._overrides), default=0)
-        self._pos: Any = None
-        self._model: ContextModel | None = None
-        self._lexicon: Lexicon | None = None
-        self._dictionary: Dictionary | None = None
-        self._proper: dict[str, tuple[bool, ...] | None] = {}
-        self._phrases: dict[str, Phrase] = {}
-        self._covers: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
-
-    def _tokenizer(self) -> Any:
-        """The jieba POS tokenizer, built once; its cache file goes to our cache folder."""
-        if self._pos is None:
-            # Importing jieba.posseg already builds a POS tokenizer over jieba's default
-            # dictionary (a second one costs another second); its cache file goes to our folder.
-            import jieba
-            import jieba.posseg
-
-            with _quiet_jieba():
-                if self._user_words:
-                    # A user dictionary changes the tokenizer it is loaded into: give it one of
-                    # its own so that other annotators in this process are not affected.
-                    tokenizer = jieba.Tokenizer()
-                    tokenizer.tmp_dir = str(self._writable_cache_dir())
-                    tokenizer.initialize()
-                    for entry in self._user_words:
-                        tokenizer.add_word(entry.word, entry.freq, entry.tag)
-                        # Text in traditional characters is segmented in simplified ones.
-                        simple = to_simplified(entry.word)
-                        if simple != entry.word:
-                            tokenizer.add_word(simple, entry.freq, entry.tag)
-                    pos = jieba.posseg.POSTokenizer(tokenizer)
-                else:
-                    pos = jieba.posseg.dt
-                    if not pos.tokenizer.initialized:
-                        pos.tokenizer.tmp_dir = str(self._writable_cache_dir())
-                        pos.tokenizer.initialize()
-                self._pos = pos
-        return self._pos
-
-    def _context_model(self) -> ContextModel:
-        """The polyphone model, loaded on first use."""
-        if self._model is None:
-            from reader.polyphone import ContextModel
-
-            self._model = ContextModel.load()
-        return self._model
-
-    def _cedict(self) -> Lexicon:
-        """CC-CEDICT's word readings, loaded on first use."""
-        if self._lexicon is None:
-            from reader.lexicon import Lexicon
-
-            self._lexicon = Lexicon.load()
-        return self._lexicon
-
-    def _proper_starts(self, word: str) -> tuple[bool, ...] | None:
-        """Where CC-CEDICT starts a capitalised word in a proper noun; None if it doesn't list it.
-
-        毛泽东 Máo Zédōng (True, True, False), 北京大学 Běijīng Dàxué (True, False, True,
-        False), as GB/T 16159 writes names. An empty tuple: CEDICT lists the word as a common
-        word too (胡萝卜, 高明 gāomíng), which jieba's tags often take for a name.
-        """
-        if word not in self._proper:
-            if self._dictionary is None:
-                from reader.dictionary import Dictionary
-
-                self._dictionary = Dictionary(self.cache_dir)
-            found = [
-                e.reading for e in self._dictionary.entries(word) if len(e.reading) == len(word)
-            ]
-            if not found:
-                self._proper[word] = None
-            elif all(r[0][:1].isupper() for r in found):
-                self._proper[word] = tuple(s[:1].isupper() for s in found[0])
-            else:
-                self._proper[word] = ()
-        return self._proper[word]
-
-    def _writable_cache_dir(self) -> Path:
-        """The cache folder if it can be created, else the system temp folder."""
-        folder = self.cache_dir or default_cache_dir(os.environ)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            cache = folder / "jieba.cache"
-            usable = not cache.exists() or (cache.is_file() and os.access(cache, os.W_OK))
-            if os.access(folder, os.W_OK) and usable:
-                return folder
-        except OSError:
-            pass
-        return Path(tempfile.gettempdir())
+        self.resources = Resources(cache_dir, self._user_words)
 
     def words(self, sentence: str) -> tuple[Word, ...]:
         """Segment one sentence and read each word; the words join back to the sentence."""
@@ -219,7 +99,7 @@ class Annotator:
         # (臺灣的銀行 would be read character by character: 銀 yín 行 xíng).
         analysed = simplified(sentences) or sentences
         pieces = [self._segment(s) for s in analysed]
-        model = self._context_model()
+        model = self.resources.context_model()
         queries = [
             (sentence, [i for p in found if p.han for i in polyphones(model, p)])
             for sentence, found in zip(analysed, pieces, strict=True)
@@ -241,7 +121,7 @@ class Annotator:
         """jieba's words, with Latin text, numbers and punctuation kept as plain runs."""
         pieces: list[Piece] = []
         offset = 0
-        for token in self._tokenizer().cut(sentence):
+        for token in self.resources.tokenizer().cut(sentence):
             text, flag = str(token.word), str(token.flag)
             for run in HAN_RUN.split(text):
                 if not run:
@@ -256,8 +136,8 @@ class Annotator:
                 offset += len(run)
         split = split_phrases(
             pieces,
-            self._known,
-            self._tokenizer().word_tag_tab.get,
+            self.resources.known,
+            self.resources.tokenizer().word_tag_tab.get,
             self._user_word_set,
             is_surname,
             everyday_word,
@@ -276,20 +156,12 @@ class Annotator:
                 and last.han
                 and last.start + len(last.text) == piece.start
             ):
-                entry = self._cedict().reading(last.text[-1] + ERHUA)
+                entry = self.resources.cedict().reading(last.text[-1] + ERHUA)
                 if entry is not None and entry[-1] == ("er5",):
                     result[-1] = Piece(last.text + ERHUA, last.pos, last.start, last.titled)
                     continue
             result.append(piece)
         return result
-
-    def _known(self, word: str) -> bool:
-        """Whether a dictionary lists the word: CC-CEDICT or the HSK word list.
-
-        Not pypinyin's phrase list, which holds the readings of free phrases too (在家,
-        弹钢琴, 下个月), nor jieba's, which holds its segmentation's habits (很漂亮).
-        """
-        return word in self._cedict() or word in hsk_words()
 
     def _read_sentence(
         self,
@@ -310,8 +182,8 @@ class Annotator:
         for index, piece in enumerate(pieces):
             if not piece.han:
                 continue
-            phrase = self._phrase(piece.text)
-            cedict = self._cedict_cover(piece.text)
+            phrase = self.resources.phrase(piece.text)
+            cedict = self.resources.cedict_cover(piece.text)
             for k, char in enumerate(piece.text):
                 i = piece.start + k
                 reading = phrase.readings[k]
@@ -320,7 +192,7 @@ class Annotator:
                 if guess is not None:
                     covering = reading if phrase.covered[k] else None
                     if covering is None and not options:
-                        covering, options = self._across(sentence, i, piece)
+                        covering, options = self.resources.across(sentence, i, piece)
                         if covering is not None and sentence[i + 1 : i + 2] in VERB_PARTICLES:
                             bridged.add(i)
                     # The model knows little of names; CEDICT lists many (华罗庚 Huà).
@@ -332,7 +204,7 @@ class Annotator:
                 if options and reading and neutral_in(options, reading):
                     reading = reading[:-1] + "5"
                 readings[i] = reading
-                if char == YI and self._ends_word(piece.text, k, phrase):
+                if char == YI and self.resources.ends_word(piece.text, k, phrase):
                     keep.add(i)  # 统一, 第一, 之一, 统一战线: the end of a word, not a count
             following = pieces[index + 1].text[:1] if index + 1 < len(pieces) else ""
             fixed = (
@@ -379,97 +251,17 @@ class Annotator:
             text = piece.text
             if not piece.han or len(text) < 2 or text[-1] != ERHUA:
                 continue
-            last = self._cedict_cover(text)[-1]
+            last = self.resources.cedict_cover(text)[-1]
             stem = text[:-1]
             if last is None:
-                tail = self._cedict().reading(text[-2:])
+                tail = self.resources.cedict().reading(text[-2:])
                 if tail is not None and tail[-1] != ("er5",):
                     continue  # 小女儿: the word before is 女儿 nǚ'ér
-                if len(stem) < 2 or not self._known(stem):
+                if len(stem) < 2 or not self.resources.known(stem):
                     continue  # 叶儿, 金爪儿: names CEDICT lacks
             elif last != ("er5",):
                 continue
             readings[piece.start + len(text) - 1] = ERHUA_SYLLABLE
-
-    def _phrase(self, word: str) -> Phrase:
-        """pypinyin's reading of a whole word, and where its phrase dictionary covers it."""
-        found = self._phrases.get(word)
-        if found is None:
-            from pypinyin import Style, lazy_pinyin
-            from pypinyin.constants import PHRASES_DICT
-            from pypinyin.seg.mmseg import seg
-
-            readings = lazy_pinyin(
-                word, style=Style.TONE3, neutral_tone_with_five=True, v_to_u=True
-            )
-            covered: list[bool] = []
-            ends = set()
-            for part in seg.cut(word):
-                in_phrase = len(part) > 1 and part in PHRASES_DICT
-                covered.extend([in_phrase] * len(part))
-                if in_phrase:
-                    ends.add(len(covered) - 1)
-            if len(readings) != len(word) or len(covered) != len(word):
-                readings, covered = [default_reading(c) for c in word], [False] * len(word)
-            found = Phrase(tuple(readings), tuple(covered), frozenset(ends))
-            self._phrases[word] = found
-        return found
-
-    def _across(
-        self, sentence: str, i: int, piece: Piece
-    ) -> tuple[str | None, tuple[str, ...] | None]:
-        """Readings of a character from a word both dictionaries hold across a word boundary.
-
-        jieba splits some fixed pairs (飞也似|的: 似的 shìde); a two- or three-character window
-        over the boundary counts when pypinyin and CC-CEDICT both list it with one reading.
-        So does a verb CC-CEDICT lists with the particle after it (长得 zhǎngde, 落得 luòde).
-        """
-        from pypinyin.constants import PHRASES_DICT
-
-        end = piece.start + len(piece.text)
-        if i + 1 == end and sentence[i + 1 : i + 2] in VERB_PARTICLES:
-            entry = self._cedict().reading(sentence[i : i + 2])
-            if entry is not None and len(entry[0]) == 1:
-                return entry[0][0], entry[0]
-        for start, stop in ((i - 1, i + 1), (i, i + 2), (i - 2, i + 1), (i, i + 3), (i - 1, i + 2)):
-            if start < 0 or stop > len(sentence) or (start >= piece.start and stop <= end):
-                continue
-            window = sentence[start:stop]
-            if window not in PHRASES_DICT or not HAN_RUN.fullmatch(window):
-                continue
-            entry = self._cedict().reading(window)
-            reading = self._phrase(window).readings[i - start]
-            if entry is not None and entry[i - start] == (reading,):
-                return reading, (reading,)
-        return None, None
-
-    def _ends_word(self, word: str, k: int, phrase: Phrase) -> bool:
-        """Whether character k ends a word inside `word` (统一 in 统一战线), not a count."""
-        if k in phrase.ends or (k == len(word) - 1 and k > 0):
-            return True
-        freq = self._tokenizer().tokenizer.FREQ
-        return any(freq.get(word[j : k + 1], 0) >= _KNOWN_WORD for j in range(k))
-
-    def _cedict_cover(self, word: str) -> tuple[tuple[str, ...] | None, ...]:
-        """CC-CEDICT's readings for each character: of the word, else of words inside it."""
-        found = self._covers.get(word)
-        if found is None:
-            lexicon = self._cedict()
-            cover: list[tuple[str, ...] | None] = [None] * len(word)
-            start = 0
-            while start < len(word) - 1:
-                # The whole word if CEDICT has it, else the longest entries from the left.
-                for end in range(len(word), start + 1, -1):
-                    entry = lexicon.reading(word[start:end])
-                    if entry is not None:
-                        cover[start:end] = entry
-                        start = end
-                        break
-                else:
-                    start += 1
-            found = tuple(cover)
-            self._covers[word] = found
-        return found
 
     def _surname(
         self, piece: Piece, phrase: Phrase, cedict: Sequence[tuple[str, ...] | None]
@@ -529,7 +321,7 @@ class Annotator:
                 syllables = self._proper_noun(word, flag, syllables)
             elif len(word) >= 2 and word not in NOT_PROPER:
                 # A proper noun jieba tags otherwise (汉语 nz, 春节 t, 长江): CEDICT writes it.
-                starts = self._proper_starts(word)
+                starts = self.resources.proper_starts(word)
                 if starts:
                     syllables = capitalise_at(syllables, starts)
         elif self.style == "zhuyin":
@@ -549,17 +341,17 @@ class Annotator:
     def _proper_noun(self, word: str, flag: str, syllables: list[str]) -> list[str]:
         """A word jieba tags as a name, place or organisation, written as a proper noun if it is."""
         user = any(w.word == word for w in self._user_words)
-        starts = None if user else self._proper_starts(word)
+        starts = None if user else self.resources.proper_starts(word)
         if starts is not None:
             return capitalise_at(syllables, starts) if starts else syllables
         # jieba's FREQ also lists every prefix of its words, with frequency 0 (李明 of 李明星).
-        in_dictionary = self._tokenizer().tokenizer.FREQ.get(word, 0) > 0 and not user
+        in_dictionary = self.resources.tokenizer().tokenizer.FREQ.get(word, 0) > 0 and not user
         # jieba's dictionary tags many common two-character words as names or organisations
         # (阿姨, 师傅 nr; 中人 nt): trust those tags only for words it found itself or longer
         # ones, and split a name it found itself or a three-character one (袁崇焕 Yuán Chónghuàn).
         if in_dictionary and len(word) == 2 and flag != "ns":
             return syllables
-        if in_dictionary and len(word) == 3 and self._proper_starts(word[1:]) == ():
+        if in_dictionary and len(word) == 3 and self.resources.proper_starts(word[1:]) == ():
             return syllables  # 古建筑 nr: a common word after a surname character
         split = not in_dictionary or (len(word) == 3 and flag != "nrt")
         return capitalise(word, flag, syllables, split_name=split)
