@@ -1,9 +1,16 @@
-"""Annotation stage: Article → words with readings, in order: segment → readings → rules.
+"""Annotation stage: Article → words with readings, in this order.
 
-`segment` cuts sentences into words (jieba, then free phrases split into dictionary words);
-`annotator` decides readings (pypinyin's and CC-CEDICT's phrases, the context model) and runs
-`rules.RULES`, the ordered word rules (particles, everyday single-character polyphones,
-surnames, erhua), then capitals; glosses and levels come from `reader.dictionary`.
+1. `segment`: jieba cuts each sentence; free phrases no dictionary lists are split into the
+   dictionary words they hold, names joined (`pieces.Piece` is the unit).
+2. `readings`: pypinyin's and CC-CEDICT's phrase readings against the context model
+   (`resources` loads jieba, CC-CEDICT, pypinyin's phrases and g2pM on first use).
+3. `particles` and `rules.RULES`: the word rules, each a named function run in order
+   (particles, everyday one-character polyphones, words read by sense, light syllables).
+4. `orthography`: erhua joined to the syllable before it; 一/不 tones (`reader.sandhi`).
+5. `names`: surnames, proper nouns split and capitalised, a name the same throughout.
+6. Glosses and levels follow in `reader.dictionary.gloss_article`.
+
+`annotator.Annotator` composes the steps; `wordlists` holds the HSK lists the splits use.
 """
 
 from reader.annotate.annotator import Annotator, annotate

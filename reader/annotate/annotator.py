@@ -13,14 +13,15 @@ from reader.annotate.names import (
     NOT_PROPER,
     PERSON,
     PROPER,
-    SURNAME_READINGS,
-    TRANSLITERATION,
     capitalise,
     capitalise_at,
     is_surname,
+    proper_noun,
     same_names,
+    surname_reading,
     titled,
 )
+from reader.annotate.orthography import ERHUA_SYLLABLE, erhua, join_erhua
 from reader.annotate.particles import (
     VERB_PARTICLES,
     aspect,
@@ -29,7 +30,6 @@ from reader.annotate.particles import (
 )
 from reader.annotate.pieces import HAN_RUN, Piece
 from reader.annotate.readings import (
-    Phrase,
     default_reading,
     default_tone,
     neutral_in,
@@ -59,9 +59,6 @@ from reader.script import simplified, to_simplified
 if TYPE_CHECKING:
     from reader.polyphone import Guess
 
-# 儿 as erhua: written r, joined to the syllable before it (GB/T 16159).
-ERHUA = "儿"
-ERHUA_SYLLABLE = "r"
 _VOWEL_START = re.compile(r"^[aoeāáǎàōóǒòēéěè]", re.IGNORECASE)
 
 
@@ -143,25 +140,7 @@ class Annotator:
             everyday_word,
             basic_word,
         )
-        return self._join_erhua(split)
-
-    def _join_erhua(self, pieces: list[Piece]) -> list[Piece]:
-        """A 儿 that jieba cut off its word joins it again where it is erhua (画画|儿, 早点|儿)."""
-        result: list[Piece] = []
-        for piece in pieces:
-            last = result[-1] if result else None
-            if (
-                piece.text == ERHUA
-                and last is not None
-                and last.han
-                and last.start + len(last.text) == piece.start
-            ):
-                entry = self.resources.cedict().reading(last.text[-1] + ERHUA)
-                if entry is not None and entry[-1] == ("er5",):
-                    result[-1] = Piece(last.text + ERHUA, last.pos, last.start, last.titled)
-                    continue
-            result.append(piece)
-        return result
+        return join_erhua(split, self.resources)
 
     def _read_sentence(
         self,
@@ -211,7 +190,7 @@ class Annotator:
                 particle(piece, following, sentence[piece.start - 1 : piece.start])
                 | aspect(piece, phrase, cedict)
                 | potential(sentence, piece)
-                | self._surname(piece, phrase, cedict)
+                | surname_reading(piece, phrase, cedict)
             )
             for k, syllable in fixed.items():
                 if piece.start + k in bridged:
@@ -228,7 +207,7 @@ class Annotator:
                         syllable = known[:-1] + LIGHT
                     readings[i] = syllable
                     unsure.discard(i)
-        self._erhua(pieces, readings)
+        erhua(pieces, readings, self.resources)
         dictionary_tones(sentence, readings)
         pinned = self._apply_overrides(sentence, readings)
         if original is not None and original != sentence:
@@ -240,50 +219,6 @@ class Annotator:
             self._word(p, readings, unsure) if p.han else Word(p.text, "", pos=p.pos)
             for p in pieces
         )
-
-    def _erhua(self, pieces: Sequence[Piece], readings: list[str | None]) -> None:
-        """儿 as a suffix is written r, joined to the syllable before it: 哪儿 nǎr, 玩儿 wánr.
-
-        Where CC-CEDICT reads the word's 儿 as erhua (er5), or lacks the word but knows the
-        word without its 儿 (小孩儿); 女儿 nǚ'ér, 婴儿, 健儿 keep a syllable of their own.
-        """
-        for piece in pieces:
-            text = piece.text
-            if not piece.han or len(text) < 2 or text[-1] != ERHUA:
-                continue
-            last = self.resources.cedict_cover(text)[-1]
-            stem = text[:-1]
-            if last is None:
-                tail = self.resources.cedict().reading(text[-2:])
-                if tail is not None and tail[-1] != ("er5",):
-                    continue  # 小女儿: the word before is 女儿 nǚ'ér
-                if len(stem) < 2 or not self.resources.known(stem):
-                    continue  # 叶儿, 金爪儿: names CEDICT lacks
-            elif last != ("er5",):
-                continue
-            readings[piece.start + len(text) - 1] = ERHUA_SYLLABLE
-
-    def _surname(
-        self, piece: Piece, phrase: Phrase, cedict: Sequence[tuple[str, ...] | None]
-    ) -> dict[int, str]:
-        """The surname's reading at the start of a person's name (曾 Zēng, 单 Shàn)."""
-        if piece.titled:
-            return dict(enumerate(SURNAME_READINGS.get(piece.text, ())))
-        # jieba tags dictionary words (柏林, 朴素) and foreign names (朴茨茅斯) as people too:
-        # a word the dictionaries know keeps their reading, and a Chinese name is 2-3
-        # characters (4 with a two-character surname).
-        if piece.pos not in PERSON or any(phrase.covered) or any(cedict):
-            return {}
-        for size in (2, 1):
-            reading = SURNAME_READINGS.get(piece.text[:size])
-            if not reading or not size + 1 <= len(piece.text) <= size + 2:
-                continue
-            # Transliterated foreign names (朗缪尔, 柏培拉) use characters Chinese given names
-            # don't.
-            if any(c in TRANSLITERATION for c in piece.text[size:]):
-                return {}
-            return dict(enumerate(reading))
-        return {}
 
     def _apply_overrides(self, sentence: str, readings: list[str | None]) -> set[int]:
         """Put the user's readings in place (longest match first); returns the positions set."""
@@ -318,7 +253,9 @@ class Annotator:
             if piece.titled:
                 syllables = capitalise(word, flag, syllables, split_name=False)
             elif flag in PROPER and len(word) >= 2 and word not in NOT_PROPER:
-                syllables = self._proper_noun(word, flag, syllables)
+                syllables = proper_noun(
+                    word, flag, syllables, self.resources, word in self._user_word_set
+                )
             elif len(word) >= 2 and word not in NOT_PROPER:
                 # A proper noun jieba tags otherwise (汉语 nz, 春节 t, 长江): CEDICT writes it.
                 starts = self.resources.proper_starts(word)
@@ -337,24 +274,6 @@ class Annotator:
             pos=flag,
             uncertain=any(i in unsure for i in span),
         )
-
-    def _proper_noun(self, word: str, flag: str, syllables: list[str]) -> list[str]:
-        """A word jieba tags as a name, place or organisation, written as a proper noun if it is."""
-        user = any(w.word == word for w in self._user_words)
-        starts = None if user else self.resources.proper_starts(word)
-        if starts is not None:
-            return capitalise_at(syllables, starts) if starts else syllables
-        # jieba's FREQ also lists every prefix of its words, with frequency 0 (李明 of 李明星).
-        in_dictionary = self.resources.tokenizer().tokenizer.FREQ.get(word, 0) > 0 and not user
-        # jieba's dictionary tags many common two-character words as names or organisations
-        # (阿姨, 师傅 nr; 中人 nt): trust those tags only for words it found itself or longer
-        # ones, and split a name it found itself or a three-character one (袁崇焕 Yuán Chónghuàn).
-        if in_dictionary and len(word) == 2 and flag != "ns":
-            return syllables
-        if in_dictionary and len(word) == 3 and self.resources.proper_starts(word[1:]) == ():
-            return syllables  # 古建筑 nr: a common word after a surname character
-        split = not in_dictionary or (len(word) == 3 and flag != "nrt")
-        return capitalise(word, flag, syllables, split_name=split)
 
     def _display(self, tone3: str) -> str:
         """One numbered syllable in the chosen style."""

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from reader.annotate.pieces import Piece
 from reader.model import Word
+
+if TYPE_CHECKING:
+    from reader.annotate.readings import Phrase
+    from reader.annotate.resources import Resources
 
 # How polyphonic surnames are read in a person's name (GB/T 16159 and the standard surname
 # lists); the common-word reading of each differs (曾经 céng, 单位 dān, 仇恨 chóu …). Left out:
@@ -234,3 +239,49 @@ def same_names(sentences: list[tuple[Word, ...]]) -> list[tuple[Word, ...]]:
             fixed.append(word)
         result.append(tuple(fixed))
     return result
+
+
+def surname_reading(
+    piece: Piece, phrase: Phrase, cedict: Sequence[tuple[str, ...] | None]
+) -> dict[int, str]:
+    """The surname's reading at the start of a person's name (曾 Zēng, 单 Shàn)."""
+    if piece.titled:
+        return dict(enumerate(SURNAME_READINGS.get(piece.text, ())))
+    # jieba tags dictionary words (柏林, 朴素) and foreign names (朴茨茅斯) as people too:
+    # a word the dictionaries know keeps their reading, and a Chinese name is 2-3
+    # characters (4 with a two-character surname).
+    if piece.pos not in PERSON or any(phrase.covered) or any(cedict):
+        return {}
+    for size in (2, 1):
+        reading = SURNAME_READINGS.get(piece.text[:size])
+        if not reading or not size + 1 <= len(piece.text) <= size + 2:
+            continue
+        # Transliterated foreign names (朗缪尔, 柏培拉) use characters Chinese given names
+        # don't.
+        if any(c in TRANSLITERATION for c in piece.text[size:]):
+            return {}
+        return dict(enumerate(reading))
+    return {}
+
+
+def proper_noun(
+    word: str, flag: str, syllables: list[str], resources: Resources, user: bool
+) -> list[str]:
+    """A word jieba tags as a name, place or organisation, written as a proper noun if it is.
+
+    `user`: the word is one of the user's own words, which CC-CEDICT's spelling doesn't decide.
+    """
+    starts = None if user else resources.proper_starts(word)
+    if starts is not None:
+        return capitalise_at(syllables, starts) if starts else syllables
+    # jieba's FREQ also lists every prefix of its words, with frequency 0 (李明 of 李明星).
+    in_dictionary = resources.tokenizer().tokenizer.FREQ.get(word, 0) > 0 and not user
+    # jieba's dictionary tags many common two-character words as names or organisations
+    # (阿姨, 师傅 nr; 中人 nt): trust those tags only for words it found itself or longer
+    # ones, and split a name it found itself or a three-character one (袁崇焕 Yuán Chónghuàn).
+    if in_dictionary and len(word) == 2 and flag != "ns":
+        return syllables
+    if in_dictionary and len(word) == 3 and resources.proper_starts(word[1:]) == ():
+        return syllables  # 古建筑 nr: a common word after a surname character
+    split = not in_dictionary or (len(word) == 3 and flag != "nrt")
+    return capitalise(word, flag, syllables, split_name=split)

@@ -1,0 +1,58 @@
+"""Orthography: erhua joined to the syllable before it, as GB/T 16159 writes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from reader.annotate.pieces import Piece
+
+if TYPE_CHECKING:
+    from reader.annotate.resources import Resources
+
+ERHUA = "儿"
+"""The erhua character."""
+ERHUA_SYLLABLE = "r"
+"""How erhua is written: r, joined to the syllable before it (哪儿 nǎr)."""
+
+
+def join_erhua(pieces: list[Piece], resources: Resources) -> list[Piece]:
+    """A 儿 that jieba cut off its word joins it again where it is erhua (画画|儿, 早点|儿)."""
+    result: list[Piece] = []
+    for piece in pieces:
+        last = result[-1] if result else None
+        if (
+            piece.text == ERHUA
+            and last is not None
+            and last.han
+            and last.start + len(last.text) == piece.start
+        ):
+            entry = resources.cedict().reading(last.text[-1] + ERHUA)
+            if entry is not None and entry[-1] == ("er5",):
+                result[-1] = Piece(last.text + ERHUA, last.pos, last.start, last.titled)
+                continue
+        result.append(piece)
+    return result
+
+
+def erhua(pieces: Sequence[Piece], readings: list[str | None], resources: Resources) -> None:
+    """儿 as a suffix is written r, joined to the syllable before it: 哪儿 nǎr, 玩儿 wánr.
+
+    Where CC-CEDICT reads the word's 儿 as erhua (er5), or lacks the word but knows the
+    word without its 儿 (小孩儿); 女儿 nǚ'ér, 婴儿, 健儿 keep a syllable of their own.
+    """
+    for piece in pieces:
+        text = piece.text
+        if not piece.han or len(text) < 2 or text[-1] != ERHUA:
+            continue
+        last = resources.cedict_cover(text)[-1]
+        stem = text[:-1]
+        if last is None:
+            tail = resources.cedict().reading(text[-2:])
+            if tail is not None and tail[-1] != ("er5",):
+                continue  # 小女儿: the word before is 女儿 nǚ'ér
+            if len(stem) < 2 or not resources.known(stem):
+                continue  # 叶儿, 金爪儿: names CEDICT lacks
+        elif last != ("er5",):
+            continue
+        readings[piece.start + len(text) - 1] = ERHUA_SYLLABLE
