@@ -343,3 +343,23 @@ def test_a_changed_overrides_file_redoes_the_sheets(tmp_path: Path) -> None:
     code, err = run(args, FakeTranslator())
     assert code == 0 and "up to date" not in err
     assert "yínxíng" in (out / "a.json").read_text(encoding="utf-8")
+
+
+def test_a_refused_file_does_not_load_the_annotation_stack(tmp_path: Path) -> None:
+    """An up-to-date re-run with a binary file beside it loads neither jieba nor CC-CEDICT."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("标题\n\n这是一个测试句子。\n", encoding="utf-8")
+    (src / "b.txt").write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "out"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    script = (
+        "import sys; from reader.cli import main; "
+        f"code = main(['convert', {str(src)!r}, '-o', {str(out)!r}, '--no-translate', '-f', 'html']); "
+        "print(code, 'jieba' in sys.modules, 'reader.lexicon' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert first.stdout.split() == ["1", "True", "True"], first.stderr
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert "1 up to date" in again.stderr
+    assert again.stdout.split() == ["1", "False", "False"], again.stderr
