@@ -48,8 +48,18 @@ MANIFEST_EVERY = 5.0
 """Seconds between manifest saves in a long run (and once at its end): a kill loses at most
 this much of the record, never an output, and a large manifest isn't rewritten per group."""
 
-# Options that don't change what an output contains.
-_NOT_CONTENT = {"output_dir", "force", "fail_fast", "jobs", "combine", "cache", "cache_dir"}
+# Options that don't change what an output contains (`title` names only the index and the
+# combined book, which are made afresh every run).
+_NOT_CONTENT = {
+    "output_dir",
+    "force",
+    "fail_fast",
+    "jobs",
+    "combine",
+    "cache",
+    "cache_dir",
+    "title",
+}
 
 COMBINE_KINDS = {".pdf": "pdf", ".epub": "epub"}
 """What `--combine FILE` makes, by the file name's ending."""
@@ -74,6 +84,9 @@ class _Run:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     translation_off: bool = False
+    """The model was missing: later groups are not offered to it again."""
+    missing: str | None = None
+    """Why the model can't be had now ('' when it can); looked up once, when first needed."""
     articles: dict[str, list[AnnotatedArticle]] = field(default_factory=dict)
     """Source → its translated articles, kept only when they are bound into one EPUB."""
     names: _Names | None = None
@@ -237,7 +250,11 @@ def run(
             _fail(state, ref, exc, options)
             continue
         entry = manifest.get(ref.name.as_posix())
-        if not options.force and _up_to_date(entry, key, out, state.names):
+        if (
+            not options.force
+            and _up_to_date(entry, key, out, state.names)
+            and not _model_now_there(entry, state, options)
+        ):
             assert entry is not None
             state.skipped.append(ref.label)
             state.names.claim_paths(
@@ -249,6 +266,7 @@ def run(
                         **item,
                         "files": tuple(item["files"]),
                         "levels": tuple(item.get("levels", ())),
+                        "untranslated": bool(item.get("untranslated", False)),
                     }
                 )
             if log:
@@ -307,6 +325,9 @@ def run(
         _combine(state, options)
     elif book == "epub":
         _combine_epub(refs, state, options)
+    untranslated = ""
+    if any(h.untranslated for h in state.handouts.values()):
+        untranslated = _model_missing(state, options) or "the translation model failed to load"
     return ConvertResult(
         outputs=tuple(state.outputs),
         warnings=tuple(state.warnings),
@@ -314,6 +335,7 @@ def run(
         skipped=tuple(state.skipped),
         handouts=tuple(sorted(state.handouts.values(), key=_order)),
         timings=dict(state.timings),
+        untranslated=untranslated,
     )
 
 
@@ -364,6 +386,32 @@ def _up_to_date(entry: dict[str, Any] | None, key: str, out: Path, names: _Names
         return False
     files = [out / f for h in entry.get("handouts", []) for f in h.get("files", [])]
     return bool(files) and all(f.is_file() for f in files) and names.free(files)
+
+
+def _model_now_there(entry: dict[str, Any] | None, state: _Run, options: Options) -> bool:
+    """Whether a sheet made without English (no model then) can now have it: redo it then.
+
+    Asked only for such sheets, so a run whose sheets all have English never looks for models.
+    """
+    if entry is None or not any(h.get("untranslated") for h in entry.get("handouts", [])):
+        return False
+    return _model_missing(state, options) == ""
+
+
+def _model_missing(state: _Run, options: Options) -> str:
+    """Why the options' translation model can't be found now, or '' when it can (memoised)."""
+    if state.missing is None:
+        from reader.errors import ModelUnavailableError
+        from reader.translate import models_dir_for, resolve_model
+
+        try:
+            resolve_model(options.model, models_dir_for(options.models_dir, os.environ))
+            state.missing = ""
+        except ModelUnavailableError as exc:
+            state.missing = str(exc)
+        except ReaderError:  # another fault (a file given as the model): converting reports it
+            state.missing = ""
+    return state.missing
 
 
 def _load_manifest(out: Path) -> dict[str, Any]:
@@ -457,7 +505,6 @@ def _convert_group(
     prepared = _annotate_group([j.ref for j in group], options, stdin, pool, state, translator_box)
     tasks: list[tuple[AnnotatedArticle, dict[str, Path], Options]] = []
     owners: list[str] = []
-    # A sheet left untranslated (no model yet) is redone by the next run.
     complete: dict[str, bool] = {}
     assert state.names is not None
     for ref, mine in prepared:
@@ -466,7 +513,7 @@ def _convert_group(
         except ReaderError as exc:
             _fail(state, ref, exc, options)
             continue
-        complete[ref.label] = all(a.translation_status != "unavailable" for a in mine)
+        complete[ref.label] = True
         if combine_kind(options.combine) == "epub":
             state.articles[ref.label] = mine
         for name, article in zip(names, mine, strict=True):
@@ -525,12 +572,17 @@ def _annotate_group(
     articles = [a for _, items in prepared for a in items]
     if options.translate and options.show_translation and translator_box[0] is None:
         translator_box[0] = make_translator(options)
-    translated, warnings = translate_stage(
-        articles, options, None if state.translation_off else translator_box[0]
-    )
-    if warnings:
-        state.warnings.extend(warnings)
-        state.translation_off = True
+    translator = translator_box[0]
+    if state.translation_off and translator is not None:
+        # the model was missing for an earlier group: these go without English too
+        translated = [
+            dataclasses.replace(a, model=translator.name, translation_status="unavailable")
+            for a in articles
+        ]
+    else:
+        # its one warning, a missing model, is the run's `untranslated` reason instead
+        translated, warnings = translate_stage(articles, options, translator)
+        state.translation_off = bool(warnings)
     state.spent("translate", time.perf_counter() - started)
 
     result = []
@@ -611,6 +663,7 @@ def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str
         words=len(distinct),
         files=files,
         levels=levels,
+        untranslated=article.translation_status == "unavailable",
     )
 
 

@@ -16,6 +16,7 @@ from reader.errors import ReaderError, UsageError
 from reader.options import DEFAULT_MODEL, FORMATS, Options
 
 if TYPE_CHECKING:
+    from reader.pipeline import ConvertResult
     from reader.translate import Translator
 
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
@@ -313,7 +314,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="title of the combined book and the index page (default: the input folder's name)",
     )
-    convert.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    talk = convert.add_mutually_exclusive_group()
+    talk.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress messages and no summary"
+    )
+    talk.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a line per file (done, up to date, wrote …); the default off a terminal",
+    )
 
     _add_serve(commands)
 
@@ -453,35 +463,112 @@ def _convert(
                 f"'-': can't read standard input ({exc.strerror or exc}); pipe the article in"
             ) from None
     progress = None if args.quiet else _Progress(err)
-    # On a terminal the progress bar says it; in a log (CI, cron) one line per file does.
-    log = None if args.quiet or err.isatty() else (lambda line: print(line, file=err))
+    # On a terminal the progress bar and the summary say it; in a log (CI, cron), or with -v,
+    # one line per file does too.
+    per_file = not args.quiet and (args.verbose or not err.isatty())
+
+    def log(line: str) -> None:
+        if progress:
+            progress.close()  # the line goes above the progress bar, not into it
+        print(line, file=err)
+
     try:
         result = convert(
-            args.inputs, options, translator=translator, stdin=data, progress=progress, log=log
+            args.inputs,
+            options,
+            translator=translator,
+            stdin=data,
+            progress=progress,
+            log=log if per_file else None,
         )
     finally:
         if progress:
             progress.close()
     for warning in result.warnings:
         print(f"reader: warning: {warning}", file=err)
-    if not args.quiet:
+    if per_file:
         for path in result.outputs:
             print(f"wrote {path}", file=err)
-        if result.skipped:
-            print(f"{len(result.skipped)} up to date (use --force to redo them)", file=err)
     if result.failures:
         total = len(result.failures) + len({h.source for h in result.handouts})
         print(f"reader: {len(result.failures)} of {total} sources failed:", file=err)
         for failure in result.failures:
             print(f"  {failure.message}", file=err)
-        return 1
-    return 0
+    if not args.quiet:
+        print(summary(result, options.output_dir), file=err)
+    return 1 if result.failures else 0
+
+
+def summary(result: ConvertResult, output_dir: Path) -> str:
+    """The run's last line: `12 converted, 30 up to date, 1 failed, 12 without translation (why)`.
+
+    Counted in sources (files, or standard input); parts that are 0 are left out, except
+    `converted`.
+    """
+    skipped = set(result.skipped)
+    converted = {h.source for h in result.handouts} - skipped
+    untranslated = {h.source for h in result.handouts if h.untranslated}
+    parts = [f"{len(converted)} converted"]
+    if skipped:
+        parts.append(f"{len(skipped)} up to date (--force redoes them)")
+    if result.failures:
+        parts.append(f"{len(result.failures)} failed")
+    if untranslated:
+        reason = result.untranslated or "no translation model"
+        parts.append(f"{len(untranslated)} without translation ({reason})")
+    return f"{', '.join(parts)}; sheets in {output_dir.as_posix().rstrip('/')}/"
+
+
+class _Throughput:
+    """Units per second over the last `WINDOW` seconds of completed work, for an ETA.
+
+    Time before the first unit completes (loading the model, the first group's annotation)
+    is start-up, not throughput, so measuring starts there. A new round of the same stage
+    (the next group's sentences) keeps the last rate until it has measured its own.
+    """
+
+    WINDOW = 30.0
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, int]] = []
+        self.base: tuple[float, int] | None = None
+        self.last_rate: float | None = None
+
+    def add(self, now: float, done: int) -> None:
+        """Record that `done` units are complete at time `now`."""
+        latest = self.samples[-1][1] if self.samples else self.base[1] if self.base else 0
+        if self.base is not None and done < latest:
+            self.last_rate = self.rate() or self.last_rate
+            self.base, self.samples = None, []
+        if self.base is None:
+            self.base = (now, done)
+            return
+        if not self.samples:
+            if done > self.base[1]:
+                self.samples = [(now, done)]  # the first completion: measuring starts here
+            return
+        if now - self.samples[-1][0] < 1e-3:
+            self.samples[-1] = (self.samples[-1][0], done)  # a burst of reports at one moment
+        else:
+            self.samples.append((now, done))
+        # keep one sample at least WINDOW old, so the window spans whole bursts of work
+        while len(self.samples) > 2 and now - self.samples[1][0] >= self.WINDOW:
+            del self.samples[0]
+
+    def rate(self) -> float | None:
+        """Units per second, or None before anything was measured."""
+        if len(self.samples) >= 2:
+            (t0, d0), (t1, d1) = self.samples[0], self.samples[-1]
+            if t1 > t0 and d1 > d0:
+                return (d1 - d0) / (t1 - t0)
+        return self.last_rate
 
 
 class _Progress:
     """A one-line progress display on a terminal; silent when stderr is a file or pipe.
 
-    Translation (sentences) and a batch (files) get a bar, their rate and the time left.
+    Translation (sentences) and a batch (files) get a bar, their rate and the time left,
+    measured on the work done so far (see `_Throughput`).
     """
 
     _BAR = 24
@@ -493,9 +580,7 @@ class _Progress:
         self.tty = stream.isatty()
         self.dirty = False
         self.clock = time.monotonic
-        self.stage = ""
-        self.started = 0.0
-        self.first = 0
+        self.rates: dict[str, _Throughput] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage == "write":
@@ -504,12 +589,11 @@ class _Progress:
         if not self.tty:
             return
         now = self.clock()
-        if stage != self.stage or done < self.first:
-            # what was done before the first report (cached sentences) says nothing of the rate
-            self.stage, self.started, self.first = stage, now, done
+        rate = self.rates.setdefault(stage, _Throughput())
+        rate.add(now, done)
         units = {"translate": "sentences", "files": "files"}
         line = (
-            self._bar(stage, units[stage], done, total, now)
+            self._bar(stage, units[stage], done, total, rate.rate())
             if stage in units
             else f"{stage}: {done}/{total}"
         )
@@ -517,14 +601,12 @@ class _Progress:
         self.stream.flush()
         self.dirty = True
 
-    def _bar(self, stage: str, unit: str, done: int, total: int, now: float) -> str:
+    def _bar(self, stage: str, unit: str, done: int, total: int, rate: float | None) -> str:
         """`translate [#####-----] 40/120 sentences  3.1/s  ETA 0:26`."""
         share = done / total if total > 0 else 1.0
         filled = min(self._BAR, int(share * self._BAR))
         line = f"{stage} [{'#' * filled}{'-' * (self._BAR - filled)}] {done}/{total} {unit}"
-        elapsed = now - self.started
-        if done > self.first and elapsed > 0:
-            rate = (done - self.first) / elapsed
+        if rate:
             line += f"  {rate:.1f}/s  ETA {_clock_time((total - done) / rate)}"
         return line
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 ParagraphKind = Literal["title", "meta", "heading", "text", "code"]
-"""What a block is: the title, a subtitle/byline line, a Markdown heading, prose, or code."""
+"""What a block is: the title, a subtitle/byline line, a heading (Markdown, or a later piece's
+title in plain text), prose, or code."""
 
 PinyinStyle = Literal["marks", "numbers", "zhuyin", "none"]
 """How readings are written: tone marks, tone numbers, Zhuyin (Bopomofo), or not at all."""

@@ -91,6 +91,8 @@ class Handout:
     """Its output files, relative to the output folder."""
     levels: tuple[int, ...] = ()
     """Percent of distinct words at HSK 1-3, 4-6, 7-9, and in no HSK list (sums to ~100)."""
+    untranslated: bool = False
+    """Made without English because no translation model was available."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,8 @@ class ConvertResult:
     """Every article now in the output folder from these inputs (converted or skipped)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent per stage (annotate, translate, html, pdf …)."""
+    untranslated: str = ""
+    """Why some handouts have no English (no model, and how to get one); '' when none lack it."""
 
 
 def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:

@@ -279,6 +279,7 @@ def _title_and_meta(paragraphs: list[Paragraph]) -> list[Paragraph]:
     while start < len(result) and result[start].kind == "meta":
         start += 1
     if start >= len(result) or not _is_heading_like(result[start].text, _TITLE_MAX):
+        _later_pieces(result, start)
         return result
     result[start] = Paragraph("title", result[start].sentences)
     index = start + 1
@@ -286,13 +287,64 @@ def _title_and_meta(paragraphs: list[Paragraph]) -> list[Paragraph]:
         index < len(result)
         and index <= start + _META_LINES
         and result[index].kind == "text"
-        and _is_heading_like(result[index].text, _META_MAX)
-        and not any(ch in result[index].text for ch in "，。；")
+        and _meta_like(result[index].text)
         and index + 1 < len(result)
     ):
         result[index] = Paragraph("meta", result[index].sentences)
         index += 1
+    _later_pieces(result, index)
     return result
+
+
+def _later_pieces(result: list[Paragraph], start: int) -> None:
+    """Mark the titles (headings) and author lines (meta) of the pieces after the first, in place.
+
+    A file of poems or short essays repeats the first piece's shape: a short title line,
+    up to `_META_LINES` short lines (author, source), then the text. Such a title follows a
+    finished paragraph and is followed by text; a longer run of short lines (a list, a poem
+    written without punctuation) is left as it is.
+    """
+    position = start
+    while position < len(result):
+        end = position
+        while end < len(result) and _short_line(result[end]):
+            end += 1
+        if (
+            end > position
+            and end - position <= 1 + _META_LINES
+            and end < len(result)
+            and result[end].kind == "text"
+            and _piece_title(result[position].text)
+            and (position == 0 or not _breaks_mid_sentence(result[position - 1].text))
+            and all(_meta_like(p.text) for p in result[position + 1 : end])
+        ):
+            result[position] = Paragraph("heading", result[position].sentences)
+            for meta in range(position + 1, end):
+                result[meta] = Paragraph("meta", result[meta].sentences)
+        position = max(end, position + 1)
+
+
+def _short_line(paragraph: Paragraph) -> bool:
+    """A plain line short and unpunctuated enough to be a title or an author line."""
+    return (
+        paragraph.kind == "text"
+        and _is_heading_like(paragraph.text, _META_MAX)
+        and not _breaks_mid_sentence(paragraph.text)
+    )
+
+
+def _piece_title(text: str) -> bool:
+    """A line that can title a piece: short, with words in it, no sentence ending inside."""
+    return (
+        _is_heading_like(text, _TITLE_MAX)
+        and any(ch.isalpha() for ch in text)
+        and not any(ch in text for ch in "。！？!?")
+    )
+
+
+def _meta_like(text: str) -> bool:
+    """A subtitle or byline: short, without the punctuation of a sentence."""
+    return _is_heading_like(text, _META_MAX) and not any(ch in text for ch in "，。；")
 
 
 def _is_heading_like(text: str, limit: int) -> bool:

@@ -51,7 +51,7 @@ def test_mixed_folder_reports_failures_and_does_the_rest(mixed: Path, tmp_path: 
     assert code == 1
     assert (out / "one.html").is_file() and (out / "week2" / "two.html").is_file()
     assert "reader: 3 of 5 sources failed:" in err
-    failures = err.split("sources failed:\n", 1)[1].splitlines()
+    failures = err.split("sources failed:\n", 1)[1].splitlines()[:-1]  # then the summary
     assert sorted(failures) == sorted(
         [
             f"  {mixed / 'binary.txt'}: looks like a binary file, not text; give a .txt or .md file",
@@ -284,32 +284,106 @@ def test_combine_names_the_kinds_it_can_make(tmp_path: Path, name: str, ending: 
     assert not out.exists()  # refused before any work
 
 
-def test_untranslated_sheets_are_redone_once_a_model_is_there(
+def test_untranslated_sheets_wait_for_a_model_then_are_redone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Made without English (no model): a re-run leaves them be and says why; a model redoes them."""
+    from reader import batch
+
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setattr(batch, "GROUP", 1)  # the second file comes after the model was missed
     src = tmp_path / "in"
     src.mkdir()
     for n in range(2):
         (src / f"u{n}.txt").write_text(article(n), encoding="utf-8")
     out = tmp_path / "out"
+    models = tmp_path / "models"
+    argv = ["convert", str(src), "-o", str(out), "-f", "html,json", "-j", "1"]
+    argv += ["--models-dir", str(models), "--model", "nobody/nothing"]
     err = io.StringIO()
-    argv = [
-        "convert",
-        str(src),
-        "-o",
-        str(out),
-        "--models-dir",
-        str(tmp_path / "none"),
-        "--model",
-        "nobody/nothing",
-    ]
     assert main(argv, stderr=err) == 0
-    assert "warning" in err.getvalue()
-    again = io.StringIO()
-    assert main(argv, stderr=again) == 0
-    assert "up to date" not in again.getvalue()
+    last = err.getvalue().splitlines()[-1]
+    assert last.startswith("2 converted, 2 without translation (translation model 'nobody/nothing'")
+    assert "run 'reader models download nobody/nothing'" in last
+    for n in range(2):
+        assert '"translation_status": "unavailable"' in (out / f"u{n}.json").read_text("utf-8")
+    stamp = (out / "u1.html").stat().st_mtime_ns
+
+    # nothing changed, still no model: nothing redone, and the summary still says why
+    unused = FakeTranslator()
+    code, again = run(argv, unused)
+    assert code == 0 and unused.calls == []
+    assert (out / "u1.html").stat().st_mtime_ns == stamp
+    assert again.splitlines()[-1].startswith(
+        "0 converted, 2 up to date (--force redoes them), 2 without translation "
+        "(translation model 'nobody/nothing'"
+    )
+
+    # the model is there now: the sheets are redone with English
+    (models / "nobody" / "nothing").mkdir(parents=True)
+    (models / "nobody" / "nothing" / "config.json").write_text("{}", encoding="utf-8")
+    translator = FakeTranslator()
+    code, third = run(argv, translator)
+    assert code == 0 and translator.calls, third
+    assert third.splitlines()[-1] == f"2 converted; sheets in {out.as_posix()}/"
+    assert '"translation_status": "translated"' in (out / "u0.json").read_text("utf-8")
+
+
+def test_a_run_ends_with_one_summary_line(mixed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(["convert", str(mixed / "one.txt"), "-o", str(out)])
+    code, err = run(["convert", str(mixed), "-o", str(out), "-j", "1"])
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        f"1 converted, 1 up to date (--force redoes them), 3 failed; sheets in {out.as_posix()}/"
+    )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_per_file_lines_only_with_verbose_on_a_terminal(tmp_path: Path, verbose: bool) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(2):
+        (src / f"t{n}.txt").write_text(article(n), encoding="utf-8")
+    out = tmp_path / "out"
+    err = _Terminal()
+    argv = ["convert", str(src), "-o", str(out), "-j", "1"] + (["-v"] if verbose else [])
+    assert main(argv, translator=FakeTranslator(), stderr=err) == 0
+    # the progress line is rewritten in place; what stays are the lines it leaves
+    shown = [line.rsplit("\r", 1)[-1].replace("\033[K", "") for line in err.getvalue().split("\n")]
+    lines = [line for line in shown if line]
+    wrote = [line for line in lines if line.startswith("wrote ")]
+    if verbose:
+        assert f"wrote {out / 't0.html'}" in wrote and f"wrote {out / 'index.html'}" in wrote
+        assert f"done: {src / 't1.txt'}" in lines
+    else:
+        assert lines == [f"2 converted; sheets in {out.as_posix()}/"]
+
+
+def test_off_a_terminal_each_file_gets_a_line(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(article(1), encoding="utf-8")
+    (src / "b.txt").write_text(article(2), encoding="utf-8")
+    out = tmp_path / "out"
+    code, err = run(["convert", str(src), "-o", str(out), "-f", "html"])
+    assert code == 0
+    assert err.splitlines() == [
+        f"done: {src / 'a.txt'}",
+        f"done: {src / 'b.txt'}",
+        f"wrote {out / 'a.html'}",
+        f"wrote {out / 'b.html'}",
+        f"wrote {out / 'index.html'}",
+        f"2 converted; sheets in {out.as_posix()}/",
+    ]
+    code, quiet = run(["convert", str(src), "-o", str(out), "-q", "--force"])
+    assert code == 0 and quiet == ""
 
 
 def test_index_shows_hsk_difficulty(tmp_path: Path) -> None:

@@ -118,10 +118,11 @@ def test_unavailable_model_warns_and_still_writes(
         stderr=err,
     )
     assert code == 0
-    lines = err.getvalue().splitlines()
-    warning = [line for line in lines if "warning" in line]
-    assert len(warning) == 1
-    assert "reader models download nobody/no-such-model" in warning[0]
+    # the run's last line says the sheet has no English, why, and how to get it
+    last = err.getvalue().splitlines()[-1]
+    assert last.startswith("1 converted, 1 without translation (translation model ")
+    assert "reader models download nobody/no-such-model" in last
+    assert err.getvalue().count("reader models download") == 1
     doc = json.loads((tmp_path / "spring-market.json").read_text(encoding="utf-8"))
     assert doc["translation_status"] == "unavailable"
     assert all(p["translation"] is None for p in doc["paragraphs"])

@@ -114,6 +114,92 @@ def test_no_title_when_first_line_is_prose() -> None:
     assert [p.kind for p in article.paragraphs] == ["text", "text"]
 
 
+POEMS = """静夜思
+李白
+床前明月光，疑是地上霜。
+举头望明月，低头思故乡。
+
+春晓
+孟浩然
+春眠不觉晓，处处闻啼鸟。
+夜来风雨声，花落知多少。
+
+登鹳雀楼
+唐 · 王之涣
+白日依山尽，黄河入海流。
+欲穷千里目，更上一层楼。
+"""
+
+
+def test_each_titled_piece_gets_a_heading_and_its_author_line() -> None:
+    (article,) = parse(POEMS, "tang.txt")
+    shape = [(p.kind, p.text) for p in article.paragraphs if p.kind != "text"]
+    assert shape == [
+        ("title", "静夜思"),
+        ("meta", "李白"),
+        ("heading", "春晓"),
+        ("meta", "孟浩然"),
+        ("heading", "登鹳雀楼"),
+        ("meta", "唐 · 王之涣"),
+    ]
+    assert article.title == "静夜思"
+    assert "".join(p.text for p in article.paragraphs) == POEMS.replace("\n", "")
+
+
+def test_short_essays_without_authors_get_headings() -> None:
+    text = (
+        "我的家\n我家有四口人。我爱我的家。\n\n我的学校\n我的学校很大。\n\n周末\n周末我去公园。\n"
+    )
+    (article,) = parse(text, "essays.txt")
+    assert [p.kind for p in article.paragraphs] == [
+        *("title", "text", "heading", "text", "heading", "text")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # a list of short lines is not a run of titles
+        ("标题\n正文。\n苹果\n香蕉\n橙子\n葡萄\n西瓜\n都很好吃。\n", ["title"] + ["text"] * 7),
+        # a line broken mid-sentence is rejoined, never a heading
+        (
+            "标题\n\n这本书受到了很多读者的喜爱，受到群众\n\n好评\n\n下一段。\n",
+            ["title", "text"],
+        ),
+        # a signature at the end has no text after it
+        ("标题\n\n谢谢你的帮助。\n\n王明\n二〇二四年五月一日\n", ["title", *["text"] * 3]),
+        # a sentence ending inside the line: prose, not a title
+        ("标题\n正文。\n他来了。我走\n然后呢。\n", ["title", "text", "text", "text"]),
+        # a line of symbols between pieces is no title
+        ("标题\n正文。\n***\n后文。\n", ["title", "text", "text", "text"]),
+    ],
+    ids=["list", "page-break", "signature", "sentence", "separator"],
+)
+def test_short_lines_that_are_not_pieces(text: str, kinds: list[str]) -> None:
+    (article,) = parse(text, "a.txt")
+    assert [p.kind for p in article.paragraphs] == kinds
+
+
+def test_sample_articles_keep_their_shape() -> None:
+    """Ordinary articles: a title and byline at most, then text; no line taken for a piece."""
+    samples = Path(__file__).resolve().parents[2] / "shared" / "samples"
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(samples.glob("*.txt")) if samples.is_dir() else []
+    if not files:
+        pytest.skip("../shared/samples is not beside this checkout")
+    expected = {
+        "luxun-guxiang.txt": [],
+        "luxun-kong-yiji.txt": [],
+        "news-party-book.txt": ["title", "meta", "meta"],
+        "spring-market.txt": ["title", "meta"],
+    }
+    for file in [*files, root / "examples" / "spring-market.txt"]:
+        (article,) = parse(read_file(file), file.name)
+        kinds = [p.kind for p in article.paragraphs]
+        head = expected[file.name]
+        assert kinds[: len(head)] == head and set(kinds[len(head) :]) == {"text"}, file.name
+
+
 @pytest.mark.parametrize(
     ("text", "paragraphs"),
     [

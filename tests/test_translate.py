@@ -744,13 +744,75 @@ def test_progress_bar_shows_rate_and_time_left() -> None:
     progress("translate", 20, 120)  # 20 came from the cache
     assert "20/120 sentences" in stream.getvalue()
     now[0] += 10.0
-    progress("translate", 40, 120)
+    progress("translate", 40, 120)  # the first batch, with the model's loading: no rate yet
     line = stream.getvalue().rsplit("\r", 1)[-1]
     assert line.startswith("translate [########----------------] 40/120 sentences")
+    assert "ETA" not in line
+    now[0] += 5.0
+    progress("translate", 50, 120)
+    line = stream.getvalue().rsplit("\r", 1)[-1]
     assert "2.0/s" in line
-    assert "ETA 0:40" in line
+    assert "ETA 0:35" in line
     progress.close()
     assert stream.getvalue().endswith("\r\033[K")
+
+
+def _last_line(stream: io.StringIO) -> str:
+    return stream.getvalue().rsplit("\r", 1)[-1].removesuffix("\033[K")
+
+
+def test_eta_is_measured_past_a_slow_first_file() -> None:
+    """A first file that loads the model (60 s) doesn't set the pace of the 1 s files after it."""
+    from reader.cli import _Progress
+
+    stream = Terminal()
+    progress = _Progress(stream)
+    now = [0.0]
+    progress.clock = lambda: now[0]
+    progress("files", 0, 100)
+    now[0] = 60.0
+    progress("files", 1, 100)
+    for done in range(2, 11):
+        now[0] += 1.0
+        progress("files", done, 100)
+    line = _last_line(stream)
+    assert "1.0/s" in line and line.endswith("ETA 1:30"), line
+
+
+def test_eta_follows_the_recent_pace_and_bursts_of_files() -> None:
+    """Groups of 16 files finish at one moment; the rate is taken over the recent groups."""
+    from reader.cli import _Progress
+
+    stream = Terminal()
+    progress = _Progress(stream)
+    now = [0.0]
+    progress.clock = lambda: now[0]
+    progress("files", 0, 160)
+    done = 0
+    for seconds in (100.0, 40.0, 40.0, 8.0, 8.0, 8.0, 8.0, 8.0):
+        now[0] += seconds
+        for _ in range(16):
+            done += 1
+            progress("files", done, 160)
+    # the last 5 groups took 8 s each (2 files/s); the slow ones are out of the 30 s window
+    line = _last_line(stream)
+    assert f"{done}/160 files" in line
+    assert "2.0/s" in line and line.endswith("ETA 0:16"), line
+
+
+def test_eta_of_the_next_group_starts_from_the_measured_rate() -> None:
+    from reader.cli import _Progress
+
+    stream = Terminal()
+    progress = _Progress(stream)
+    now = [0.0]
+    progress.clock = lambda: now[0]
+    for done in (0, 10, 20, 30):
+        progress("translate", done, 40)
+        now[0] += 2.0
+    progress("files", 16, 32)
+    progress("translate", 0, 50)  # the next group's sentences
+    assert "5.0/s" in _last_line(stream) and _last_line(stream).endswith("ETA 0:10")
 
 
 def test_progress_is_silent_off_a_terminal() -> None:

@@ -255,3 +255,25 @@ def test_epub_chapters_fit_the_screen_and_fill_their_lines(
         check(measured, width)
     except AssertionError as exc:
         raise AssertionError(f"EPUB chapter at {width}px: {exc}") from None
+
+
+@pytest.mark.parametrize("width", [360, 600])
+def test_a_line_without_chinese_leaves_no_empty_english_box(
+    browser: Any, tmp_path: Path, width: int
+) -> None:
+    """A bare link line has no English; stacked on a phone, no empty bar is drawn for it."""
+    text = "# 安装\n\n[ch01-01-installation.md](https://example.com/ch01.md)\n\n第一步是安装。\n"
+    built, _ = build(parse(text, "a.md", markdown=True), Options(), FakeTranslator())
+    page = tmp_path / "a.html"
+    page.write_text(to_html(built[0], Options()), encoding="utf-8")
+    figures(browser, page, width, True, ".zh")
+    shown = browser.execute_cdp_cmd(
+        "Runtime.evaluate",
+        {
+            "expression": "[...document.querySelectorAll('.en')].map(e => "
+            "[e.textContent.trim() !== '', e.getBoundingClientRect().height > 0])",
+            "returnByValue": True,
+        },
+    )["result"]["value"]
+    assert len(shown) == 3
+    assert all(has_text == displayed for has_text, displayed in shown), shown
