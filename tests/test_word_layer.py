@@ -242,3 +242,11 @@ def test_names_and_phrases_in_context(
     words = read(annotator, sentence)
     for pair in expected:
         assert pair in words, f"{pair} not in {words}"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reading"),
+    [("把命令输入到终端的行里。", "háng"), ("这样行不行？", "xíng"), ("请看第三行。", "háng")],
+)
+def test_hang_as_a_row(annotator: Annotator, sentence: str, reading: str) -> None:
+    assert ("行", reading) in read(annotator, sentence)

@@ -301,8 +301,13 @@ def _chang_long(spot: Spot) -> str | None:
 
 
 def _hang(spot: Spot) -> str | None:
-    """行 háng as a measure word for rows and lines (一行字); else xíng."""
-    return "hang2" if spot.before in _COUNTING and spot.before != "多" else "xing2"
+    """行 háng "row, line": a measure word (一行字) or a noun (终端的行里, 第三行, 行首);
+    else xíng "to go, all right" (行不行, 不行)."""
+    if spot.before in _COUNTING and spot.before != "多":
+        return "hang2"
+    if spot.before in ("的", "第") or spot.after[:1] in ("里", "首", "尾", "末", "号"):
+        return "hang2"
+    return "xing2"
 
 
 def _jiao_sleep(spot: Spot) -> str | None:
