@@ -217,9 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument(
         "--engine",
-        choices=("transformers", "ctranslate2"),
-        default="transformers",
-        help="translation backend (ctranslate2 needs the extra reader[fast])",
+        choices=("auto", "transformers", "ctranslate2"),
+        default="auto",
+        help="translation backend (default: auto, ctranslate2 int8 on CPU where it runs the "
+        "model, else transformers; fp16 on CUDA)",
     )
     convert.add_argument(
         "--source-lang",
@@ -329,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     download.add_argument("--models-dir", type=Path, default=None, metavar="DIR")
     converting = model_commands.add_parser(
-        "convert", help="convert a stored model for --engine ctranslate2 (int8; needs reader[fast])"
+        "convert", help="convert a stored model for the ctranslate2 engine (int8) ahead of time"
     )
     converting.add_argument(
         "name", nargs="?", default=DEFAULT_MODEL, help=f"(default: {DEFAULT_MODEL})"
@@ -452,6 +453,13 @@ def _convert(
             raise UsageError(
                 f"'-': can't read standard input ({exc.strerror or exc}); pipe the article in"
             ) from None
+    if translator is None and options.translate and options.show_translation:
+        from reader.pipeline import describe_translator, make_translator
+
+        translator = make_translator(options)
+        line = describe_translator(translator)
+        if line and not args.quiet:
+            print(line, file=err)
     progress = None if args.quiet else _Progress(err)
     # On a terminal the progress bar says it; in a log (CI, cron) one line per file does.
     log = None if args.quiet or err.isatty() else (lambda line: print(line, file=err))
@@ -668,7 +676,7 @@ def _serve(args: argparse.Namespace, translator: Translator | None, err: IO[str]
             if not (p.parent / "model.bin").is_file()
         )
     )
-    engines: tuple[str, ...] = ("transformers",)
+    engines: tuple[str, ...] = ("auto", "transformers")
     if importlib.util.find_spec("ctranslate2") is not None:
         engines += ("ctranslate2",)
     config = ServeConfig(
