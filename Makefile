@@ -32,7 +32,7 @@ system:
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[dev,fast]'
+	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
 lint: setup

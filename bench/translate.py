@@ -11,11 +11,25 @@ source token, and compares, at the same beam width:
   (d) ct2 int8   ctranslate2 int8 (the `reader[fast]` extra)
 
 Each mode runs in its own process (so peak RSS is its own). Then it times `reader convert`
-of the news sample to HTML with the bench model: a cold run and warm re-runs (every article
-in the annotation cache, every sentence in the translation cache), wall and CPU seconds.
+of the news sample to HTML with the bench model: with the default engine (auto) and with
+`--engine transformers` (the default before ctranslate2 became one), cold, then warm re-runs
+(every article and sentence cached), wall and CPU seconds.
 
-    .venv/bin/python bench/translate.py            # everything (~15 min on 2 cores)
-    .venv/bin/python bench/translate.py --quick    # 48 sentences
+Then the two larger families, each engine side by side (`--large`, on by default):
+
+  NLLB-200-distilled-600M shape (M2M100: d_model 1024, 12+12 layers, 16 heads, FFN 4096,
+      256,206 tokens, beam 4), `zho_Hans` → `eng_Latn` forced as reader does
+  Qwen2.5-0.5B-Instruct shape (Qwen2: hidden 896, 24 layers, 14 heads / 2 KV heads, FFN
+      4864, 151,936 tokens, tied embeddings), greedy, reader's numbered-sentence prompt
+
+with random weights, tokenizers trained at run time on the samples (as tests/tinymodel.py
+does), output lengths forced as above, the ctranslate2 conversion made beforehand in its
+own process (its time is printed apart; peak RSS is the translating process's).
+`--large-layers N` scales both models' layer count down (and says so) where the full
+depth is too slow for the machine.
+
+    .venv/bin/python bench/translate.py                          # everything
+    .venv/bin/python bench/translate.py --quick --large-layers 6 # 48 + 24 sentences
 """
 
 from __future__ import annotations
@@ -43,12 +57,21 @@ NEWS = SAMPLES / "news-party-book.txt"
 TARGET_PER_SOURCE = 1.2
 MAX_TARGET = 500
 QUICK_SENTENCES = 48
+LARGE_SENTENCES = 24
+CHAT_BATCH = 4
 MODES = ("naive", "reader", "int8", "ct2")
+LARGE_MODES = ("nllb-tf", "nllb-ct2", "qwen-tf", "qwen-ct2")
+# the real models' depths; --large-layers scales them down
+FULL_LAYERS = {"nllb": 12, "qwen": 24}
 LABELS = {
     "naive": "(a) naive: transformers fp32, 1 paragraph/call",
     "reader": "(b) reader default (transformers fp32, batched)",
     "int8": "(c) reader --int8 (transformers dynamic int8)",
     "ct2": "(d) reader --engine ctranslate2 (int8)",
+    "nllb-tf": "NLLB-600M shape: transformers fp32",
+    "nllb-ct2": "NLLB-600M shape: ctranslate2 int8",
+    "qwen-tf": "Qwen2.5-0.5B shape: transformers fp32",
+    "qwen-ct2": "Qwen2.5-0.5B shape: ctranslate2 int8",
 }
 
 
@@ -91,6 +114,36 @@ def build_model(folder: Path, samples: Path) -> Path:
         init_std=0.02,
     )
     (folder / "bench-model.json").write_text(json.dumps({"architecture": "opus-mt-zh-en"}))
+    return folder
+
+
+def build_large(family: str, folder: Path, layers: int) -> Path:
+    """An NLLB-600M- or Qwen2.5-0.5B-shaped model with random weights, `layers` deep."""
+    from tests.tinymodel import build_nllb, build_qwen2
+
+    if (folder / "bench-model.json").is_file():
+        return folder
+    if family == "nllb":
+        build_nllb(
+            folder,
+            d_model=1024,
+            vocab_size=256_206,
+            layers=layers,
+            heads=16,
+            ffn=4096,
+            num_beams=4,
+        )
+    else:
+        build_qwen2(
+            folder,
+            hidden=896,
+            layers=layers,
+            heads=14,
+            kv_heads=2,
+            ffn=4864,
+            vocab_size=151_936,
+        )
+    (folder / "bench-model.json").write_text(json.dumps({"family": family, "layers": layers}))
     return folder
 
 
@@ -168,6 +221,78 @@ def ct2_translator(model: Path, models_dir: Path) -> Any:
     return Forced(str(model), models_dir=models_dir)
 
 
+def chat_translator(model: Path, engine: str) -> Any:
+    """reader's ChatTranslator with every answer forced to its batch's longest limit."""
+    from reader.chat import ChatTranslator
+
+    class Forced(ChatTranslator):
+        made = 0
+
+        def _complete_transformers(
+            self, state: Any, prompts: Sequence[str], limits: Sequence[int]
+        ) -> list[str]:
+            real = state.model.generate
+
+            def generate(*args: Any, **kwargs: Any) -> Any:
+                kwargs["generation_config"].min_new_tokens = max(limits)
+                output = real(*args, **kwargs)
+                new = output.shape[1] - kwargs["input_ids"].shape[1]
+                Forced.made += new * output.shape[0]
+                return output
+
+            state.model.generate = generate
+            try:
+                return super()._complete_transformers(state, prompts, limits)
+            finally:
+                del state.model.generate
+
+        def _complete_ct2(
+            self, state: Any, prompts: Sequence[str], limits: Sequence[int]
+        ) -> list[str]:
+            tokenizer = state.tokenizer
+            tokens = [
+                tokenizer.convert_ids_to_tokens(tokenizer(p, add_special_tokens=False)["input_ids"])
+                for p in prompts
+            ]
+            results = state.model.generate_batch(
+                tokens,
+                max_length=max(limits),
+                min_length=max(limits),
+                sampling_topk=1,
+                beam_size=1,
+                include_prompt_in_result=False,
+            )
+            Forced.made += sum(len(r.sequences_ids[0]) for r in results)
+            return [str(tokenizer.decode(r.sequences_ids[0])) for r in results]
+
+    return Forced(str(model), models_dir=model.parent, engine=engine)
+
+
+def run_chat(model: Path, paragraphs: list[list[str]], engine: str) -> dict[str, Any]:
+    """The chat path: one numbered prompt per paragraph, batches of similar length."""
+    from reader.chat import numbered_prompt
+
+    started = time.perf_counter()
+    translator = chat_translator(model, engine)
+    translator.load()
+    loaded = time.perf_counter() - started
+    ordered = sorted(paragraphs, key=lambda p: len("".join(p)))
+    started = time.perf_counter()
+    for first in range(0, len(ordered), CHAT_BATCH):
+        batch = ordered[first : first + CHAT_BATCH]
+        users = [numbered_prompt(p, [], {}) for p in batch]
+        limits = [min(math.ceil(len("".join(p)) * TARGET_PER_SOURCE), MAX_TARGET) for p in batch]
+        translator.complete(users, limits)
+    seconds = time.perf_counter() - started
+    made = type(translator).made
+    return {
+        "load_s": loaded,
+        "seconds": seconds,
+        "tokens": made,
+        "sentences": sum(map(len, ordered)),
+    }
+
+
 # --- one mode, in its own process ------------------------------------------------------------
 
 
@@ -239,9 +364,26 @@ def child(args: argparse.Namespace) -> int:
     if args.child == "build":
         build_model(args.model_dir, args.samples)
         return 0
-    paragraphs = chosen(sample_paragraphs(args.samples), args.sentences)
+    if args.child.startswith("build-"):
+        family = args.child.split("-")[1]
+        build_large(family, args.model_dir, args.large_layers or FULL_LAYERS[family])
+        return 0
+    if args.child == "convert":
+        from reader.ct2 import convert_model
+
+        convert_model(str(args.model_dir), args.model_dir.parent)
+        print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
+        return 0
+    limit = args.large_sentences if args.child in LARGE_MODES else args.sentences
+    paragraphs = chosen(sample_paragraphs(args.samples), limit)
     sentences = [s for p in paragraphs for s in p]
-    if args.child == "naive":
+    if args.child in ("qwen-tf", "qwen-ct2"):
+        engine = "ctranslate2" if args.child.endswith("ct2") else "transformers"
+        result = run_chat(args.model_dir, paragraphs, engine)
+    elif args.child in ("nllb-tf", "nllb-ct2"):
+        mode = "ct2" if args.child.endswith("ct2") else "reader"
+        result = run_reader(args.model_dir, sentences, mode, args.model_dir.parent)
+    elif args.child == "naive":
         result = run_naive(args.model_dir, paragraphs, args.naive_budget)
     else:
         result = run_reader(args.model_dir, sentences, args.child, args.model_dir.parent)
@@ -271,6 +413,8 @@ def run_child(mode: str, args: argparse.Namespace, model: Path) -> dict[str, Any
     """Run one mode in a fresh interpreter."""
     command = [sys.executable, __file__, "--child", mode, "--model-dir", str(model)]
     command += ["--samples", str(args.samples), "--naive-budget", str(args.naive_budget)]
+    command += ["--large-sentences", str(args.large_sentences)]
+    command += ["--large-layers", str(args.large_layers)]
     if args.sentences is not None:
         command += ["--sentences", str(args.sentences)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -305,7 +449,8 @@ def convert_figures(model: Path, work: Path) -> list[tuple[str, float, float, fl
     rows = []
     for label, extra in (
         ("no translation, empty caches (annotate + render)", ["--no-translate"]),
-        ("cold: default engine, empty translation cache", []),
+        ("cold: --engine transformers (the old default)", ["--engine", "transformers"]),
+        ("cold: default engine (auto), empty translation cache", []),
         ("warm re-run: every article and sentence cached", []),
         ("warm re-run again", []),
         ("warm re-run again", []),
@@ -314,6 +459,58 @@ def convert_figures(model: Path, work: Path) -> list[tuple[str, float, float, fl
         seconds, cpu, rss, code = timed_convert([*common, "-o", str(out), *extra])
         rows.append((label, seconds, cpu, rss, code))
     return rows
+
+
+def large_rows(args: argparse.Namespace, work: Path) -> None:
+    """Build, convert and run the NLLB- and Qwen-shaped models; print one table."""
+    rows: list[tuple[str, int, dict[str, Any]]] = []
+    notes = []
+    for family in ("nllb", "qwen"):
+        layers = args.large_layers or FULL_LAYERS[family]
+        folder = work / "models" / f"{family}-random"
+        started = time.perf_counter()
+        command = [sys.executable, __file__, "--child", f"build-{family}"]
+        command += ["--model-dir", str(folder), "--large-layers", str(layers)]
+        subprocess.run(command, check=True)
+        built = time.perf_counter() - started
+        started = time.perf_counter()
+        converted = run_child("convert", args, folder)
+        scaled = (
+            "" if layers == FULL_LAYERS[family] else f" (scaled down from {FULL_LAYERS[family]})"
+        )
+        seconds = time.perf_counter() - started
+        notes.append(
+            f"{family}: {layers} layers{scaled}; built in {built:.0f} s, converted for "
+            f"ctranslate2 in {seconds:.0f} s (peak RSS {converted.get('peak_rss_mb', 0):.0f} MB)"
+        )
+        for engine in ("tf", "ct2"):
+            mode = f"{family}-{engine}"
+            print(f"running {mode} …", file=sys.stderr, flush=True)
+            result = run_child(mode, args, folder)
+            result["load"] = os.getloadavg()[0]
+            rows.append((mode, layers, result))
+    print(f"\nLarger families, {args.large_sentences} sentences (whole paragraphs) each:")
+    for note in notes:
+        print(f"  {note}")
+    header = (
+        f"{'mode':<40} {'layers':>6} {'sent/s':>7} {'tok/s':>7} {'× tf':>5} {'load s':>7} "
+        f"{'RSS MB':>7} {'loadavg':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    base: dict[str, float] = {}
+    for mode, layers, result in rows:
+        if "error" in result:
+            print(f"{LABELS[mode]:<40} failed: {result['error']}")
+            continue
+        rate = result["tokens"] / result["seconds"]
+        family = mode.split("-")[0]
+        base.setdefault(family, rate)
+        print(
+            f"{LABELS[mode]:<40} {layers:>6} {result['sentences'] / result['seconds']:>7.2f} "
+            f"{rate:>7.1f} {rate / base[family]:>5.1f} {result['load_s']:>7.1f} "
+            f"{result['peak_rss_mb']:>7.0f} {result['load']:>7.2f}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -329,7 +526,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=300.0,
         help="seconds after which (a) stops (its rate is measured on what it did)",
     )
-    parser.add_argument("--child", choices=(*MODES, "build"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--large-sentences",
+        type=int,
+        default=LARGE_SENTENCES,
+        help="sentences (whole paragraphs) for the NLLB- and Qwen-shaped models",
+    )
+    parser.add_argument(
+        "--large-layers",
+        type=int,
+        default=0,
+        help="layers of the NLLB- and Qwen-shaped models (0: the real 12+12 and 24)",
+    )
+    parser.add_argument("--no-large", action="store_true", help="skip the NLLB and Qwen rows")
+    parser.add_argument("--no-convert", action="store_true", help="skip the reader convert runs")
+    parser.add_argument(
+        "--child",
+        choices=(*MODES, *LARGE_MODES, "build", "build-nllb", "build-qwen", "convert"),
+        help=argparse.SUPPRESS,
+    )
     args = parser.parse_args(argv)
     if args.quick and args.sentences is None:
         args.sentences = QUICK_SENTENCES
@@ -384,12 +599,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if result["sentences"] < result["total"]:
                 print(f"    ({result['sentences']} of {result['total']} sentences: time budget)")
         print(f"\nreader convert {NEWS.name} -f html (end to end, one process each):")
-        for label, seconds, cpu, rss, code in convert_figures(model, work):
+        for label, seconds, cpu, rss, code in (
+            [] if args.no_convert else convert_figures(model, work)
+        ):
             status = "" if code == 0 else f"  (exit {code})"
             print(
-                f"  {label:<48} {seconds:>6.2f} s  CPU {cpu:>6.2f} s  "
+                f"  {label:<52} {seconds:>6.2f} s  CPU {cpu:>6.2f} s  "
                 f"peak RSS {rss:>5.0f} MB{status}"
             )
+        if not args.no_large:
+            large_rows(args, work)
     return 0
 
 

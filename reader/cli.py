@@ -218,9 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument(
         "--engine",
-        choices=("transformers", "ctranslate2"),
-        default="transformers",
-        help="translation backend (ctranslate2 needs the extra reader[fast])",
+        choices=("auto", "transformers", "ctranslate2"),
+        default="auto",
+        help="translation backend (default: auto, ctranslate2 int8 on CPU where it runs the "
+        "model, else transformers; fp16 on CUDA)",
     )
     convert.add_argument(
         "--source-lang",
@@ -339,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     download.add_argument("--models-dir", type=Path, default=None, metavar="DIR")
     converting = model_commands.add_parser(
-        "convert", help="convert a stored model for --engine ctranslate2 (int8; needs reader[fast])"
+        "convert", help="convert a stored model for the ctranslate2 engine (int8) ahead of time"
     )
     converting.add_argument(
         "name", nargs="?", default=DEFAULT_MODEL, help=f"(default: {DEFAULT_MODEL})"
@@ -462,6 +463,13 @@ def _convert(
             raise UsageError(
                 f"'-': can't read standard input ({exc.strerror or exc}); pipe the article in"
             ) from None
+    if translator is None and options.translate and options.show_translation:
+        from reader.pipeline import describe_translator, make_translator
+
+        translator = make_translator(options)
+        line = describe_translator(translator)
+        if line and not args.quiet:
+            print(line, file=err)
     progress = None if args.quiet else _Progress(err)
     # On a terminal the progress bar and the summary say it; in a log (CI, cron), or with -v,
     # one line per file does too.
@@ -750,7 +758,7 @@ def _serve(args: argparse.Namespace, translator: Translator | None, err: IO[str]
             if not (p.parent / "model.bin").is_file()
         )
     )
-    engines: tuple[str, ...] = ("transformers",)
+    engines: tuple[str, ...] = ("auto", "transformers")
     if importlib.util.find_spec("ctranslate2") is not None:
         engines += ("ctranslate2",)
     config = ServeConfig(

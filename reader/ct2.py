@@ -1,4 +1,4 @@
-"""The ctranslate2 backend (extra `reader[fast]`): a model converted once to int8, then run."""
+"""The ctranslate2 backend: a model converted once to int8 (cached beside it), then run."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ from reader.translate import (
 
 logger = logging.getLogger(__name__)
 
-INSTALL_HINT = "pip install 'reader[fast]' (or pip install ctranslate2)"
-"""How to get the optional ctranslate2 backend."""
+INSTALL_HINT = "pip install ctranslate2 (a dependency of reader; reinstall it)"
+"""How to get the ctranslate2 backend back where it is missing."""
 
 MARKER = "reader-source.json"
 """File in a converted folder naming the model it was made from and that model's fingerprint."""
@@ -57,9 +57,62 @@ def _require() -> None:
     """Raise a ModelError with the install hint unless ctranslate2 is installed."""
     if importlib.util.find_spec("ctranslate2") is None:
         raise ModelError(
-            f"the ctranslate2 engine needs the optional extra: {INSTALL_HINT}, "
+            f"the ctranslate2 engine needs ctranslate2, which is not installed: {INSTALL_HINT}, "
             "or use --engine transformers"
         )
+
+
+# config.json `model_type`s that ctranslate2's transformers converter handles, among the
+# families reader translates with (the tests check each against the converter's own registry)
+SUPPORTED_MODEL_TYPES = frozenset(
+    {
+        "marian",
+        "m2m_100",  # M2M100 and NLLB-200
+        "mbart",
+        "bart",
+        "pegasus",
+        "t5",
+        "mt5",
+        "umt5",
+        "qwen2",
+        "qwen3",
+        "llama",
+        "mistral",  # Seed-X
+        "gemma",
+        "gemma2",
+        "gemma3_text",
+        "phi",
+        "phi3",
+    }
+)
+
+
+def runnable(name: str, models_dir: Path, quantization: str = "int8") -> bool:
+    """Whether ctranslate2 can run model `name` here: installed, its architecture converts, and
+    the conversion is already made or the models folder takes one. Reads config files only."""
+    from reader.errors import ReaderError
+
+    if importlib.util.find_spec("ctranslate2") is None:
+        return False
+    try:
+        source = resolve_model(name, models_dir)
+        config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+        if not isinstance(config, dict) or config.get("model_type") not in SUPPORTED_MODEL_TYPES:
+            return False
+        target = converted_folder(name, models_dir, quantization)
+        if _is_current(target, _marker(source, quantization)):
+            return True
+    except (ReaderError, OSError, ValueError):
+        return False  # a missing or broken model is reported by the engine that loads it
+    return _writable(target.parent)
+
+
+def _writable(folder: Path) -> bool:
+    """Whether `folder`, or the nearest folder above it that exists, can take new files."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate.is_dir() and os.access(candidate, os.W_OK | os.X_OK)
+    return False
 
 
 def _is_path(name: str, source: Path) -> bool:
@@ -109,8 +162,8 @@ def _is_current(target: Path, wanted: dict[str, str]) -> bool:
 def convert_model(name: str, models_dir: Path, quantization: str = "int8") -> Path:
     """Convert model `name` for ctranslate2 unless already done; returns the converted folder.
 
-    The conversion is redone when the original model's files change. Needs the extra
-    `reader[fast]` (ctranslate2) and, for the conversion itself, torch and transformers.
+    The conversion is redone when the original model's files change (the converted folder
+    records the original's fingerprint). Needs ctranslate2, torch and transformers.
     """
     _require()
     source = resolve_model(name, models_dir)
@@ -333,7 +386,10 @@ class CTranslate2Translator:
         if self._slot.value is not None:
             compute: str = self._slot.value.compute
             return compute
-        return self.quantization if self.device == "cpu" else f"{self.quantization}_float16"
+        device = self.device
+        if device == "auto":
+            device = _resolve_device(device, importlib.import_module("ctranslate2"))
+        return self.quantization if device == "cpu" else f"{self.quantization}_float16"
 
     @property
     def info(self) -> dict[str, str]:

@@ -14,8 +14,8 @@ Paper = Literal["a4", "letter"]
 Layout = Literal["side", "stacked"]
 """English beside each paragraph, or under it."""
 
-Engine = Literal["transformers", "ctranslate2"]
-"""Translation backends."""
+Engine = Literal["auto", "transformers", "ctranslate2"]
+"""Translation backends; `auto` picks ctranslate2 on CPU where it runs the model."""
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 """The translation model used unless another is asked for."""
@@ -71,8 +71,9 @@ class Options:
     """A jieba user dictionary (keeps names and terms whole)."""
     show_uncertain: bool = False
     """Mark readings the context model was unsure of in the HTML."""
-    engine: Engine = "transformers"
-    """Translation backend."""
+    engine: Engine = "auto"
+    """Translation backend: `auto` is ctranslate2 int8 on CPU where it can run the model, else
+    transformers (fp16 on CUDA)."""
     source_lang: str | None = None
     """The model's code for the source language (e.g. `zho_Hans`); None: reader's own mapping."""
     target_lang: str | None = None

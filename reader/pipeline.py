@@ -445,29 +445,34 @@ def make_translator(options: Options) -> Translator:
 
     threads = parse_threads(options.threads)
     models_dir = models_dir_for(options.models_dir, os.environ)
-    if options.engine not in ("transformers", "ctranslate2"):
+    if options.engine not in ("auto", "transformers", "ctranslate2"):
         raise UsageError(
-            f"unknown translation engine '{options.engine}': choose transformers or ctranslate2"
+            f"unknown translation engine '{options.engine}': "
+            "choose auto, transformers or ctranslate2"
         )
+    engine: str = options.engine
+    device = options.device
+    if engine == "auto":
+        engine, device = choose_engine(options, models_dir)
     if _is_chat(options.model, models_dir):
         from reader.chat import ChatTranslator
 
         return ChatTranslator(
             model=options.model,
             models_dir=models_dir,
-            device=options.device,
-            engine=options.engine,
+            device=device,
+            engine=engine,
             context=options.context,
             glossary=_glossary(options),
             threads=threads,
         )
-    if options.engine == "ctranslate2":
+    if engine == "ctranslate2":
         from reader.ct2 import CTranslate2Translator
 
         return CTranslate2Translator(
             model=options.model,
             models_dir=models_dir,
-            device=options.device,
+            device=device,
             beams=options.beams,
             threads=threads,
             source_lang=options.source_lang,
@@ -476,13 +481,51 @@ def make_translator(options: Options) -> Translator:
     return TransformersTranslator(
         model=options.model,
         models_dir=models_dir,
-        device=options.device,
+        device=device,
         beams=options.beams,
         int8=options.int8,
         threads=threads,
         source_lang=options.source_lang,
         target_lang=options.target_lang,
     )
+
+
+def choose_engine(options: Options, models_dir: Path) -> tuple[str, str]:
+    """The fastest faithful engine for `--engine auto`, and the device it runs on.
+
+    ctranslate2 int8 on CPU where it can run the model (several times faster than
+    transformers fp32 there, with less memory: bench/translate.py); transformers on a GPU
+    (fp16), with `--int8` (its own quantisation), or for architectures ctranslate2 lacks.
+    """
+    from reader.translate import resolve_device
+
+    device = resolve_device(options.device) if options.device == "auto" else options.device
+    if device != "cpu" or options.int8:
+        return "transformers", device
+    from reader.ct2 import runnable
+
+    return ("ctranslate2" if runnable(options.model, models_dir) else "transformers"), device
+
+
+def describe_translator(translator: Translator) -> str | None:
+    """`translating with opus-mt-zh-en on ctranslate2 int8 (CPU)`; None if it can't say yet."""
+    from reader.errors import ReaderError
+
+    try:  # reads the model's config files: a missing model has its own warning later
+        info = getattr(translator, "info", None)
+    except ReaderError:
+        return None
+    if not isinstance(info, dict) or "engine" not in info:
+        return None
+    engine, precision = info["engine"], info.get("precision")
+    device = str(getattr(translator, "device", "cpu"))
+    shown = device.upper() if device in ("cpu", "cuda", "mps") else device
+    name = translator.name
+    if Path(name).expanduser().is_dir():
+        name = Path(name).expanduser().resolve().name
+    elif "/" in name:
+        name = name.rsplit("/", 1)[1]
+    return f"translating with {name} on {engine}{f' {precision}' if precision else ''} ({shown})"
 
 
 def _is_chat(model: str, models_dir: Path) -> bool:

@@ -193,6 +193,7 @@ def test_fully_cached_run_does_not_load_the_model(
     )
     options = Options(
         model=str(tiny_model_dir),
+        engine="transformers",
         cache_dir=tmp_path / "cache",
         output_dir=tmp_path / "out",
         formats=("json",),
@@ -208,6 +209,7 @@ def test_fully_cached_run_does_not_load_the_model(
     monkeypatch.setattr(TransformersTranslator, "_load", no_loading)
     again = Options(
         model=str(tiny_model_dir),
+        engine="transformers",
         cache_dir=tmp_path / "cache",
         output_dir=tmp_path / "again",
         formats=("json",),

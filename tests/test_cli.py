@@ -311,6 +311,8 @@ def test_end_to_end_with_a_real_tiny_marian_model(tiny_model_dir: Path, tmp_path
             str(EXAMPLE),
             "--model",
             str(tiny_model_dir),
+            "--models-dir",
+            str(tmp_path / "models"),
             "-o",
             str(out),
             "-f",
@@ -323,9 +325,14 @@ def test_end_to_end_with_a_real_tiny_marian_model(tiny_model_dir: Path, tmp_path
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+    # the default engine on CPU is ctranslate2 int8, said first; the conversion is kept
+    assert done.stderr.splitlines()[0] == "translating with model on ctranslate2 int8 (CPU)"
+    assert len(list((tmp_path / "models").glob("model-*-ct2-int8/model.bin"))) == 1
     doc = json.loads((out / "spring-market.json").read_text(encoding="utf-8"))
     assert doc["translation_status"] == "translated"
     assert doc["model"] == str(tiny_model_dir)
+    assert doc["model_info"]["engine"] == "ctranslate2"
+    assert doc["model_info"]["precision"] == "int8"
     sentences = [s for p in doc["paragraphs"] for s in p["sentences"]]
     assert sentences and all(isinstance(s["translation"], str) for s in sentences)
     for paragraph in doc["paragraphs"]:

@@ -42,10 +42,12 @@ def test_missing_extra_is_a_one_line_model_error(monkeypatch: pytest.MonkeyPatch
         make_translator(Options(engine="ctranslate2"))
     message = str(caught.value)
     assert "\n" not in message
-    assert "reader[fast]" in message
+    assert "pip install ctranslate2" in message
     assert "--engine transformers" in message
-    with pytest.raises(ModelError, match="reader\\[fast\\]"):
+    with pytest.raises(ModelError, match="pip install ctranslate2"):
         ct2.convert_model("any", Path("models"))
+    # the default engine falls back to transformers instead
+    assert make_translator(Options()).engine == "transformers"
 
 
 @needs_ct2
@@ -63,6 +65,64 @@ def test_make_translator_picks_the_engine_and_threads(tmp_path: Path) -> None:
     assert isinstance(plain, TransformersTranslator)
     assert plain.int8
     assert plain.threads == ThreadLayout(1, 2)
+
+
+def test_auto_engine_is_ctranslate2_on_cpu_where_it_runs_the_model(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    from reader.ct2 import CTranslate2Translator
+    from reader.pipeline import describe_translator, make_translator
+    from reader.translate import TransformersTranslator
+
+    store = tmp_path / "models"
+    chosen = make_translator(Options(model=str(tiny_model_dir), models_dir=store))
+    assert isinstance(chosen, CTranslate2Translator)
+    assert describe_translator(chosen) == "translating with model on ctranslate2 int8 (CPU)"
+    assert not chosen.loaded and not store.exists()  # choosing converts nothing
+    # a GPU or --int8 keep transformers (fp16 on CUDA, its own int8 on CPU)
+    on_gpu = make_translator(Options(model=str(tiny_model_dir), models_dir=store, device="cuda"))
+    assert isinstance(on_gpu, TransformersTranslator)
+    assert describe_translator(on_gpu) == "translating with model on transformers fp16 (CUDA)"
+    int8 = make_translator(Options(model=str(tiny_model_dir), models_dir=store, int8=True))
+    assert isinstance(int8, TransformersTranslator) and int8.precision == "int8"
+    explicit = Options(model=str(tiny_model_dir), models_dir=store, engine="transformers")
+    assert describe_translator(make_translator(explicit)) == (
+        "translating with model on transformers fp32 (CPU)"
+    )
+
+
+def test_auto_engine_is_transformers_where_ctranslate2_cannot_run_the_model(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    from reader.pipeline import make_translator
+
+    # an architecture ctranslate2's converter doesn't know
+    odd = tmp_path / "odd"
+    shutil.copytree(tiny_model_dir, odd)
+    config = json.loads((odd / "config.json").read_text(encoding="utf-8"))
+    (odd / "config.json").write_text(json.dumps({**config, "model_type": "hunyuan_v1_dense"}))
+    assert make_translator(Options(model=str(odd), models_dir=tmp_path / "m")).engine == (
+        "transformers"
+    )
+    # a models "folder" that can't take the conversion (a file), and none made yet
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a folder")
+    options = Options(model=str(tiny_model_dir), models_dir=blocked / "models")
+    assert make_translator(options).engine == "transformers"
+    # a missing model: the transformers path reports it, as before
+    missing = Options(model="nobody/nothing", models_dir=tmp_path / "none")
+    assert make_translator(missing).engine == "transformers"
+
+
+@needs_ct2
+def test_the_supported_model_types_are_in_ctranslate2s_converter() -> None:
+    from ctranslate2.converters.transformers import _MODEL_LOADERS
+    from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
+
+    from reader.ct2 import SUPPORTED_MODEL_TYPES
+
+    missing = [t for t in SUPPORTED_MODEL_TYPES if CONFIG_MAPPING_NAMES[t] not in _MODEL_LOADERS]
+    assert missing == []
 
 
 @pytest.fixture(scope="module")

@@ -187,19 +187,30 @@ def _characters(lines: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(char for line in lines for char in line if not char.isspace()))
 
 
-def _seq2seq_config(config_class: Any, vocab_size: int, d_model: int, **extra: Any) -> Any:
-    """A tiny encoder-decoder configuration of `config_class` (2 layers, 2 heads)."""
+def _seq2seq_config(
+    config_class: Any,
+    vocab_size: int,
+    d_model: int,
+    *,
+    layers: int = 2,
+    heads: int = 2,
+    ffn: int | None = None,
+    positions: int = 256,
+    init_std: float = 0.5,
+    **extra: Any,
+) -> Any:
+    """An encoder-decoder configuration of `config_class` (tiny by default: 2 layers, 2 heads)."""
     return config_class(
         vocab_size=vocab_size,
         d_model=d_model,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=2 * d_model,
-        decoder_ffn_dim=2 * d_model,
-        max_position_embeddings=256,
-        init_std=0.5,
+        encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn or 2 * d_model,
+        decoder_ffn_dim=ffn or 2 * d_model,
+        max_position_embeddings=positions,
+        init_std=init_std,
         dropout=0.0,
         **extra,
     )
@@ -213,9 +224,9 @@ def _save_seq2seq(folder: Path, model_class: Any, config: Any, tokenizer: Any, *
     tokenizer.save_pretrained(folder)
     torch.manual_seed(0)
     model = model_class(config)
+    gen.setdefault("num_beams", 1)
+    gen.setdefault("max_length", 64)
     model.generation_config = GenerationConfig(
-        max_length=64,
-        num_beams=1,
         pad_token_id=tokenizer.pad_token_id,
         eos_token_id=tokenizer.eos_token_id,
         bos_token_id=tokenizer.bos_token_id,
@@ -226,11 +237,20 @@ def _save_seq2seq(folder: Path, model_class: Any, config: Any, tokenizer: Any, *
     return folder
 
 
-def build_nllb(folder: Path, *, d_model: int = 32, vocab_size: int | None = None) -> Path:
+def build_nllb(
+    folder: Path,
+    *,
+    d_model: int = 32,
+    vocab_size: int | None = None,
+    layers: int = 2,
+    heads: int = 2,
+    ffn: int | None = None,
+    num_beams: int = 1,
+) -> Path:
     """An NLLB-200 model as saved on the hub: no source language, no forced target in its config.
 
     Its tokenizer's vocabulary is the characters of the test text (plus fillers up to
-    `vocab_size`, for a benchmark model as costly as the real one).
+    `vocab_size`, for a benchmark model as costly as the real one; the sizes likewise).
     """
     from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
 
@@ -252,8 +272,20 @@ def build_nllb(folder: Path, *, d_model: int = 32, vocab_size: int | None = None
         eos_token_id=2,
         decoder_start_token_id=2,
         scale_embedding=True,
+        layers=layers,
+        heads=heads,
+        ffn=ffn,
+        positions=256 if vocab_size is None else 1024,
+        init_std=0.5 if vocab_size is None else 0.02,
     )
-    return _save_seq2seq(folder, M2M100ForConditionalGeneration, config, tokenizer)
+    return _save_seq2seq(
+        folder,
+        M2M100ForConditionalGeneration,
+        config,
+        tokenizer,
+        num_beams=num_beams,
+        max_length=64 if vocab_size is None else 256,
+    )
 
 
 def build_m2m100(folder: Path, *, d_model: int = 32) -> Path:

@@ -61,8 +61,8 @@ class ServeConfig:
     """Most files in one upload."""
     models: tuple[str, ...] = ()
     """Translation models offered besides the default one."""
-    engines: tuple[str, ...] = ("transformers",)
-    """Translation engines offered."""
+    engines: tuple[str, ...] = ("auto",)
+    """Translation engines offered; the first is the default."""
 
 
 def create_app(

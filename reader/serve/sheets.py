@@ -55,8 +55,8 @@ class Settings:
     """Formats to write."""
     model: str = ""
     """Translation model ('' = the server's default)."""
-    engine: str = "transformers"
-    """Translation engine."""
+    engine: str = "auto"
+    """Translation engine (`auto`: ctranslate2 on CPU where it runs the model)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict."""
