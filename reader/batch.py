@@ -205,7 +205,10 @@ def run(
     book = combine_kind(options.combine)
     if book == "pdf" and "pdf" not in options.formats:
         raise UsageError("--combine binds the PDFs: add pdf to --format (e.g. --format html,pdf)")
-    refs = collect_sources(inputs)
+    refs, unlisted = collect_sources(inputs)
+    lost = [problem for problem in unlisted if problem.lost]
+    if lost and options.fail_fast:
+        raise InputError(lost[0].message)
     if len(refs) == 1:
         # One source: its failure is the run's error, reported as such.
         options = dataclasses.replace(options, fail_fast=True)
@@ -213,6 +216,13 @@ def run(
     given = {_resolved(ref.path) for ref in refs if ref.path is not None}
     state = _Run(names=_Names(inputs=given, taken=set(given)))
     assert state.names is not None
+    # What a folder holds but can't be read is reported, never skipped without a word.
+    for problem in unlisted:
+        if problem.lost:
+            label = os.fsencode(problem.path).decode("utf-8", "backslashreplace")
+            state.failures.append(Failure(source=label, message=problem.message))
+        else:
+            state.warnings.append(problem.message)
     batch = len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN)
     fixed = [out / MANIFEST, *_book_paths(options)] + ([out / "index.html"] if batch else [])
     for path in fixed:

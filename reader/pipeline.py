@@ -15,7 +15,7 @@ from reader.degenerate import missed_terms
 from reader.errors import InputError, ModelUnavailableError
 from reader.model import AnnotatedArticle, Article
 from reader.options import Options
-from reader.source import SOURCE_SUFFIXES, find_sources, parse, read_file
+from reader.source import SOURCE_SUFFIXES, Unlisted, parse, read_file, scan_sources
 
 if TYPE_CHECKING:
     from reader.cache import TranslationCache
@@ -111,17 +111,23 @@ class ConvertResult:
     """Seconds spent per stage (annotate, translate, html, pdf …)."""
 
 
-def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
-    """Expand files, folders (recursively) and `-` into sources with distinct output names."""
+def collect_sources(inputs: Sequence[str | Path]) -> tuple[list[SourceRef], list[Unlisted]]:
+    """Expand files, folders (recursively) and `-` into sources with distinct output names,
+    and list what inside the folders can't be converted (unreadable, dangling, loops, pipes)."""
     refs: list[SourceRef] = []
+    problems: list[Unlisted] = []
     for item in inputs:
         if str(item) == STDIN:
             refs.append(SourceRef(None, PurePosixPath("stdin")))
             continue
         path = Path(item)
         if path.is_dir():
-            found = find_sources(path)
+            found, unlisted = scan_sources(path)
+            problems.extend(unlisted)
             if not found:
+                lost = [problem for problem in unlisted if problem.lost]
+                if lost:
+                    raise InputError(lost[0].message)
                 raise InputError(
                     f"{path}: holds no {'/'.join(SOURCE_SUFFIXES)} files; "
                     "put articles in it or name files directly"
@@ -138,7 +144,7 @@ def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
             )
         else:
             raise InputError(f"{path}: no such file or folder; check the path")
-    return _distinct(refs)
+    return _distinct(refs), problems
 
 
 def _output_name(name: str) -> PurePosixPath:

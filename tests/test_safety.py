@@ -356,3 +356,62 @@ def test_the_manifest_is_saved_periodically_not_per_group(
     assert saves == [batch.GROUP, 3 * batch.GROUP]
     code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "-j", "1"])
     assert f"{3 * batch.GROUP} up to date" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_what_a_folder_holds_but_cant_be_read_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "locked").mkdir()
+    (src / "a.txt").write_text("这是一个测试句子。\n", encoding="utf-8")
+    (src / "locked" / "b.txt").write_text("这是第二个句子。\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "c.txt").write_text("这是第三个句子。\n", encoding="utf-8")
+    (src / "dangling.txt").symlink_to("nowhere.txt")
+    (src / "loop1.txt").symlink_to("loop2.txt")
+    (src / "loop2.txt").symlink_to("loop1.txt")
+    os.mkfifo(src / "pipe.md")
+    (src / "sub" / "up").symlink_to("..")
+    (src / "sub" / "linked").symlink_to(elsewhere)
+    locked = src / "locked"
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root reads any folder: make it fail as it does for a user
+        real = os.scandir
+
+        def scandir(path: object) -> object:
+            if Path(str(path)) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    out = tmp_path / "out"
+    try:
+        code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "-j", "1"])
+    finally:
+        locked.chmod(0o755)
+    assert code == 1
+    assert (out / "a.html").is_file() and (out / "sub" / "linked" / "c.html").is_file()
+    assert not (out / "sub" / "up").exists()
+    assert "reader: 5 of 7 sources failed:" in err
+    failed = err.split("sources failed:\n", 1)[1].splitlines()
+    assert failed == [
+        f"  {src / 'dangling.txt'}: a symbolic link to 'nowhere.txt', which does not exist, "
+        "not read; fix or remove it",
+        f"  {src / 'locked'}: permission denied, so the articles in this folder were not "
+        f"converted; make it readable (chmod u+rx '{src / 'locked'}') or run as its owner",
+        f"  {src / 'loop1.txt'}: a symbolic link loop (it leads back to itself), not read; "
+        "fix or remove it",
+        f"  {src / 'loop2.txt'}: a symbolic link loop (it leads back to itself), not read; "
+        "fix or remove it",
+        f"  {src / 'pipe.md'}: is not a regular file (a pipe, device or socket), not read; "
+        "save the article to a file, or pipe it into '-'",
+    ]
+    assert (
+        f"reader: warning: {src / 'sub' / 'up'}: a link back to the folder '..' above it, "
+        "not followed (its articles are converted from where they are)\n"
+    ) in err
+    code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "--fail-fast"])
+    assert code == 1 and err.startswith(f"reader: error: {src / 'dangling.txt'}: a symbolic")
