@@ -36,6 +36,7 @@ from reader.pipeline import (
     read_articles,
     translate_stage,
 )
+from reader.source import read_source_bytes
 from reader.translate import Translator
 
 MANIFEST = ".reader-manifest.json"
@@ -355,13 +356,7 @@ def _fail(state: _Run, ref: SourceRef, exc: ReaderError, options: Options) -> No
 
 def _source_key(ref: SourceRef, stdin: bytes | None, settings: str) -> str:
     """Hash of the source's bytes and the content options."""
-    if ref.path is None:
-        data = stdin or b""
-    else:
-        try:
-            data = ref.path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{ref.path}: can't be read ({exc.strerror or exc})") from None
+    data = (stdin or b"") if ref.path is None else read_source_bytes(ref.path)
     return hashlib.sha256(data + settings.encode()).hexdigest()
 
 

@@ -172,17 +172,23 @@ def _check_text(text: str, name: str) -> str:
 
 def read_file(path: Path) -> str:
     """Read and decode one source file; errors name the file and the fix."""
+    return decode(read_source_bytes(path), str(path))
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """A source file's bytes; errors name the file and the fix."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder; give a file, or the folder itself") from None
     except PermissionError:
-        raise InputError(f"{path}: permission denied; make it readable (chmod +r)") from None
+        raise InputError(
+            f"{path}: permission denied; make it readable (chmod u+r '{path}') or run as its owner"
+        ) from None
     except OSError as exc:
-        raise InputError(f"{path}: can't be read ({exc.strerror or exc})") from None
-    return decode(data, str(path))
+        raise InputError(f"{path}: can't be read ({exc.strerror or exc}); check the file") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from reader import batch
+from reader import batch, convert_file
+from reader.annotate import default_cache_dir
 from reader.cli import main
+from reader.errors import ReaderError
 from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.pipeline import SourceRef
+from reader.serve.fixes import default_fixes_dir
 
 
 def run(argv: list[str]) -> tuple[int, str]:
@@ -415,3 +419,70 @@ def test_what_a_folder_holds_but_cant_be_read_is_reported(
     ) in err
     code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "--fail-fast"])
     assert code == 1 and err.startswith(f"reader: error: {src / 'dangling.txt'}: a symbolic")
+
+
+def test_a_missing_template_dir_is_a_usage_error(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("这是一个测试句子。\n", encoding="utf-8")
+    missing = tmp_path / "my-templates"
+    code, err = run(
+        ["convert", str(src), "-o", str(tmp_path / "out"), "--template-dir", str(missing)]
+    )
+    assert code == 2 and err == (
+        f"reader: error: argument --template-dir: '{missing}': no such folder; give a folder of "
+        "templates (copy reader's templates/ to start) (see 'reader convert --help')\n"
+    )
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ReaderError, match="no such folder"):
+        convert_file(
+            src, Options(output_dir=tmp_path / "out", translate=False, template_dir=missing)
+        )
+
+
+def test_a_relative_xdg_folder_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = Path.home()
+    assert default_cache_dir({"XDG_CACHE_HOME": "cache"}) == home / ".cache" / "reader"
+    assert default_cache_dir({"XDG_CACHE_HOME": ""}) == home / ".cache" / "reader"
+    assert default_cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "reader"
+    assert default_fixes_dir({"XDG_CONFIG_HOME": "config"}) == home / ".config" / "reader"
+    # End to end: the caches don't land in whatever folder the command runs in.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("这是一个测试句子。\n", encoding="utf-8")
+    code, err = run(["convert", "a.txt", "-o", "out", "--no-translate"])
+    assert code == 0, err
+    assert not (tmp_path / "relative-cache").exists()
+    assert (tmp_path / "home" / ".cache" / "reader" / "annotations.sqlite3").is_file()
+
+
+def _unprivileged(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run reader as a user whom file permissions bind (root with its override dropped)."""
+    command = [sys.executable, "-m", "reader", *argv]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root without setpriv: permissions can't be tested")
+        drop = "-dac_override,-dac_read_search"
+        command = ["setpriv", "--bounding-set", drop, "--inh-caps", drop, *command]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_permission_errors_say_how_to_fix_them(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("这是一个测试句子。\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("这是第二个句子。\n", encoding="utf-8")
+    (tmp_path / "secret.txt").chmod(0)
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro").chmod(0o555)
+    try:
+        done = _unprivileged(["convert", "a.txt", "-o", "ro/deep", "--no-translate"], tmp_path)
+        assert done.returncode == 1 and done.stderr == (
+            "reader: error: ro/deep: can't write output there (permission denied); make 'ro' "
+            "writable (chmod u+w 'ro') or choose another folder with -o\n"
+        )
+        done = _unprivileged(["convert", "secret.txt", "a.txt", "--no-translate"], tmp_path)
+        assert done.returncode == 1 and done.stderr.endswith(
+            "reader: 1 of 2 sources failed:\n  secret.txt: permission denied; make it readable "
+            "(chmod u+r 'secret.txt') or run as its owner\n"
+        )
+    finally:
+        (tmp_path / "ro").chmod(0o755)

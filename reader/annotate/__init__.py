@@ -6,6 +6,7 @@
 surnames, erhua), then capitals; glosses and levels come from `reader.dictionary`.
 """
 
-from reader.annotate.annotator import Annotator, annotate, default_cache_dir
+from reader.annotate.annotator import Annotator, annotate
+from reader.options import default_cache_dir
 
 __all__ = ["Annotator", "annotate", "default_cache_dir"]

@@ -27,6 +27,7 @@ from reader.model import (
     Span,
     Word,
 )
+from reader.options import default_cache_dir
 from reader.overrides import load_overrides, load_user_dict
 from reader.sandhi import YI, apply_sandhi, dictionary_tones
 from reader.script import simplified, to_simplified
@@ -213,12 +214,6 @@ _SURNAMES = frozenset(
     "艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞"
     "姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝"
 )
-
-
-def default_cache_dir(environ: Mapping[str, str]) -> Path:
-    """Where reader keeps its caches: $XDG_CACHE_HOME/reader or ~/.cache/reader."""
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "reader"
 
 
 @contextmanager

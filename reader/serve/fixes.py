@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reader.errors import InputError
+from reader.options import xdg_folder
 from reader.output import write_atomic
 from reader.overrides import load_overrides, load_user_dict, parse_reading
 
@@ -37,8 +38,7 @@ def default_fixes_dir(environ: Mapping[str, str]) -> Path:
     """`$READER_CONFIG_DIR`, else `$XDG_CONFIG_HOME/reader`, else `~/.config/reader`."""
     if environ.get("READER_CONFIG_DIR"):
         return Path(environ["READER_CONFIG_DIR"])
-    base = environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "reader"
+    return xdg_folder(environ, "XDG_CONFIG_HOME", ".config")
 
 
 class Fixes:
