@@ -449,6 +449,21 @@ def _render(
     return seconds
 
 
+def _warn_undrawable(ref: SourceRef, articles: Sequence[AnnotatedArticle], state: _Run) -> None:
+    """Name the rare characters the PDF can't draw: no installed font has them."""
+    from reader.pdf import RARE_FONT_HINT, undrawable
+
+    text = "".join(p.text for article in articles for p in article.paragraphs)
+    missing = undrawable(text)
+    if missing:
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:10])
+        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        state.warnings.append(
+            f"{ref.label}: the PDF prints {shown}{more} as empty boxes: no installed font has "
+            f"them; {RARE_FONT_HINT}"
+        )
+
+
 def _convert_group(
     group: Sequence[_Job],
     options: Options,
@@ -472,6 +487,8 @@ def _convert_group(
             _fail(state, ref, exc, options)
             continue
         complete[ref.label] = all(a.translation_status != "unavailable" for a in mine)
+        if "pdf" in options.formats:
+            _warn_undrawable(ref, mine, state)
         if combine_kind(options.combine) == "epub":
             state.articles[ref.label] = mine
         for name, article in zip(names, mine, strict=True):

@@ -14,6 +14,7 @@ from pathlib import Path
 from reader.errors import InputError
 from reader.markdown import markdown_blocks
 from reader.model import Article, Paragraph, ParagraphKind
+from reader.text import HAN
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 """File name endings that a folder search picks up."""
@@ -32,7 +33,6 @@ _SENTENCE_END = re.compile(
 _CONTINUATION_MARK = re.compile(
     r"^[（(]\s*(?:上接|接|承)第?\s*[0-9０-９一二三四五六七八九十百]+\s*(?:版|页|頁)\s*[）)]$"
 )
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 _TITLE_MAX = 50
 _META_MAX = 60
@@ -156,7 +156,7 @@ def _stray_utf8(data: bytes) -> list[int]:
 
 def _plausibility(text: str) -> float:
     """Share of Han characters that are common ones: high for a right decoding."""
-    han = _HAN.findall(text)
+    han = HAN.findall(text)
     if not han:
         return 0.0
     return sum(1 for ch in han if ch in _COMMON) / len(han)
@@ -314,7 +314,7 @@ def split_sentences(text: str) -> tuple[str, ...]:
 
 def has_chinese(text: str) -> bool:
     """Whether the text holds at least one Han character."""
-    return _HAN.search(text) is not None
+    return HAN.search(text) is not None
 
 
 def parse(text: str, source: str, *, markdown: bool = False) -> list[Article]:
@@ -423,4 +423,4 @@ def _continues_sentence(text: str) -> bool:
     if not text:
         return False
     first = text[0]
-    return bool(_HAN.match(first)) or first in "，。、；：！？…”’」』）" or first.isalnum()
+    return bool(HAN.match(first)) or first in "，。、；：！？…”’」』）" or first.isalnum()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from reader.errors import InputError
 from reader.options import xdg_folder
 from reader.output import write_atomic
 from reader.overrides import load_overrides, load_user_dict, parse_reading
+from reader.text import HAN_RUN
 
 READINGS = "readings.tsv"
 """Reading overrides: `word<TAB>reading` lines (`--pinyin-overrides`)."""
@@ -27,7 +27,6 @@ WORDS = "words.txt"
 UNDO = "last-fix.json"
 """The files' contents before the last fix, and which sheet it was made on."""
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _HEADERS = {
     READINGS: "# reader: your readings, one `word<TAB>reading` a line (tone marks or numbers)\n",
     WORDS: "# reader: your words, one `word [freq]` a line (jieba user dictionary)\n",
@@ -181,7 +180,7 @@ class Fixes:
 
 
 def _check_word(word: str) -> None:
-    if not _HAN.fullmatch(word):
+    if not HAN_RUN.fullmatch(word):
         raise InputError(
             f"{word!r} is not a Chinese word; only words in Chinese characters can be corrected"
         )
