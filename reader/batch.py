@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reader import __version__
+from reader import __version__, pipeline
 from reader.errors import InputError, OutputError, ReaderError, RenderError, UsageError
 from reader.model import AnnotatedArticle
 from reader.options import Options
@@ -62,6 +62,8 @@ class _Job:
 
     ref: SourceRef
     key: str
+    last: bool = True
+    """Whether this is the source's last (or only) part: its record is written then."""
 
 
 @dataclass(slots=True)
@@ -271,8 +273,10 @@ def run(
     done = len(refs) - len(jobs)
     if progress:
         progress("files", done, len(refs))
+    jobs = [part for job in jobs for part in _parts(job, state, options)]
     workers = _worker_count(options, len(jobs) + len(reread))
-    if workers > 1 and needs_annotator([j.ref for j in jobs] + reread, stdin, options):
+    sources = list(dict.fromkeys(dataclasses.replace(j.ref, part=None) for j in jobs))
+    if workers > 1 and needs_annotator(sources + reread, stdin, options):
         # Load jieba's dictionary once here: forked workers inherit it instead of each
         # spending a second or two loading their own (not when all come from the cache).
         from reader.annotate import Annotator
@@ -281,10 +285,19 @@ def run(
     translator_box: list[Translator | None] = [translator]
     saved = -MANIFEST_EVERY
     with _pool(workers) as pool:
-        for start in range(0, len(jobs), GROUP):
-            group = jobs[start : start + GROUP]
+        groups = list(_groups(jobs, workers))
+        # A long article's parts: its record says complete only when every part is.
+        whole: dict[str, bool] = {}
+        for number, group in enumerate(groups):
             finished = _convert_group(group, options, stdin, pool, state, translator_box)
             for job in group:
+                if job.ref.part is not None:
+                    label = job.ref.label
+                    whole[label] = whole.get(label, True) and label in finished
+                    if not job.last:
+                        continue
+                    if not whole[label]:
+                        finished.pop(label, None)
                 if job.ref.label in finished:
                     manifest[job.ref.name.as_posix()] = {
                         "source": job.ref.label,
@@ -302,7 +315,7 @@ def run(
                 if log:
                     status = "failed" if job.ref.label not in finished else "done"
                     log(f"{status}: {job.ref.label}")
-            if time.monotonic() - saved >= MANIFEST_EVERY or start + GROUP >= len(jobs):
+            if time.monotonic() - saved >= MANIFEST_EVERY or number == len(groups) - 1:
                 _save_manifest(out, manifest)
                 saved = time.monotonic()
         for start in range(0, len(reread), GROUP):
@@ -326,6 +339,47 @@ def run(
         handouts=tuple(sorted(state.handouts.values(), key=_order)),
         timings=dict(state.timings),
     )
+
+
+def _parts(job: _Job, state: _Run, options: Options) -> list[_Job]:
+    """A source as jobs: itself, or one job per part when it holds a long article (split by
+    `PART_CHARS`), so no more than a few parts are in memory at a time."""
+    path = job.ref.path
+    try:
+        # A UTF-8 Chinese character is 3 bytes: a smaller file can't hold a long article.
+        small = path is None or path.stat().st_size <= pipeline.PART_CHARS * 3
+    except OSError:
+        small = True  # reading it will say what is wrong
+    if small:
+        return [job]
+    assert path is not None
+    try:
+        count = len(read_articles(job.ref))
+    except ReaderError as exc:
+        _fail(state, job.ref, exc, options)
+        return []
+    if count == 1:
+        return [job]
+    return [
+        dataclasses.replace(job, ref=dataclasses.replace(job.ref, part=n), last=n == count)
+        for n in range(1, count + 1)
+    ]
+
+
+def _groups(jobs: Sequence[_Job], workers: int) -> Iterator[list[_Job]]:
+    """Jobs converted together: up to `GROUP` sources, but only `workers` parts of a long
+    article at a time."""
+    group: list[_Job] = []
+    for job in jobs:
+        limit = workers if job.ref.part is not None else GROUP
+        if group and (
+            len(group) >= limit or (group[-1].ref.part is None) != (job.ref.part is None)
+        ):
+            yield group
+            group = []
+        group.append(job)
+    if group:
+        yield group
 
 
 def _order(handout: Handout) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from reader.annotate import Annotator
 from reader.degenerate import missed_terms
 from reader.errors import InputError, ModelUnavailableError
-from reader.model import AnnotatedArticle, Article
+from reader.model import AnnotatedArticle, Article, Paragraph
 from reader.options import Options
 from reader.source import SOURCE_SUFFIXES, Unlisted, parse, read_file, scan_sources
 
@@ -35,6 +35,10 @@ class SourceRef:
     """The file, or None for standard input."""
     name: PurePosixPath
     """Output name relative to the output folder, without suffix (sub-folders mirrored)."""
+
+    part: int | None = None
+    """Only this part of the source (a long article's parts are converted a few at a time,
+    so memory stays bounded); None: all of it."""
 
     @property
     def label(self) -> str:
@@ -177,8 +181,13 @@ def _distinct(refs: list[SourceRef]) -> list[SourceRef]:
     return result
 
 
+PART_CHARS = 200_000
+"""Characters of an article annotated and rendered at a time: a longer one is split into
+parts at paragraph ends (name-1, name-2 …), so memory doesn't grow with the input's size."""
+
+
 def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
-    """Read and split one source into its articles."""
+    """Read and split one source into its articles (a very long one into parts)."""
     if ref.path is None:
         from reader.source import decode, has_chinese
 
@@ -186,9 +195,35 @@ def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
         looks_markdown = any(
             line.startswith(("# ", "## ", "```")) for line in text.splitlines()
         ) and has_chinese(text)
-        return parse(text, STDIN, markdown=looks_markdown)
-    articles = parse(read_file(ref.path), ref.label, markdown=ref.markdown)
+        return split_long(parse(text, STDIN, markdown=looks_markdown))
+    articles = split_long(parse(read_file(ref.path), ref.label, markdown=ref.markdown))
+    if ref.part is not None:
+        articles = [a for a in articles if a.part == ref.part]
     return [dataclasses.replace(article, source=ref.shown) for article in articles]
+
+
+def split_long(articles: Sequence[Article], limit: int | None = None) -> list[Article]:
+    """Articles longer than `limit` (default `PART_CHARS`) characters split at paragraph ends
+    into parts, numbered through the source; a single longer paragraph stays whole."""
+    limit = PART_CHARS if limit is None else limit
+    pieces: list[tuple[Article, tuple[Paragraph, ...]]] = []
+    for article in articles:
+        current: list[Paragraph] = []
+        size = 0
+        for paragraph in article.paragraphs:
+            length = len(paragraph.marker) + sum(map(len, paragraph.sentences))
+            if current and size + length > limit:
+                pieces.append((article, tuple(current)))
+                current, size = [], 0
+            current.append(paragraph)
+            size += length
+        pieces.append((article, tuple(current)))
+    if len(pieces) == len(articles):
+        return list(articles)
+    return [
+        dataclasses.replace(article, paragraphs=paragraphs, part=number, parts=len(pieces))
+        for number, (article, paragraphs) in enumerate(pieces, 1)
+    ]
 
 
 def annotate_all(
@@ -500,9 +535,10 @@ def _is_chat(model: str, models_dir: Path) -> bool:
 
 def output_names(ref: SourceRef, articles: Sequence[AnnotatedArticle]) -> list[PurePosixPath]:
     """Output names for a source's articles: `name`, or `name-1`, `name-2` … for several."""
-    if len(articles) == 1:
-        return [ref.name]
-    return [ref.name.with_name(f"{ref.name.name}-{a.part}") for a in articles]
+    return [
+        ref.name if a.parts == 1 else ref.name.with_name(f"{ref.name.name}-{a.part}")
+        for a in articles
+    ]
 
 
 def convert(

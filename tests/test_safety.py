@@ -486,3 +486,36 @@ def test_permission_errors_say_how_to_fix_them(tmp_path: Path) -> None:
         )
     finally:
         (tmp_path / "ro").chmod(0o755)
+
+
+def test_a_long_article_is_converted_a_part_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader import pipeline
+
+    monkeypatch.setattr(pipeline, "PART_CHARS", 60)
+    paragraphs = [f"这是第{n}段，它讲的是一个很长的故事里的一小部分。" for n in range(12)]
+    src = tmp_path / "long.txt"
+    src.write_text("长文章\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    held: list[int] = []
+    real = batch._prepare
+
+    def spying(ref: SourceRef, stdin: bytes | None, options: Options) -> list[AnnotatedArticle]:
+        found = real(ref, stdin, options)
+        held.append(len(found))
+        return found
+
+    monkeypatch.setattr(batch, "_prepare", spying)
+    out = tmp_path / "out"
+    argv = ["convert", str(src), "-o", str(out), "--no-translate", "-f", "json", "-j", "1"]
+    code, err = run(argv)
+    assert code == 0, err
+    sheets = sorted(out.glob("long-*.json"), key=lambda p: int(p.stem.split("-")[1]))
+    assert len(sheets) > 3 and held == [1] * len(sheets)  # one part in memory at a time
+    assert "".join(sheet_text(p) for p in sheets) == "长文章" + "".join(paragraphs)
+    parts = [json.loads(p.read_text(encoding="utf-8")) for p in sheets]
+    assert [(d["part"], d["parts"]) for d in parts] == [
+        (n, len(sheets)) for n in range(1, len(sheets) + 1)
+    ]
+    code, err = run(argv)
+    assert code == 0 and "1 up to date" in err
