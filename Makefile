@@ -1,7 +1,7 @@
 # Two entry points: `make demo` (set up, convert the sample article) and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver epubcheck
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-babelstone-han poppler-utils chromium chromium-driver epubcheck
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system lint clean

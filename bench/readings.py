@@ -38,11 +38,11 @@ sys.path.insert(0, str(ROOT))
 from reader.annotate import Annotator  # noqa: E402
 from reader.dictionary import Dictionary, gloss_article  # noqa: E402
 from reader.model import Article, Paragraph, Word  # noqa: E402
+from reader.text import HAN  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "data" / "everyday-gold.jsonl"
 HELDOUT = Path(__file__).resolve().parent / "data" / "everyday-heldout.jsonl"
 SHARED = ROOT.parent / "shared"
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 SYLLABLE = re.compile(r"([A-Za-zÜüv:]+[1-5])|(r)(?![a-z])")
 KINDS = ("reading", "neutral", "erhua", "capital", "split", "gloss")
 STOP = frozenset(

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reader import __version__
+from reader import __version__, pipeline
 from reader.errors import InputError, OutputError, ReaderError, RenderError, UsageError
 from reader.model import AnnotatedArticle
 from reader.options import Options
@@ -36,6 +36,7 @@ from reader.pipeline import (
     read_articles,
     translate_stage,
 )
+from reader.source import read_source_bytes
 from reader.translate import Translator
 
 MANIFEST = ".reader-manifest.json"
@@ -71,6 +72,8 @@ class _Job:
 
     ref: SourceRef
     key: str
+    last: bool = True
+    """Whether this is the source's last (or only) part: its record is written then."""
 
 
 @dataclass(slots=True)
@@ -218,7 +221,10 @@ def run(
     book = combine_kind(options.combine)
     if book == "pdf" and "pdf" not in options.formats:
         raise UsageError("--combine binds the PDFs: add pdf to --format (e.g. --format html,pdf)")
-    refs = collect_sources(inputs)
+    refs, unlisted = collect_sources(inputs)
+    lost = [problem for problem in unlisted if problem.lost]
+    if lost and options.fail_fast:
+        raise InputError(lost[0].message)
     if len(refs) == 1:
         # One source: its failure is the run's error, reported as such.
         options = dataclasses.replace(options, fail_fast=True)
@@ -226,6 +232,13 @@ def run(
     given = {_resolved(ref.path) for ref in refs if ref.path is not None}
     state = _Run(names=_Names(inputs=given, taken=set(given)))
     assert state.names is not None
+    # What a folder holds but can't be read is reported, never skipped without a word.
+    for problem in unlisted:
+        if problem.lost:
+            label = os.fsencode(problem.path).decode("utf-8", "backslashreplace")
+            state.failures.append(Failure(source=label, message=problem.message))
+        else:
+            state.warnings.append(problem.message)
     batch = len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN)
     fixed = [out / MANIFEST, *_book_paths(options)] + ([out / "index.html"] if batch else [])
     for path in fixed:
@@ -278,8 +291,10 @@ def run(
     done = len(refs) - len(jobs)
     if progress:
         progress("files", done, len(refs))
+    jobs = [part for job in jobs for part in _parts(job, state, options)]
     workers = _worker_count(options, len(jobs) + len(reread))
-    if workers > 1 and needs_annotator([j.ref for j in jobs] + reread, stdin, options):
+    sources = list(dict.fromkeys(dataclasses.replace(j.ref, part=None) for j in jobs))
+    if workers > 1 and needs_annotator(sources + reread, stdin, options):
         # Load jieba's dictionary once here: forked workers inherit it instead of each
         # spending a second or two loading their own (not when all come from the cache).
         from reader.annotate import Annotator
@@ -288,10 +303,19 @@ def run(
     translator_box: list[Translator | None] = [translator]
     saved = -MANIFEST_EVERY
     with _pool(workers) as pool:
-        for start in range(0, len(jobs), GROUP):
-            group = jobs[start : start + GROUP]
+        groups = list(_groups(jobs, workers))
+        # A long article's parts: its record says complete only when every part is.
+        whole: dict[str, bool] = {}
+        for number, group in enumerate(groups):
             finished = _convert_group(group, options, stdin, pool, state, translator_box)
             for job in group:
+                if job.ref.part is not None:
+                    label = job.ref.label
+                    whole[label] = whole.get(label, True) and label in finished
+                    if not job.last:
+                        continue
+                    if not whole[label]:
+                        finished.pop(label, None)
                 if job.ref.label in finished:
                     manifest[job.ref.name.as_posix()] = {
                         "source": job.ref.label,
@@ -309,7 +333,7 @@ def run(
                 if log:
                     status = "failed" if job.ref.label not in finished else "done"
                     log(f"{status}: {job.ref.label}")
-            if time.monotonic() - saved >= MANIFEST_EVERY or start + GROUP >= len(jobs):
+            if time.monotonic() - saved >= MANIFEST_EVERY or number == len(groups) - 1:
                 _save_manifest(out, manifest)
                 saved = time.monotonic()
         for start in range(0, len(reread), GROUP):
@@ -337,6 +361,47 @@ def run(
         timings=dict(state.timings),
         untranslated=untranslated,
     )
+
+
+def _parts(job: _Job, state: _Run, options: Options) -> list[_Job]:
+    """A source as jobs: itself, or one job per part when it holds a long article (split by
+    `PART_CHARS`), so no more than a few parts are in memory at a time."""
+    path = job.ref.path
+    try:
+        # A UTF-8 Chinese character is 3 bytes: a smaller file can't hold a long article.
+        small = path is None or path.stat().st_size <= pipeline.PART_CHARS * 3
+    except OSError:
+        small = True  # reading it will say what is wrong
+    if small:
+        return [job]
+    assert path is not None
+    try:
+        count = len(read_articles(job.ref))
+    except ReaderError as exc:
+        _fail(state, job.ref, exc, options)
+        return []
+    if count == 1:
+        return [job]
+    return [
+        dataclasses.replace(job, ref=dataclasses.replace(job.ref, part=n), last=n == count)
+        for n in range(1, count + 1)
+    ]
+
+
+def _groups(jobs: Sequence[_Job], workers: int) -> Iterator[list[_Job]]:
+    """Jobs converted together: up to `GROUP` sources, but only `workers` parts of a long
+    article at a time."""
+    group: list[_Job] = []
+    for job in jobs:
+        limit = workers if job.ref.part is not None else GROUP
+        if group and (
+            len(group) >= limit or (group[-1].ref.part is None) != (job.ref.part is None)
+        ):
+            yield group
+            group = []
+        group.append(job)
+    if group:
+        yield group
 
 
 def _order(handout: Handout) -> tuple[str, str]:
@@ -367,13 +432,7 @@ def _fail(state: _Run, ref: SourceRef, exc: ReaderError, options: Options) -> No
 
 def _source_key(ref: SourceRef, stdin: bytes | None, settings: str) -> str:
     """Hash of the source's bytes and the content options."""
-    if ref.path is None:
-        data = stdin or b""
-    else:
-        try:
-            data = ref.path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{ref.path}: can't be read ({exc.strerror or exc})") from None
+    data = (stdin or b"") if ref.path is None else read_source_bytes(ref.path)
     return hashlib.sha256(data + settings.encode()).hexdigest()
 
 
@@ -492,6 +551,21 @@ def _render(
     return seconds
 
 
+def _warn_undrawable(ref: SourceRef, articles: Sequence[AnnotatedArticle], state: _Run) -> None:
+    """Name the rare characters the PDF can't draw: no installed font has them."""
+    from reader.pdf import RARE_FONT_HINT, undrawable
+
+    text = "".join(p.text for article in articles for p in article.paragraphs)
+    missing = undrawable(text)
+    if missing:
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:10])
+        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        state.warnings.append(
+            f"{ref.label}: the PDF prints {shown}{more} as empty boxes: no installed font has "
+            f"them; {RARE_FONT_HINT}"
+        )
+
+
 def _convert_group(
     group: Sequence[_Job],
     options: Options,
@@ -514,6 +588,8 @@ def _convert_group(
             _fail(state, ref, exc, options)
             continue
         complete[ref.label] = True
+        if "pdf" in options.formats:
+            _warn_undrawable(ref, mine, state)
         if combine_kind(options.combine) == "epub":
             state.articles[ref.label] = mine
         for name, article in zip(names, mine, strict=True):

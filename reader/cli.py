@@ -82,6 +82,18 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _template_folder(value: str) -> Path:
+    """Parse `--template-dir DIR`: a folder that exists (else every sheet would fall back to
+    the shipped templates without a word)."""
+    folder = Path(value)
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "no such folder"
+        raise argparse.ArgumentTypeError(
+            f"'{value}': {what}; give a folder of templates (copy reader's templates/ to start)"
+        )
+    return folder
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = _Parser(
@@ -162,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument(
         "--template-dir",
-        type=Path,
+        type=_template_folder,
         default=None,
         metavar="DIR",
         help="folder of templates overriding the shipped ones",
@@ -736,7 +748,7 @@ def _add_serve(commands: Any) -> None:
         "--device", choices=("auto", "cpu", "cuda", "mps"), default="cpu", help="(default: cpu)"
     )
     serve.add_argument("--cache-dir", type=Path, default=None, metavar="DIR")
-    serve.add_argument("--template-dir", type=Path, default=None, metavar="DIR")
+    serve.add_argument("--template-dir", type=_template_folder, default=None, metavar="DIR")
 
 
 def _serve(args: argparse.Namespace, translator: Translator | None, err: IO[str]) -> int:

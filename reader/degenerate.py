@@ -7,13 +7,14 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
+from reader.text import HAN
+
 Flag = Literal["repetition", "too-long", "untranslated", "wrong-language", "chatter"]
 """Why a translation looks degenerate."""
 
 FLAGS: tuple[Flag, ...] = ("repetition", "too-long", "untranslated", "wrong-language", "chatter")
 """Every flag `diagnose` can return."""
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 _WORD = re.compile(r"\w+")
 # What a chat model says around a translation instead of only giving it: a lead-in that
@@ -67,8 +68,8 @@ def _visible(text: str) -> int:
 
 def _untranslated(source: str, english: str) -> bool:
     """Whether the output is mostly Han characters though the source had some to translate."""
-    han = len(_HAN.findall(english))
-    if not han or not _HAN.search(source):
+    han = len(HAN.findall(english))
+    if not han or not HAN.search(source):
         return False
     return _HAN_WEIGHT * han > len(_LATIN_OR_DIGIT.findall(english))
 
@@ -79,7 +80,7 @@ def _wrong_script(english: str) -> bool:
     A multilingual model without its target language forced writes another language; one
     in a Latin script slips through, one in any other script is caught here.
     """
-    letters = [char for char in english if char.isalpha() and not _HAN.match(char)]
+    letters = [char for char in english if char.isalpha() and not HAN.match(char)]
     if not letters:
         return False
     latin = sum(1 for char in letters if _LATIN_OR_DIGIT.match(char))

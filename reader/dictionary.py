@@ -19,6 +19,7 @@ from typing import Literal
 
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, PinyinStyle, Word
+from reader.text import HAN
 
 ATTRIBUTION = (
     "Word definitions from CC-CEDICT (https://cc-cedict.org/wiki/), "
@@ -51,7 +52,6 @@ _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _CROSS_REFERENCE = re.compile(r"(?:[^\s\[\]|/,;:()]+\|)?([^\s\[\]|/,;:()]+)\[[^\]]*\]")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _TONE = re.compile(r"([1-5])$")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 # Senses that say nothing about meaning: measure words and notes on spelling or pronunciation.
 _NOISE = re.compile(
@@ -306,7 +306,7 @@ class Dictionary:
                 if size > 1 and piece == word:
                     continue
                 syllables = reading[start : start + size] if aligned else ()
-                entry = self._best(piece, syllables) if _HAN.match(piece) else None
+                entry = self._best(piece, syllables) if HAN.match(piece) else None
                 if entry is None:
                     continue
                 senses = _definition(self._main_senses(entry), max_senses=1)

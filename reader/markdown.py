@@ -11,8 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reader.model import Paragraph, ParagraphKind, Span, SpanKind
+from reader.text import HAN_CHARS
 
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
+_WIDE = re.compile(rf"[\u2e80-\u9fff\ufe30-\ufe4f\uff00-\uffef{HAN_CHARS}]")
 _BULLETS = "•◦▪"
 _SAFE_SCHEMES = ("http", "https", "mailto")
 _CELL_GAP = " │ "

@@ -87,7 +87,8 @@ class Word:
     syllables: tuple[str, ...] = ()
     """The reading split per syllable (in the chosen style); joined they give `pinyin`."""
     tones: tuple[int, ...] = ()
-    """Tone of each syllable: 1-4, or 5 for the neutral tone."""
+    """Tone of each syllable: 1-4, 5 for the neutral tone, 0 where a character (a rare one, a
+    combining mark or variation selector) has no known reading (its syllable is empty)."""
     pos: str = ""
     """jieba's part-of-speech tag (`nr` person, `ns` place, `x` punctuation …)."""
     uncertain: bool = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,6 +24,23 @@ DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 
 FORMATS = ("html", "json", "pdf", "epub", "anki")
 """Output formats reader can write."""
+
+
+def xdg_folder(environ: Mapping[str, str], variable: str, fallback: str) -> Path:
+    """reader's folder under `$VARIABLE` (e.g. XDG_CACHE_HOME), else under `~/FALLBACK`.
+
+    A relative value is ignored, as the XDG Base Directory spec says: it would put the
+    folder wherever the command happens to run.
+    """
+    base = environ.get(variable, "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), fallback)
+    return Path(base) / "reader"
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> Path:
+    """Where reader keeps its caches: $XDG_CACHE_HOME/reader or ~/.cache/reader."""
+    return xdg_folder(environ, "XDG_CACHE_HOME", ".cache")
 
 
 @dataclass(frozen=True, slots=True)

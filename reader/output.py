@@ -67,6 +67,15 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         fd, tmp = tempfile.mkstemp(
             prefix=f".{path.name}.reader-{os.getpid()}-", suffix=".part", dir=path.parent
         )
+    except PermissionError:
+        # The fix is on the nearest folder that exists (the one a new sub-folder goes in).
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        raise OutputError(
+            f"{path.parent}: can't write output there (permission denied); make "
+            f"'{folder}' writable (chmod u+w '{folder}') or choose another folder with -o"
+        ) from None
     except OSError as exc:
         raise OutputError(
             f"{path.parent}: can't write output there ({exc.strerror or exc}); "

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.errors import InputError
+from reader.text import HAN_RUN
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _TONE_MARKS = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
 _NUMBERED = re.compile(r"^([a-zü]+)([0-5])$")
 _BARE = re.compile(r"^[a-zü]+$")
@@ -42,7 +42,7 @@ def load_overrides(path: Path) -> dict[str, tuple[str, ...]]:
     result: dict[str, tuple[str, ...]] = {}
     for line, word, reading in pairs:
         where = f"{path}:{line}" if line else str(path)
-        if not _HAN.fullmatch(word):
+        if not HAN_RUN.fullmatch(word):
             raise InputError(
                 f"{where}: {_quoted(word)} is not a Chinese word; override words are Chinese "
                 f"characters only ({example})"

@@ -14,6 +14,7 @@ from reader import __version__
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle, AnnotatedParagraph
 from reader.options import Options
+from reader.text import HAN
 from reader.typeset import (
     GAP,
     READING_SCALE,
@@ -39,8 +40,19 @@ CJK_FAMILIES = (
     "Microsoft YaHei",
     "SimSun",
     "WenQuanYi Micro Hei",
+    "BabelStone Han",
 )
-"""Font families the print stylesheet names for Chinese, in order of preference."""
+"""Font families the print stylesheet names for Chinese, in order of preference (the last,
+Debian's fonts-babelstone-han, draws the rare characters of Extensions B to H the others lack)."""
+
+RARE_FONT_HINT = (
+    "install a font that has them, e.g. BabelStone Han "
+    "(Debian/Ubuntu: sudo apt-get install fonts-babelstone-han)"
+)
+"""How to get a font for the CJK extensions."""
+
+_COMMON_HAN_END = 0x9FEF
+"""Han characters up to here (and the compatibility ones) are in every CJK font listed."""
 
 FONT_HINT = (
     "install fonts-noto-cjk (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; "
@@ -233,6 +245,40 @@ def _matched_families() -> tuple[str, ...]:
     finally:
         fontconfig.FcConfigDestroy(config)
     return tuple(found)
+
+
+def undrawable(text: str) -> list[str]:
+    """The rare Han characters of `text` that no installed font draws (they'd print as boxes).
+
+    Only characters beyond the common blocks are asked about, each once, through fontconfig
+    (`fc-list`); without it nothing can be told and nothing is reported.
+    """
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return []
+    rare = sorted({c for c in text if HAN.match(c) and ord(c) > _COMMON_HAN_END and not _compat(c)})
+    return [c for c in rare if not _drawn(fc_list, c)]
+
+
+def _compat(char: str) -> bool:
+    """A CJK compatibility ideograph of the basic plane (every CJK font has them)."""
+    return 0xF900 <= ord(char) <= 0xFAFF
+
+
+@functools.lru_cache(maxsize=4096)
+def _drawn(fc_list: str, char: str) -> bool:
+    """Whether some installed font has a glyph for this character."""
+    try:
+        listed = subprocess.run(
+            [fc_list, f":charset={ord(char):x}", "family"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return True
+    return bool(listed.strip())
 
 
 def check_cjk_font() -> str:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from reader.annotate import Annotator
 from reader.degenerate import missed_terms
 from reader.errors import InputError, ModelUnavailableError
-from reader.model import AnnotatedArticle, Article
+from reader.model import AnnotatedArticle, Article, Paragraph
 from reader.options import Options
-from reader.source import SOURCE_SUFFIXES, find_sources, parse, read_file
+from reader.source import SOURCE_SUFFIXES, Unlisted, parse, read_file, scan_sources
 
 if TYPE_CHECKING:
     from reader.cache import TranslationCache
@@ -35,6 +35,10 @@ class SourceRef:
     """The file, or None for standard input."""
     name: PurePosixPath
     """Output name relative to the output folder, without suffix (sub-folders mirrored)."""
+
+    part: int | None = None
+    """Only this part of the source (a long article's parts are converted a few at a time,
+    so memory stays bounded); None: all of it."""
 
     @property
     def label(self) -> str:
@@ -115,17 +119,23 @@ class ConvertResult:
     """Why some handouts have no English (no model, and how to get one); '' when none lack it."""
 
 
-def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
-    """Expand files, folders (recursively) and `-` into sources with distinct output names."""
+def collect_sources(inputs: Sequence[str | Path]) -> tuple[list[SourceRef], list[Unlisted]]:
+    """Expand files, folders (recursively) and `-` into sources with distinct output names,
+    and list what inside the folders can't be converted (unreadable, dangling, loops, pipes)."""
     refs: list[SourceRef] = []
+    problems: list[Unlisted] = []
     for item in inputs:
         if str(item) == STDIN:
             refs.append(SourceRef(None, PurePosixPath("stdin")))
             continue
         path = Path(item)
         if path.is_dir():
-            found = find_sources(path)
+            found, unlisted = scan_sources(path)
+            problems.extend(unlisted)
             if not found:
+                lost = [problem for problem in unlisted if problem.lost]
+                if lost:
+                    raise InputError(lost[0].message)
                 raise InputError(
                     f"{path}: holds no {'/'.join(SOURCE_SUFFIXES)} files; "
                     "put articles in it or name files directly"
@@ -142,7 +152,7 @@ def collect_sources(inputs: Sequence[str | Path]) -> list[SourceRef]:
             )
         else:
             raise InputError(f"{path}: no such file or folder; check the path")
-    return _distinct(refs)
+    return _distinct(refs), problems
 
 
 def _output_name(name: str) -> PurePosixPath:
@@ -175,8 +185,13 @@ def _distinct(refs: list[SourceRef]) -> list[SourceRef]:
     return result
 
 
+PART_CHARS = 200_000
+"""Characters of an article annotated and rendered at a time: a longer one is split into
+parts at paragraph ends (name-1, name-2 …), so memory doesn't grow with the input's size."""
+
+
 def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
-    """Read and split one source into its articles."""
+    """Read and split one source into its articles (a very long one into parts)."""
     if ref.path is None:
         from reader.source import decode, has_chinese
 
@@ -184,9 +199,35 @@ def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
         looks_markdown = any(
             line.startswith(("# ", "## ", "```")) for line in text.splitlines()
         ) and has_chinese(text)
-        return parse(text, STDIN, markdown=looks_markdown)
-    articles = parse(read_file(ref.path), ref.label, markdown=ref.markdown)
+        return split_long(parse(text, STDIN, markdown=looks_markdown))
+    articles = split_long(parse(read_file(ref.path), ref.label, markdown=ref.markdown))
+    if ref.part is not None:
+        articles = [a for a in articles if a.part == ref.part]
     return [dataclasses.replace(article, source=ref.shown) for article in articles]
+
+
+def split_long(articles: Sequence[Article], limit: int | None = None) -> list[Article]:
+    """Articles longer than `limit` (default `PART_CHARS`) characters split at paragraph ends
+    into parts, numbered through the source; a single longer paragraph stays whole."""
+    limit = PART_CHARS if limit is None else limit
+    pieces: list[tuple[Article, tuple[Paragraph, ...]]] = []
+    for article in articles:
+        current: list[Paragraph] = []
+        size = 0
+        for paragraph in article.paragraphs:
+            length = len(paragraph.marker) + sum(map(len, paragraph.sentences))
+            if current and size + length > limit:
+                pieces.append((article, tuple(current)))
+                current, size = [], 0
+            current.append(paragraph)
+            size += length
+        pieces.append((article, tuple(current)))
+    if len(pieces) == len(articles):
+        return list(articles)
+    return [
+        dataclasses.replace(article, paragraphs=paragraphs, part=number, parts=len(pieces))
+        for number, (article, paragraphs) in enumerate(pieces, 1)
+    ]
 
 
 def annotate_all(
@@ -541,9 +582,10 @@ def _is_chat(model: str, models_dir: Path) -> bool:
 
 def output_names(ref: SourceRef, articles: Sequence[AnnotatedArticle]) -> list[PurePosixPath]:
     """Output names for a source's articles: `name`, or `name-1`, `name-2` … for several."""
-    if len(articles) == 1:
-        return [ref.name]
-    return [ref.name.with_name(f"{ref.name.name}-{a.part}") for a in articles]
+    return [
+        ref.name if a.parts == 1 else ref.name.with_name(f"{ref.name.name}-{a.part}")
+        for a in articles
+    ]
 
 
 def convert(

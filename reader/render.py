@@ -43,6 +43,11 @@ def check_formats(formats: Sequence[str]) -> None:
 
 def template_dirs(template_dir: Path | None = None) -> list[Path]:
     """Folders templates are loaded from: the user's override first, then the shipped ones."""
+    if template_dir and not template_dir.is_dir():
+        raise UsageError(
+            f"--template-dir {template_dir}: no such folder; give a folder of templates "
+            "(copy reader's templates/ to start)"
+        )
     dirs = [template_dir] if template_dir else []
     shipped = resources.files("reader").joinpath("templates")
     if shipped.is_dir():

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, Literal
 
 from reader.errors import ModelError
+from reader.text import HAN
 
 Script = Literal["Hans", "Hant"]
 """ISO 15924 code of the characters a text is written in: simplified or traditional."""
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # A text is traditional when at least this share of its Chinese characters changes in
 # conversion. Measured on the sample articles converted to traditional: 27-38 % of a whole
 # article, 12 % in its least traditional paragraph; simplified text changes under 2 % (the odd
@@ -44,7 +43,7 @@ def to_simplified(text: str) -> str:
 
 def simplified(sentences: Sequence[str]) -> list[str] | None:
     """The sentences in simplified characters if they are traditional text, else None."""
-    han = sum(len(_HAN.findall(s)) for s in sentences)
+    han = sum(len(HAN.findall(s)) for s in sentences)
     if not han:
         return None
     result = [to_simplified(s) for s in sentences]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.errors import InputError
 from reader.markdown import markdown_blocks
 from reader.model import Article, Paragraph, ParagraphKind
+from reader.text import HAN
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 """File name endings that a folder search picks up."""
@@ -29,7 +33,6 @@ _SENTENCE_END = re.compile(
 _CONTINUATION_MARK = re.compile(
     r"^[（(]\s*(?:上接|接|承)第?\s*[0-9０-９一二三四五六七八九十百]+\s*(?:版|页|頁)\s*[）)]$"
 )
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 _TITLE_MAX = 50
 _META_MAX = 60
@@ -153,7 +156,7 @@ def _stray_utf8(data: bytes) -> list[int]:
 
 def _plausibility(text: str) -> float:
     """Share of Han characters that are common ones: high for a right decoding."""
-    han = _HAN.findall(text)
+    han = HAN.findall(text)
     if not han:
         return 0.0
     return sum(1 for ch in han if ch in _COMMON) / len(han)
@@ -169,37 +172,121 @@ def _check_text(text: str, name: str) -> str:
 
 def read_file(path: Path) -> str:
     """Read and decode one source file; errors name the file and the fix."""
+    return decode(read_source_bytes(path), str(path))
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """A source file's bytes; errors name the file and the fix."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder; give a file, or the folder itself") from None
     except PermissionError:
-        raise InputError(f"{path}: permission denied; make it readable (chmod +r)") from None
+        raise InputError(
+            f"{path}: permission denied; make it readable (chmod u+r '{path}') or run as its owner"
+        ) from None
     except OSError as exc:
-        raise InputError(f"{path}: can't be read ({exc.strerror or exc})") from None
-    return decode(data, str(path))
+        raise InputError(f"{path}: can't be read ({exc.strerror or exc}); check the file") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Unlisted:
+    """Something inside an input folder that is not converted, and why."""
+
+    path: Path
+    """The entry, as found under the input folder."""
+    message: str
+    """One line: what it is and how to fix it."""
+    lost: bool
+    """True when articles may be missing because of it (a source's name, a folder)."""
 
 
 def find_sources(folder: Path) -> list[Path]:
     """List a folder's source files (recursively, sorted), skipping hidden ones."""
+    return scan_sources(folder)[0]
+
+
+def scan_sources(folder: Path) -> tuple[list[Path], list[Unlisted]]:
+    """List a folder's source files (recursively, sorted, hidden ones skipped) and what in it
+    can't be converted: unreadable sub-folders, dangling links, link loops, pipes and devices.
+
+    Linked folders are followed, except one that leads back to a folder above it.
+    """
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder; check the path")
     found: list[Path] = []
-    try:
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder)
-            if any(part.startswith(".") for part in relative.parts):
+    problems: list[Unlisted] = []
+
+    def visit(directory: Path, above: frozenset[tuple[int, int]]) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            if directory == folder:
+                raise InputError(_unlistable(directory, exc)) from None
+            problems.append(Unlisted(directory, _unlistable(directory, exc), lost=True))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            if path.suffix.lower() in SOURCE_SUFFIXES and path.is_file():
+            path = Path(entry.path)
+            source_like = path.suffix.lower() in SOURCE_SUFFIXES
+            try:
+                info = os.stat(path)
+            except OSError as exc:
+                if entry.is_symlink():
+                    problems.append(Unlisted(path, _broken_link(path, exc), lost=source_like))
+                elif source_like:
+                    message = f"{path}: can't be read ({exc.strerror or exc}); check the file"
+                    problems.append(Unlisted(path, message, lost=True))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                key = (info.st_dev, info.st_ino)
+                if key in above:
+                    message = (
+                        f"{path}: a link back to the folder {os.readlink(path)!r} above it, "
+                        "not followed (its articles are converted from where they are)"
+                    )
+                    problems.append(Unlisted(path, message, lost=False))
+                    continue
+                visit(path, above | {key})
+            elif source_like and stat.S_ISREG(info.st_mode):
                 found.append(path)
-    except PermissionError as exc:
-        raise InputError(
-            f"{exc.filename or folder}: permission denied while listing the folder; "
-            "make it readable"
-        ) from None
-    return found
+            elif source_like:
+                message = (
+                    f"{path}: is not a regular file (a pipe, device or socket), not read; "
+                    "save the article to a file, or pipe it into '-'"
+                )
+                problems.append(Unlisted(path, message, lost=True))
+
+    top = folder.stat()
+    visit(folder, frozenset({(top.st_dev, top.st_ino)}))
+    return sorted(found), problems
+
+
+def _unlistable(folder: Path, exc: OSError) -> str:
+    """The one-line message for a folder that can't be listed."""
+    if isinstance(exc, PermissionError):
+        return (
+            f"{folder}: permission denied, so the articles in this folder were not converted; "
+            f"make it readable (chmod u+rx '{folder}') or run as its owner"
+        )
+    return f"{folder}: can't be listed ({exc.strerror or exc}); check the folder"
+
+
+def _broken_link(path: Path, exc: OSError) -> str:
+    """The one-line message for a symbolic link that leads nowhere or in a circle."""
+    if exc.errno == errno.ELOOP:
+        return f"{path}: a symbolic link loop (it leads back to itself), not read; fix or remove it"
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return (
+        f"{path}: a symbolic link to {target!r}, which does not exist, not read; fix or remove it"
+    )
 
 
 def normalise(text: str) -> str:
@@ -227,7 +314,7 @@ def split_sentences(text: str) -> tuple[str, ...]:
 
 def has_chinese(text: str) -> bool:
     """Whether the text holds at least one Han character."""
-    return _HAN.search(text) is not None
+    return HAN.search(text) is not None
 
 
 def parse(text: str, source: str, *, markdown: bool = False) -> list[Article]:
@@ -388,4 +475,4 @@ def _continues_sentence(text: str) -> bool:
     if not text:
         return False
     first = text[0]
-    return bool(_HAN.match(first)) or first in "，。、；：！？…”’」』）" or first.isalnum()
+    return bool(HAN.match(first)) or first in "，。、；：！？…”’」』）" or first.isalnum()

@@ -251,14 +251,15 @@ def test_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     folder = tmp_path / "locked"
     folder.mkdir()
 
-    def denied(self: Path, pattern: str) -> object:
-        raise PermissionError(13, "Permission denied", str(self))
+    def denied(path: object) -> object:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "rglob", denied)
+    monkeypatch.setattr(os, "scandir", denied)
     code, err = run(["convert", str(folder), "-o", str(tmp_path / "out")])
     assert code == 1
     assert err == (
-        f"reader: error: {folder}: permission denied while listing the folder; make it readable\n"
+        f"reader: error: {folder}: permission denied, so the articles in this folder were not "
+        f"converted; make it readable (chmod u+rx '{folder}') or run as its owner\n"
     )
 
 

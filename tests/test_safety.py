@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from reader import batch
+from reader import batch, convert_file
+from reader.annotate import default_cache_dir
 from reader.cli import main
+from reader.errors import ReaderError
 from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.pipeline import SourceRef
+from reader.serve.fixes import default_fixes_dir
 
 
 def run(argv: list[str]) -> tuple[int, str]:
@@ -356,3 +360,162 @@ def test_the_manifest_is_saved_periodically_not_per_group(
     assert saves == [batch.GROUP, 3 * batch.GROUP]
     code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "-j", "1"])
     assert f"{3 * batch.GROUP} up to date" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_what_a_folder_holds_but_cant_be_read_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "locked").mkdir()
+    (src / "a.txt").write_text("这是一个测试句子。\n", encoding="utf-8")
+    (src / "locked" / "b.txt").write_text("这是第二个句子。\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "c.txt").write_text("这是第三个句子。\n", encoding="utf-8")
+    (src / "dangling.txt").symlink_to("nowhere.txt")
+    (src / "loop1.txt").symlink_to("loop2.txt")
+    (src / "loop2.txt").symlink_to("loop1.txt")
+    os.mkfifo(src / "pipe.md")
+    (src / "sub" / "up").symlink_to("..")
+    (src / "sub" / "linked").symlink_to(elsewhere)
+    locked = src / "locked"
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root reads any folder: make it fail as it does for a user
+        real = os.scandir
+
+        def scandir(path: object) -> object:
+            if Path(str(path)) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    out = tmp_path / "out"
+    try:
+        code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "-j", "1"])
+    finally:
+        locked.chmod(0o755)
+    assert code == 1
+    assert (out / "a.html").is_file() and (out / "sub" / "linked" / "c.html").is_file()
+    assert not (out / "sub" / "up").exists()
+    assert "reader: 5 of 7 sources failed:" in err
+    failed = err.split("sources failed:\n", 1)[1].splitlines()
+    assert failed == [
+        f"  {src / 'dangling.txt'}: a symbolic link to 'nowhere.txt', which does not exist, "
+        "not read; fix or remove it",
+        f"  {src / 'locked'}: permission denied, so the articles in this folder were not "
+        f"converted; make it readable (chmod u+rx '{src / 'locked'}') or run as its owner",
+        f"  {src / 'loop1.txt'}: a symbolic link loop (it leads back to itself), not read; "
+        "fix or remove it",
+        f"  {src / 'loop2.txt'}: a symbolic link loop (it leads back to itself), not read; "
+        "fix or remove it",
+        f"  {src / 'pipe.md'}: is not a regular file (a pipe, device or socket), not read; "
+        "save the article to a file, or pipe it into '-'",
+    ]
+    assert (
+        f"reader: warning: {src / 'sub' / 'up'}: a link back to the folder '..' above it, "
+        "not followed (its articles are converted from where they are)\n"
+    ) in err
+    code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "--fail-fast"])
+    assert code == 1 and err.startswith(f"reader: error: {src / 'dangling.txt'}: a symbolic")
+
+
+def test_a_missing_template_dir_is_a_usage_error(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("这是一个测试句子。\n", encoding="utf-8")
+    missing = tmp_path / "my-templates"
+    code, err = run(
+        ["convert", str(src), "-o", str(tmp_path / "out"), "--template-dir", str(missing)]
+    )
+    assert code == 2 and err == (
+        f"reader: error: argument --template-dir: '{missing}': no such folder; give a folder of "
+        "templates (copy reader's templates/ to start) (see 'reader convert --help')\n"
+    )
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ReaderError, match="no such folder"):
+        convert_file(
+            src, Options(output_dir=tmp_path / "out", translate=False, template_dir=missing)
+        )
+
+
+def test_a_relative_xdg_folder_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = Path.home()
+    assert default_cache_dir({"XDG_CACHE_HOME": "cache"}) == home / ".cache" / "reader"
+    assert default_cache_dir({"XDG_CACHE_HOME": ""}) == home / ".cache" / "reader"
+    assert default_cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "reader"
+    assert default_fixes_dir({"XDG_CONFIG_HOME": "config"}) == home / ".config" / "reader"
+    # End to end: the caches don't land in whatever folder the command runs in.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("这是一个测试句子。\n", encoding="utf-8")
+    code, err = run(["convert", "a.txt", "-o", "out", "--no-translate"])
+    assert code == 0, err
+    assert not (tmp_path / "relative-cache").exists()
+    assert (tmp_path / "home" / ".cache" / "reader" / "annotations.sqlite3").is_file()
+
+
+def _unprivileged(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run reader as a user whom file permissions bind (root with its override dropped)."""
+    command = [sys.executable, "-m", "reader", *argv]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root without setpriv: permissions can't be tested")
+        drop = "-dac_override,-dac_read_search"
+        command = ["setpriv", "--bounding-set", drop, "--inh-caps", drop, *command]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_permission_errors_say_how_to_fix_them(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("这是一个测试句子。\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("这是第二个句子。\n", encoding="utf-8")
+    (tmp_path / "secret.txt").chmod(0)
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro").chmod(0o555)
+    try:
+        done = _unprivileged(["convert", "a.txt", "-o", "ro/deep", "--no-translate"], tmp_path)
+        assert done.returncode == 1 and done.stderr == (
+            "reader: error: ro/deep: can't write output there (permission denied); make 'ro' "
+            "writable (chmod u+w 'ro') or choose another folder with -o\n"
+        )
+        done = _unprivileged(["convert", "secret.txt", "a.txt", "--no-translate"], tmp_path)
+        assert done.returncode == 1 and done.stderr.endswith(
+            "reader: 1 of 2 sources failed:\n  secret.txt: permission denied; make it readable "
+            "(chmod u+r 'secret.txt') or run as its owner\n"
+        )
+    finally:
+        (tmp_path / "ro").chmod(0o755)
+
+
+def test_a_long_article_is_converted_a_part_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader import pipeline
+
+    monkeypatch.setattr(pipeline, "PART_CHARS", 60)
+    paragraphs = [f"这是第{n}段，它讲的是一个很长的故事里的一小部分。" for n in range(12)]
+    src = tmp_path / "long.txt"
+    src.write_text("长文章\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    held: list[int] = []
+    real = batch._prepare
+
+    def spying(ref: SourceRef, stdin: bytes | None, options: Options) -> list[AnnotatedArticle]:
+        found = real(ref, stdin, options)
+        held.append(len(found))
+        return found
+
+    monkeypatch.setattr(batch, "_prepare", spying)
+    out = tmp_path / "out"
+    argv = ["convert", str(src), "-o", str(out), "--no-translate", "-f", "json", "-j", "1"]
+    code, err = run(argv)
+    assert code == 0, err
+    sheets = sorted(out.glob("long-*.json"), key=lambda p: int(p.stem.split("-")[1]))
+    assert len(sheets) > 3 and held == [1] * len(sheets)  # one part in memory at a time
+    assert "".join(sheet_text(p) for p in sheets) == "长文章" + "".join(paragraphs)
+    parts = [json.loads(p.read_text(encoding="utf-8")) for p in sheets]
+    assert [(d["part"], d["parts"]) for d in parts] == [
+        (n, len(sheets)) for n in range(1, len(sheets) + 1)
+    ]
+    code, err = run(argv)
+    assert code == 0 and "1 up to date" in err

@@ -14,6 +14,6 @@
 """
 
 from reader.annotate.annotator import Annotator, annotate
-from reader.annotate.resources import default_cache_dir
+from reader.options import default_cache_dir
 
 __all__ = ["Annotator", "annotate", "default_cache_dir"]

@@ -55,10 +55,13 @@ from reader.model import (
 from reader.overrides import load_overrides, load_user_dict
 from reader.sandhi import YI, apply_sandhi, dictionary_tones
 from reader.script import simplified, to_simplified
+from reader.text import HAN_CHARS, MARKS, with_marks
 
 if TYPE_CHECKING:
     from reader.polyphone import Guess
 
+# What pypinyin gives back for a character it can't read: the character itself (a mark too).
+_UNREAD = re.compile(f"[{HAN_CHARS}{MARKS}]")
 _VOWEL_START = re.compile(r"^[aoeāáǎàōóǒòēéěè]", re.IGNORECASE)
 
 
@@ -118,8 +121,8 @@ class Annotator:
         """jieba's words, with Latin text, numbers and punctuation kept as plain runs."""
         pieces: list[Piece] = []
         offset = 0
-        for token in self.resources.tokenizer().cut(sentence):
-            text, flag = str(token.word), str(token.flag)
+        tokens = ((str(t.word), str(t.flag)) for t in self.resources.tokenizer().cut(sentence))
+        for text, flag in with_marks(tokens):
             for run in HAN_RUN.split(text):
                 if not run:
                     continue
@@ -244,8 +247,10 @@ class Annotator:
         word, flag = piece.text, piece.pos
         span = range(piece.start, piece.start + len(word))
         tone3 = [readings[i] or default_reading(word[i - piece.start]) for i in span]
-        tones = tuple(tone(s) for s in tone3)
-        syllables = [self._display(s) for s in tone3]
+        # A character no dictionary reads (a rare one, a mark) has no reading: never itself.
+        tone3 = ["" if _UNREAD.search(s) or not s.rstrip("12345") else s for s in tone3]
+        tones = tuple(tone(s) if s else 0 for s in tone3)
+        syllables = [self._display(s) if s else "" for s in tone3]
         if self.style in ("marks", "numbers"):
             for i in range(1, len(syllables)):
                 if _VOWEL_START.match(syllables[i]):
@@ -266,6 +271,7 @@ class Annotator:
             syllables = [s if i == 0 else " " + s for i, s in enumerate(syllables)]
         if self.style == "none":
             syllables = ["" for _ in syllables]
+        syllables = [shown if s else "" for shown, s in zip(syllables, tone3, strict=True)]
         return Word(
             text=word,
             pinyin="".join(syllables),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-HAN_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
-"""A run of Han characters (the CJK blocks jieba and pypinyin read)."""
+from reader.text import HAN_RUN
+
+__all__ = ["HAN_RUN", "Piece"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from reader.annotate.particles import VERB_PARTICLES
 from reader.annotate.pieces import HAN_RUN, Piece
 from reader.annotate.readings import Phrase, default_reading
 from reader.annotate.wordlists import hsk_words
+from reader.options import default_cache_dir
 from reader.overrides import UserWord
 from reader.script import to_simplified
 
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
 # jieba's dictionary lists every prefix of its words with frequency 0, and a few fragments
 # with tiny ones (再一 3): a word inside a word must be at least this frequent.
 _KNOWN_WORD = 10
-
-
-def default_cache_dir(environ: Mapping[str, str]) -> Path:
-    """Where reader keeps its caches: $XDG_CACHE_HOME/reader or ~/.cache/reader."""
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "reader"
 
 
 @contextmanager

@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reader.errors import InputError
+from reader.options import xdg_folder
 from reader.output import write_atomic
 from reader.overrides import load_overrides, load_user_dict, parse_reading
+from reader.text import HAN_RUN
 
 READINGS = "readings.tsv"
 """Reading overrides: `word<TAB>reading` lines (`--pinyin-overrides`)."""
@@ -26,7 +27,6 @@ WORDS = "words.txt"
 UNDO = "last-fix.json"
 """The files' contents before the last fix, and which sheet it was made on."""
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _HEADERS = {
     READINGS: "# reader: your readings, one `word<TAB>reading` a line (tone marks or numbers)\n",
     WORDS: "# reader: your words, one `word [freq]` a line (jieba user dictionary)\n",
@@ -37,8 +37,7 @@ def default_fixes_dir(environ: Mapping[str, str]) -> Path:
     """`$READER_CONFIG_DIR`, else `$XDG_CONFIG_HOME/reader`, else `~/.config/reader`."""
     if environ.get("READER_CONFIG_DIR"):
         return Path(environ["READER_CONFIG_DIR"])
-    base = environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "reader"
+    return xdg_folder(environ, "XDG_CONFIG_HOME", ".config")
 
 
 class Fixes:
@@ -181,7 +180,7 @@ class Fixes:
 
 
 def _check_word(word: str) -> None:
-    if not _HAN.fullmatch(word):
+    if not HAN_RUN.fullmatch(word):
         raise InputError(
             f"{word!r} is not a Chinese word; only words in Chinese characters can be corrected"
         )
