@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gzip
 import importlib
 import logging
@@ -133,6 +134,12 @@ class Dictionary:
         self._usages: dict[str, int] = {}
         self._glosses: dict[tuple[str, tuple[str, ...], bool], Gloss | None] = {}
         self._zhuyin: dict[str, str] | None = None
+
+    @classmethod
+    def shared(cls, cache_dir: Path | None = None) -> Dictionary:
+        """The process's one dictionary for this cache folder: the articles of a batch share
+        its lookups instead of each starting afresh (30 ms an article)."""
+        return _shared(cache_dir)
 
     @property
     def levels_source(self) -> str:
@@ -638,3 +645,9 @@ def _level_rows() -> Iterable[tuple[str, str, int]]:
         words: Mapping[str, int] = hsk.words(standard)
         rows.extend((standard, word, min(int(level), HSK_BAND)) for word, level in words.items())
     return rows
+
+
+@functools.lru_cache(maxsize=4)
+def _shared(cache_dir: Path | None) -> Dictionary:
+    """One dictionary per cache folder in this process (see `Dictionary.shared`)."""
+    return Dictionary(cache_dir)

@@ -441,7 +441,7 @@ def gloss_all(articles: Sequence[AnnotatedArticle], options: Options) -> list[An
     """Give every Chinese word its dictionary gloss and HSK level."""
     from reader.dictionary import Dictionary, gloss_article
 
-    dictionary = Dictionary(options.cache_dir)
+    dictionary = Dictionary.shared(options.cache_dir)
     return [gloss_article(article, dictionary) for article in articles]
 
 

@@ -527,3 +527,46 @@ def test_a_long_article_is_converted_a_part_at_a_time(
     ]
     code, err = run(argv)
     assert code == 0 and "1 up to date" in err
+
+
+def test_a_batch_loads_its_word_lists_once_and_runs_blas_on_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from threadpoolctl import threadpool_info
+
+    from reader import dictionary, lexicon, polyphone
+
+    for shared in (lexicon._shared, polyphone._shared, dictionary._shared):
+        shared.cache_clear()
+    reads: list[str] = []
+    threads: list[int] = []
+    real_lexicon, real_model = lexicon.Lexicon.read, polyphone.ContextModel.read
+    real_predict = polyphone.ContextModel._predict
+
+    def lexicon_read() -> lexicon.Lexicon:
+        reads.append("lexicon")
+        return real_lexicon()
+
+    def model_read() -> polyphone.ContextModel:
+        reads.append("model")
+        return real_model()
+
+    def predict(self: polyphone.ContextModel, queries: object) -> object:
+        threads.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return real_predict(self, queries)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lexicon.Lexicon, "read", lexicon_read)
+    monkeypatch.setattr(polyphone.ContextModel, "read", model_read)
+    monkeypatch.setattr(polyphone.ContextModel, "_predict", predict)
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(4):
+        (src / f"a{n}.txt").write_text(
+            f"第{n}课\n\n他在银行工作了{n}年，还会长期干下去。\n", "utf-8"
+        )
+    argv = ["convert", str(src), "-o", str(tmp_path / "out"), "--no-translate", "--no-cache"]
+    code, err = run([*argv, "-j", "1"])
+    assert code == 0, err
+    assert sorted(reads) == ["lexicon", "model"]  # once for the run, not once per file
+    assert dictionary.Dictionary.shared() is dictionary.Dictionary.shared()
+    assert threads and set(threads) == {1}
