@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import importlib
 import importlib.util
@@ -26,6 +25,7 @@ from reader.translate import (
     _STRICT_BEAMS,
     _STRICT_NO_REPEAT,
     _STRICT_REPETITION_PENALTY,
+    LanguageModel,
     ModelProfile,
     Script,
     Slot,
@@ -39,7 +39,6 @@ from reader.translate import (
     language_token,
     model_cache_key,
     model_fingerprint,
-    model_profile,
     resolve_model,
     translator_info,
 )
@@ -333,7 +332,7 @@ class _Loaded:
     """The target language token given as the output's prefix, if the model has one."""
 
 
-class CTranslate2Translator:
+class CTranslate2Translator(LanguageModel):
     """A seq2seq model converted to ctranslate2 (int8) and run with it; converts on first use."""
 
     engine = "ctranslate2"
@@ -363,22 +362,6 @@ class CTranslate2Translator:
         self._slot = Slot()
         self._cache_key: str | None = None
         self._profile: ModelProfile | None = None
-
-    def for_script(self, script: Script) -> CTranslate2Translator:
-        """The same loaded model, tagging its input as Chinese in `script` where that matters."""
-        view = copy.copy(self)
-        view.script = script
-        view._cache_key = None
-        view._profile = None
-        return view
-
-    @property
-    def profile(self) -> ModelProfile:
-        """The model's family and language codes (reads its config files, doesn't load it)."""
-        if self._profile is None:
-            folder = resolve_model(self.name, self.models_dir)
-            self._profile = model_profile(folder, self.script, self.source_lang, self.target_lang)
-        return self._profile
 
     @property
     def precision(self) -> str:

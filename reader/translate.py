@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from reader.cache import CachedTranslation
 from reader.degenerate import diagnose
@@ -646,7 +646,38 @@ class _NoRepeatNGram:
         return scores
 
 
-class TransformersTranslator:
+_Model = TypeVar("_Model", bound="LanguageModel")
+
+
+class LanguageModel:
+    """What the seq2seq engines share: a model's family and language codes, per script."""
+
+    name: str
+    models_dir: Path
+    script: Script
+    source_lang: str | None
+    target_lang: str | None
+    _cache_key: str | None
+    _profile: ModelProfile | None
+
+    def for_script(self: _Model, script: Script) -> _Model:
+        """The same loaded model, tagging its input as Chinese in `script` where that matters."""
+        view = copy.copy(self)
+        view.script = script
+        view._cache_key = None
+        view._profile = None
+        return view
+
+    @property
+    def profile(self) -> ModelProfile:
+        """The model's family and language codes (reads its config files, doesn't load it)."""
+        if self._profile is None:
+            folder = resolve_model(self.name, self.models_dir)
+            self._profile = model_profile(folder, self.script, self.source_lang, self.target_lang)
+        return self._profile
+
+
+class TransformersTranslator(LanguageModel):
     """A Marian/opus-mt (or any seq2seq) model run locally with transformers."""
 
     engine = "transformers"
@@ -675,22 +706,6 @@ class TransformersTranslator:
         self._slot = Slot()
         self._cache_key: str | None = None
         self._profile: ModelProfile | None = None
-
-    def for_script(self, script: Script) -> TransformersTranslator:
-        """The same loaded model, tagging its input as Chinese in `script` where that matters."""
-        view = copy.copy(self)
-        view.script = script
-        view._cache_key = None
-        view._profile = None
-        return view
-
-    @property
-    def profile(self) -> ModelProfile:
-        """The model's family and language codes (reads its config files, doesn't load it)."""
-        if self._profile is None:
-            folder = resolve_model(self.name, self.models_dir)
-            self._profile = model_profile(folder, self.script, self.source_lang, self.target_lang)
-        return self._profile
 
     @property
     def precision(self) -> str:

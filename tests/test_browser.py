@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -15,10 +14,10 @@ from reader.options import Options
 from reader.pipeline import build
 from reader.render import to_html
 from reader.source import parse
+from tests.browser import CHROMIUM, FLAGS
 from tests.fakes import FakeTranslator
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
@@ -56,13 +55,7 @@ def measure(html: str, width: int, tmp_path: Path) -> dict[str, list]:  # type: 
         done = subprocess.run(
             [
                 CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-                "--disable-component-update",
-                "--disable-sync",
+                *FLAGS,
                 f"--user-data-dir={profile}",
                 f"--window-size={width},2000",
                 "--dump-dom",

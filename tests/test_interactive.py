@@ -16,10 +16,9 @@ from reader.options import Options
 from reader.pipeline import build
 from reader.render import to_html
 from reader.source import parse
+from tests.browser import CHROMIUM, DRIVER, chrome_options
 from tests.fakes import FakeTranslator
 
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
 pytestmark = pytest.mark.skipif(
@@ -55,24 +54,10 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from selenium.webdriver.chrome.options import Options as ChromeOptions
     from selenium.webdriver.chrome.service import Service
 
-    options = ChromeOptions()
-    options.binary_location = CHROMIUM or ""
     profile = tempfile.mkdtemp()
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=1200,900",
-    ):
-        options.add_argument(flag)
+    options = chrome_options(profile, "--window-size=1200,900")
     driver = webdriver.Chrome(options=options, service=Service(DRIVER or ""))
     try:
         yield driver

@@ -19,10 +19,9 @@ import pytest
 
 from reader.options import Options
 from reader.serve.app import ServeConfig, create_app
+from tests.browser import CHROMIUM, DRIVER, chrome_options
 from tests.fakes import FakeTranslator
 
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
 pytestmark = [
@@ -68,25 +67,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium.webdriver.chrome.options import Options as ChromeOptions
     from selenium.webdriver.chrome.service import Service
 
     downloads = tmp_path_factory.mktemp("downloads")
-    options = ChromeOptions()
-    options.binary_location = CHROMIUM or ""
     profile = tempfile.mkdtemp()
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(flag)
+    options = chrome_options(profile, "--window-size=1280,900")
     options.add_experimental_option(
         "prefs",
         {"download.default_directory": str(downloads), "download.prompt_for_download": False},

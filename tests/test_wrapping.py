@@ -16,14 +16,13 @@ from reader.options import Options
 from reader.pipeline import build
 from reader.render import to_html
 from reader.source import parse
+from tests.browser import CHROMIUM, DRIVER, chrome_options
 from tests.fakes import FakeTranslator
 
 ROOT = Path(__file__).resolve().parents[1]
 # The shared samples sit beside the checkout (../shared); READER_SHARED points elsewhere.
 SHARED = Path(os.environ.get("READER_SHARED", ROOT.parent / "shared"))
 SAMPLES = SHARED / "samples"
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
 pytestmark = [
@@ -169,23 +168,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless chromium for the whole module."""
-    from selenium.webdriver.chrome.options import Options as ChromeOptions
     from selenium.webdriver.chrome.service import Service
 
-    options = ChromeOptions()
-    options.binary_location = CHROMIUM or ""
     profile = tempfile.mkdtemp()
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
+    options = chrome_options(profile)
     driver = webdriver.Chrome(options=options, service=Service(DRIVER or ""))
     try:
         yield driver
