@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from reader.model import AnnotatedArticle, Article  # noqa: E402
 from reader.options import Options  # noqa: E402
 from reader.pipeline import build  # noqa: E402
-from reader.source import parse, read_file  # noqa: E402
+from reader.source.blocks import parse, read_file  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 SYNTHETIC_CHARS = 10_000
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write the PDFs into this folder")
     args = parser.parse_args(argv)
 
-    from reader.pdf import to_pdf
+    from reader.render.pdf.document import to_pdf
 
     options = Options(
         layout=args.layout,

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reader.annotate import Annotator  # noqa: E402
-from reader.dictionary import Dictionary, gloss_article  # noqa: E402
+from reader.annotate.dictionary import Dictionary, gloss_article  # noqa: E402
 from reader.model import Article, Paragraph, Word  # noqa: E402
 from reader.text import HAN  # noqa: E402
 

@@ -50,7 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reader.source import parse, read_file  # noqa: E402
+from reader.source.blocks import parse, read_file  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 NEWS = SAMPLES / "news-party-book.txt"
@@ -180,7 +180,7 @@ def targets_for(lengths: Any) -> Any:
 
 def reader_translator(model: Path, int8: bool) -> Any:
     """reader's TransformersTranslator, with forced output lengths and a token count."""
-    from reader.translate import TransformersTranslator
+    from reader.translate.engine import TransformersTranslator
 
     class Forced(TransformersTranslator):
         made = 0
@@ -197,7 +197,7 @@ def reader_translator(model: Path, int8: bool) -> Any:
 
 def ct2_translator(model: Path, models_dir: Path) -> Any:
     """reader's CTranslate2Translator, with forced output lengths and a token count."""
-    from reader.ct2 import CTranslate2Translator
+    from reader.translate.ct2 import CTranslate2Translator
 
     class Forced(CTranslate2Translator):
         made = 0
@@ -223,7 +223,7 @@ def ct2_translator(model: Path, models_dir: Path) -> Any:
 
 def chat_translator(model: Path, engine: str) -> Any:
     """reader's ChatTranslator with every answer forced to its batch's longest limit."""
-    from reader.chat import ChatTranslator
+    from reader.translate.chat import ChatTranslator
 
     class Forced(ChatTranslator):
         made = 0
@@ -270,7 +270,7 @@ def chat_translator(model: Path, engine: str) -> Any:
 
 def run_chat(model: Path, paragraphs: list[list[str]], engine: str) -> dict[str, Any]:
     """The chat path: one numbered prompt per paragraph, batches of similar length."""
-    from reader.chat import numbered_prompt
+    from reader.translate.chat import numbered_prompt
 
     started = time.perf_counter()
     translator = chat_translator(model, engine)
@@ -343,7 +343,7 @@ def run_naive(model: Path, paragraphs: list[list[str]], budget: float) -> dict[s
 
 def run_reader(model: Path, sentences: list[str], mode: str, models_dir: Path) -> dict[str, Any]:
     """reader's own path: the shared batching helper over one of its backends."""
-    from reader.translate import translate_sentences
+    from reader.translate.engine import translate_sentences
 
     started = time.perf_counter()
     if mode == "ct2":
@@ -369,7 +369,7 @@ def child(args: argparse.Namespace) -> int:
         build_large(family, args.model_dir, args.large_layers or FULL_LAYERS[family])
         return 0
     if args.child == "convert":
-        from reader.ct2 import convert_model
+        from reader.translate.ct2 import convert_model
 
         convert_model(str(args.model_dir), args.model_dir.parent)
         print(json.dumps({"peak_rss_mb": peak_rss_mb()}))

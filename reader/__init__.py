@@ -13,7 +13,7 @@ from reader.options import Options
 
 if TYPE_CHECKING:
     from reader.pipeline import ConvertResult
-    from reader.translate import Translator
+    from reader.translate.engine import Translator
 
 # The library logs to "reader" and leaves handlers to the application.
 logging.getLogger("reader").addHandler(logging.NullHandler())

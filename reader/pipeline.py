@@ -11,15 +11,15 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from reader.annotate import Annotator
-from reader.degenerate import missed_terms
 from reader.errors import InputError, ModelUnavailableError
 from reader.model import AnnotatedArticle, Article, Paragraph
 from reader.options import Options
-from reader.source import SOURCE_SUFFIXES, Unlisted, parse, read_file, scan_sources
+from reader.source.blocks import SOURCE_SUFFIXES, Unlisted, parse, read_file, scan_sources
+from reader.translate.checks import missed_terms
 
 if TYPE_CHECKING:
-    from reader.cache import TranslationCache
-from reader.translate import Translation, Translator, translate_checked
+    from reader.translate.cache import TranslationCache
+from reader.translate.engine import Translation, Translator, translate_checked
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as work advances; stages: `annotate`, `translate`, `write`."""
@@ -193,7 +193,7 @@ parts at paragraph ends (name-1, name-2 …), so memory doesn't grow with the in
 def read_articles(ref: SourceRef, stdin: bytes | None = None) -> list[Article]:
     """Read and split one source into its articles (a very long one into parts)."""
     if ref.path is None:
-        from reader.source import decode, has_chinese
+        from reader.source.blocks import decode, has_chinese
 
         text = decode(stdin or b"", "standard input")
         looks_markdown = any(
@@ -261,8 +261,8 @@ def translate_all(
     their `translation_flag`.
     """
     from reader.annotate import default_cache_dir
-    from reader.cache import open_cache
     from reader.script import script_of
+    from reader.translate.cache import open_cache
 
     # an article in traditional characters is tagged as such for models that tell them apart
     scripts = [
@@ -354,7 +354,7 @@ def _by_paragraph(
     cache: TranslationCache | None,
 ) -> dict[str, Iterator[Translation]]:
     """Chat models: each paragraph at once, with the article's previous sentences as context."""
-    from reader.translate import translate_grouped
+    from reader.translate.engine import translate_grouped
 
     made: dict[str, Iterator[Translation]] = {}
     for script, translator in translators.items():
@@ -381,7 +381,7 @@ def _by_paragraph(
 
 def _glossary(options: Options) -> dict[str, str]:
     """The `--glossary` terms, or none."""
-    from reader.translate import load_glossary
+    from reader.translate.engine import load_glossary
 
     return load_glossary(options.glossary) if options.glossary is not None else {}
 
@@ -402,9 +402,9 @@ def prepare_all(
     """Annotate and gloss articles; with `options.cache`, earlier results come from the cache.
 
     A re-run of an article with the same settings reads its words from the annotation cache
-    (see `reader.annotation_cache`) and loads no dictionary or model.
+    (see `reader.annotate.cache`) and loads no dictionary or model.
     """
-    from reader.annotation_cache import cached_annotate
+    from reader.annotate.cache import cached_annotate
 
     total = len(articles)
     annotated: list[int] = []
@@ -427,7 +427,7 @@ def prepare_all(
 
 def needs_annotator(refs: Sequence[SourceRef], stdin: bytes | None, options: Options) -> bool:
     """Whether some article of these sources is not in the annotation cache."""
-    from reader.annotation_cache import all_cached
+    from reader.annotate.cache import all_cached
     from reader.errors import ReaderError
 
     try:
@@ -439,7 +439,7 @@ def needs_annotator(refs: Sequence[SourceRef], stdin: bytes | None, options: Opt
 
 def gloss_all(articles: Sequence[AnnotatedArticle], options: Options) -> list[AnnotatedArticle]:
     """Give every Chinese word its dictionary gloss and HSK level."""
-    from reader.dictionary import Dictionary, gloss_article
+    from reader.annotate.dictionary import Dictionary, gloss_article
 
     dictionary = Dictionary.shared(options.cache_dir)
     return [gloss_article(article, dictionary) for article in articles]
@@ -482,7 +482,7 @@ def translate_stage(
 def make_translator(options: Options) -> Translator:
     """The translator the options ask for (engine, device, threads); loads on first use."""
     from reader.errors import UsageError
-    from reader.translate import TransformersTranslator, models_dir_for, parse_threads
+    from reader.translate.engine import TransformersTranslator, models_dir_for, parse_threads
 
     threads = parse_threads(options.threads)
     models_dir = models_dir_for(options.models_dir, os.environ)
@@ -496,7 +496,7 @@ def make_translator(options: Options) -> Translator:
     if engine == "auto":
         engine, device = choose_engine(options, models_dir)
     if _is_chat(options.model, models_dir):
-        from reader.chat import ChatTranslator
+        from reader.translate.chat import ChatTranslator
 
         return ChatTranslator(
             model=options.model,
@@ -508,7 +508,7 @@ def make_translator(options: Options) -> Translator:
             threads=threads,
         )
     if engine == "ctranslate2":
-        from reader.ct2 import CTranslate2Translator
+        from reader.translate.ct2 import CTranslate2Translator
 
         return CTranslate2Translator(
             model=options.model,
@@ -538,12 +538,12 @@ def choose_engine(options: Options, models_dir: Path) -> tuple[str, str]:
     transformers fp32 there, with less memory: bench/translate.py); transformers on a GPU
     (fp16), with `--int8` (its own quantisation), or for architectures ctranslate2 lacks.
     """
-    from reader.translate import resolve_device
+    from reader.translate.engine import resolve_device
 
     device = resolve_device(options.device) if options.device == "auto" else options.device
     if device != "cpu" or options.int8:
         return "transformers", device
-    from reader.ct2 import runnable
+    from reader.translate.ct2 import runnable
 
     return ("ctranslate2" if runnable(options.model, models_dir) else "transformers"), device
 
@@ -572,7 +572,7 @@ def describe_translator(translator: Translator) -> str | None:
 def _is_chat(model: str, models_dir: Path) -> bool:
     """Whether `model` is a decoder-only model (from its config); False when it isn't there."""
     from reader.errors import ReaderError
-    from reader.translate import model_profile, resolve_model
+    from reader.translate.engine import model_profile, resolve_model
 
     try:
         return model_profile(resolve_model(model, models_dir)).chat
@@ -597,6 +597,6 @@ def convert(
     log: Callable[[str], None] | None = None,
 ) -> ConvertResult:
     """Convert files, folders or `-` (stdin) into study sheets in `options.output_dir`."""
-    from reader.batch import run
+    from reader.batch.build import run
 
     return run(inputs, options, translator=translator, stdin=stdin, progress=progress, log=log)

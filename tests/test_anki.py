@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.anki import COLUMNS, to_anki
-from reader.dictionary import ATTRIBUTION, Dictionary, gloss_article
+from reader.annotate.dictionary import ATTRIBUTION, Dictionary, gloss_article
 from reader.options import Options
 from reader.pipeline import build
-from reader.source import parse
-from reader.vocab import VocabItem, vocabulary
+from reader.render.anki import COLUMNS, to_anki
+from reader.render.vocab import VocabItem, vocabulary
+from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 
 

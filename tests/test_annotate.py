@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.annotate import Annotator
-from reader.source import parse
+from reader.source.blocks import parse
 
 
 @pytest.fixture(scope="module")

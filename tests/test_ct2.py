@@ -13,7 +13,7 @@ import pytest
 
 from reader.errors import ModelError
 from reader.options import Options
-from reader.translate import ThreadLayout, translate_checked, translate_sentences
+from reader.translate.engine import ThreadLayout, translate_checked, translate_sentences
 
 SENTENCES = [
     "我今天早上七点起床。",
@@ -31,8 +31,8 @@ needs_ct2 = pytest.mark.skipif(
 
 
 def test_missing_extra_is_a_one_line_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reader import ct2
     from reader.pipeline import make_translator
+    from reader.translate import ct2
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
@@ -52,9 +52,9 @@ def test_missing_extra_is_a_one_line_model_error(monkeypatch: pytest.MonkeyPatch
 
 @needs_ct2
 def test_make_translator_picks_the_engine_and_threads(tmp_path: Path) -> None:
-    from reader.ct2 import CTranslate2Translator
     from reader.pipeline import make_translator
-    from reader.translate import TransformersTranslator
+    from reader.translate.ct2 import CTranslate2Translator
+    from reader.translate.engine import TransformersTranslator
 
     chosen = make_translator(Options(engine="ctranslate2", threads="3x1", models_dir=tmp_path))
     assert isinstance(chosen, CTranslate2Translator)
@@ -70,9 +70,9 @@ def test_make_translator_picks_the_engine_and_threads(tmp_path: Path) -> None:
 def test_auto_engine_is_ctranslate2_on_cpu_where_it_runs_the_model(
     tiny_model_dir: Path, tmp_path: Path
 ) -> None:
-    from reader.ct2 import CTranslate2Translator
     from reader.pipeline import describe_translator, make_translator
-    from reader.translate import TransformersTranslator
+    from reader.translate.ct2 import CTranslate2Translator
+    from reader.translate.engine import TransformersTranslator
 
     store = tmp_path / "models"
     chosen = make_translator(Options(model=str(tiny_model_dir), models_dir=store))
@@ -119,7 +119,7 @@ def test_the_supported_model_types_are_in_ctranslate2s_converter() -> None:
     from ctranslate2.converters.transformers import _MODEL_LOADERS
     from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
 
-    from reader.ct2 import SUPPORTED_MODEL_TYPES
+    from reader.translate.ct2 import SUPPORTED_MODEL_TYPES
 
     missing = [t for t in SUPPORTED_MODEL_TYPES if CONFIG_MAPPING_NAMES[t] not in _MODEL_LOADERS]
     assert missing == []
@@ -134,14 +134,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def converted(tiny_model_dir: Path, store: Path) -> Path:
     if not HAS_CT2:
         pytest.skip("ctranslate2 is not installed (pip install -e '.[fast]')")
-    from reader.ct2 import convert_model
+    from reader.translate.ct2 import convert_model
 
     return convert_model(str(tiny_model_dir), store)
 
 
 @pytest.fixture(scope="module")
 def tiny_ct2(tiny_model_dir: Path, store: Path, converted: Path) -> Any:
-    from reader.ct2 import CTranslate2Translator
+    from reader.translate.ct2 import CTranslate2Translator
 
     translator = CTranslate2Translator(str(tiny_model_dir), models_dir=store)
     translator.load()
@@ -152,7 +152,7 @@ def tiny_ct2(tiny_model_dir: Path, store: Path, converted: Path) -> Any:
 def test_conversion_lands_in_the_models_dir_once(
     tiny_model_dir: Path, store: Path, converted: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader import ct2
+    from reader.translate import ct2
 
     assert converted.parent == store
     assert converted.name.startswith(f"{tiny_model_dir.name}-")
@@ -171,7 +171,7 @@ def test_conversion_lands_in_the_models_dir_once(
 
 @needs_ct2
 def test_a_hub_name_converts_next_to_the_stored_model(tiny_model_dir: Path, tmp_path: Path) -> None:
-    from reader.ct2 import converted_folder
+    from reader.translate.ct2 import converted_folder
 
     store = tmp_path / "models"
     shutil.copytree(tiny_model_dir, store / "org" / "tiny")
@@ -182,7 +182,7 @@ def test_a_hub_name_converts_next_to_the_stored_model(tiny_model_dir: Path, tmp_
 def test_a_changed_model_is_converted_again(
     tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader import ct2
+    from reader.translate import ct2
 
     copy = tmp_path / "copy"
     shutil.copytree(tiny_model_dir, copy)
@@ -219,7 +219,7 @@ def test_ct2_translates_in_order_and_batching_does_not_change_it(tiny_ct2: Any) 
 
 @needs_ct2
 def test_ct2_workers_split_a_call(tiny_model_dir: Path, store: Path, converted: Path) -> None:
-    from reader.ct2 import CTranslate2Translator
+    from reader.translate.ct2 import CTranslate2Translator
 
     single = CTranslate2Translator(
         str(tiny_model_dir), models_dir=store, threads=ThreadLayout(1, 1)
@@ -264,7 +264,7 @@ def test_ct2_splits_over_long_sentences(tiny_ct2: Any) -> None:
 
 @needs_ct2
 def test_ct2_strict_retry_and_cache_key(tiny_ct2: Any, tiny_model_dir: Path, store: Path) -> None:
-    from reader.ct2 import CTranslate2Translator
+    from reader.translate.ct2 import CTranslate2Translator
 
     assert len(tiny_ct2.translate_strict(SENTENCES[:2])) == 2
     key = tiny_ct2.cache_key
@@ -276,8 +276,8 @@ def test_ct2_strict_retry_and_cache_key(tiny_ct2: Any, tiny_model_dir: Path, sto
 
 @needs_ct2
 def test_ct2_cached_run_does_not_convert_or_load(tiny_model_dir: Path, tmp_path: Path) -> None:
-    from reader.cache import CachedTranslation, open_cache
-    from reader.ct2 import CTranslate2Translator
+    from reader.translate.cache import CachedTranslation, open_cache
+    from reader.translate.ct2 import CTranslate2Translator
 
     cache = open_cache(tmp_path / "cache")
     assert cache is not None
@@ -294,7 +294,7 @@ def test_ct2_cached_run_does_not_convert_or_load(tiny_model_dir: Path, tmp_path:
 
 @needs_ct2
 def test_ct2_has_no_mps(tiny_model_dir: Path, store: Path, converted: Path) -> None:
-    from reader.ct2 import CTranslate2Translator
+    from reader.translate.ct2 import CTranslate2Translator
 
     with pytest.raises(ModelError, match="mps"):
         CTranslate2Translator(str(tiny_model_dir), models_dir=store, device="mps").load()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.dictionary import ATTRIBUTION, NAME, Dictionary, gloss_article
+from reader.annotate.dictionary import ATTRIBUTION, NAME, Dictionary, gloss_article
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -18,7 +18,7 @@ from reader.model import (
 )
 from reader.options import Options
 from reader.pipeline import annotate_all, translate_stage
-from reader.source import parse
+from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 
 

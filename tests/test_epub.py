@@ -14,14 +14,14 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reader.cli import main
-from reader.dictionary import ATTRIBUTION, Dictionary, gloss_article
-from reader.epub import MEDIA_TYPE, to_epub
+from reader.annotate.dictionary import ATTRIBUTION, Dictionary, gloss_article
+from reader.cli.main import main
 from reader.model import AnnotatedArticle, AnnotatedParagraph, AnnotatedSentence, Word
 from reader.options import Options
 from reader.pipeline import build
-from reader.source import parse
-from reader.vocab import VocabItem, vocabulary
+from reader.render.epub import MEDIA_TYPE, to_epub
+from reader.render.vocab import VocabItem, vocabulary
+from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 
 Books = tuple[list[AnnotatedArticle], list[list[VocabItem]]]

@@ -110,8 +110,8 @@ def test_old_page_numbers_are_covered(converted: tuple[Path, Path]) -> None:
     if tool is None:
         pytest.skip("poppler-utils is not installed")
     _, out = converted
-    from reader.combine import _page_numbers
     from reader.options import Options
+    from reader.render.pdf.combine import _page_numbers
 
     total = len(pypdf.PdfReader(str(out / "book.pdf")).pages)
     (out / "numbers.pdf").write_bytes(_page_numbers(total, Options()))

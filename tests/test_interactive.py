@@ -14,8 +14,8 @@ import pytest
 from reader.model import Word
 from reader.options import Options
 from reader.pipeline import build
-from reader.render import to_html
-from reader.source import parse
+from reader.render.common import to_html
+from reader.source.blocks import parse
 from tests.browser import CHROMIUM, DRIVER, chrome_options
 from tests.fakes import FakeTranslator
 
@@ -208,7 +208,7 @@ def test_without_script_words_keep_a_title_tooltip(page: Path) -> None:
 
 
 def test_word_tip_text() -> None:
-    from reader.render import tip
+    from reader.render.common import tip
 
     assert (
         tip(Word("银行", "yínháng", ("yín", "háng"), (2, 2), "n", gloss="bank", level=2))

@@ -11,13 +11,13 @@ import zipfile
 
 import pytest
 
-from reader import pdf
-from reader.epub import to_epub
 from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.pipeline import build
-from reader.render import to_html, to_json
-from reader.source import parse
+from reader.render.common import to_html, to_json
+from reader.render.epub import to_epub
+from reader.render.pdf import document as pdf
+from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 
 SOURCE = """# 银行的故事

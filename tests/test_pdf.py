@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from reader import pdf
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.pipeline import build
-from reader.source import parse, read_file
-from reader.typeset import CLOSING, OPENING, READING_SCALE, SPACERS, Line, PangoMeasure
+from reader.render.pdf import document as pdf
+from reader.render.pdf.typeset import CLOSING, OPENING, READING_SCALE, SPACERS, Line, PangoMeasure
+from reader.source.blocks import parse, read_file
 from tests.fakes import FakeTranslator
 
 pytest.importorskip("weasyprint")
@@ -417,7 +417,7 @@ def test_logging_levels_are_restored() -> None:
 
 
 def test_import_does_not_load_weasyprint() -> None:
-    code = "import sys, reader.pdf; print('weasyprint' in sys.modules)"
+    code = "import sys, reader.render.pdf.document; print('weasyprint' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from reader.annotate import Annotator
+from reader.annotate.lexicon import Lexicon
+from reader.annotate.overrides import load_overrides, load_user_dict
+from reader.annotate.polyphone import ContextModel, Guess
 from reader.annotate.readings import vote as _vote
+from reader.annotate.sandhi import apply_sandhi, dictionary_tones
 from reader.errors import InputError
-from reader.lexicon import Lexicon
 from reader.model import Article, Paragraph
-from reader.overrides import load_overrides, load_user_dict
-from reader.polyphone import ContextModel, Guess
-from reader.sandhi import apply_sandhi, dictionary_tones
 
 ROOT = Path(__file__).resolve().parents[1]
 CPP_DEV = ROOT.parent / "shared" / "bench" / "cpp-dev"

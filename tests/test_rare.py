@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from reader.annotate import Annotator
-from reader.cli import main
-from reader.overrides import load_overrides
+from reader.annotate.overrides import load_overrides
+from reader.cli.main import main
 from reader.text import HAN, HAN_RUN, with_marks
 
 EXT_B = "\U00020006"  # 𠀆: no reading in pypinyin's tables

@@ -12,8 +12,8 @@ import pytest
 from reader import __version__
 from reader.options import Options
 from reader.pipeline import build
-from reader.render import to_html, to_json
-from reader.source import parse
+from reader.render.common import to_html, to_json
+from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,8 +101,8 @@ def test_one_tone_colour_scheme_in_html_pdf_and_epub() -> None:
     import io
     import zipfile
 
-    from reader.epub import to_epub
-    from reader.pdf import print_html
+    from reader.render.epub import to_epub
+    from reader.render.pdf.document import print_html
 
     article = sheet("标题\n\n我们去银行。")
     options = Options(tone_colors=True)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from reader import batch, convert_file
+from reader import convert_file
 from reader.annotate import default_cache_dir
-from reader.cli import main
+from reader.batch import build as batch
+from reader.cli.main import main
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle
 from reader.options import Options
@@ -307,8 +308,8 @@ def test_a_folder_in_place_of_jiebas_cache_is_no_error(tmp_path: Path) -> None:
 
 
 def test_toml_overrides_load_in_linear_time(tmp_path: Path) -> None:
+    from reader.annotate.overrides import load_overrides
     from reader.errors import InputError
-    from reader.overrides import load_overrides
 
     chars = [chr(c) for c in range(0x4E00, 0x4E00 + 200)]
     words = [a + b for a in chars for b in chars[:100]]  # 20,000 distinct words
@@ -534,7 +535,7 @@ def test_a_batch_loads_its_word_lists_once_and_runs_blas_on_one_thread(
 ) -> None:
     from threadpoolctl import threadpool_info
 
-    from reader import dictionary, lexicon, polyphone
+    from reader.annotate import dictionary, lexicon, polyphone
 
     for shared in (lexicon._shared, polyphone._shared, dictionary._shared):
         shared.cache_clear()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reader.errors import InputError
-from reader.markdown import safe_href
-from reader.source import decode, find_sources, parse, read_file, split_sentences
+from reader.source.blocks import decode, find_sources, parse, read_file, split_sentences
+from reader.source.markdown import safe_href
 
 SIMPLIFIED = "我们今天去学校读书，天气很好。老师说这是一个重要的问题。"
 TRADITIONAL = "我們今天去學校讀書，天氣很好。老師說這是一個重要的問題。"

@@ -1,4 +1,4 @@
-"""Tests for reader.translate: model lookup, download, the transformers backend, batching, checks."""
+"""Tests for reader.translate.engine: model lookup, download, the transformers backend, batching, checks."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from reader.degenerate import diagnose
 from reader.errors import ModelError, ModelUnavailableError, UsageError
-from reader.translate import (
+from reader.translate.checks import diagnose
+from reader.translate.engine import (
     DEFAULT_MODEL,
     ThreadLayout,
     TransformersTranslator,
@@ -121,7 +121,7 @@ def tiny(tiny_model_dir: Path) -> TransformersTranslator:
 
 def test_import_does_not_load_torch_or_transformers() -> None:
     code = (
-        "import sys, reader.translate\n"
+        "import sys, reader.translate.engine\n"
         "print(','.join(m for m in ('torch', 'transformers', 'huggingface_hub')"
         " if m in sys.modules))"
     )
@@ -539,7 +539,7 @@ def test_vectorised_no_repeat_ngram_matches_transformers() -> None:
     import torch
     from transformers import NoRepeatNGramLogitsProcessor
 
-    from reader.translate import _NoRepeatNGram
+    from reader.translate.engine import _NoRepeatNGram
 
     generator = torch.Generator().manual_seed(0)
     for size in (2, 3, 4):
@@ -556,7 +556,7 @@ def test_vectorised_no_repeat_ngram_matches_transformers() -> None:
 def test_vectorised_no_repeat_ngram_bans_the_repeat() -> None:
     import torch
 
-    from reader.translate import _NoRepeatNGram
+    from reader.translate.engine import _NoRepeatNGram
 
     ids = torch.tensor([[9, 1, 2, 3, 1, 2], [9, 1, 2, 3, 4, 5]])
     scores = _NoRepeatNGram(3)(ids, torch.zeros(2, 10))
@@ -710,7 +710,7 @@ def test_translate_checked_progress_counts_sentences() -> None:
 def test_pipeline_sets_translation_flags(tmp_path: Path) -> None:
     from reader.options import Options
     from reader.pipeline import annotate_all, translate_all
-    from reader.source import parse
+    from reader.source.blocks import parse
 
     articles = annotate_all(
         parse("标题\n\n我今天早上七点起床。他很高兴。\n", "x.txt"), Options(cache_dir=tmp_path)
@@ -724,7 +724,7 @@ def test_pipeline_sets_translation_flags(tmp_path: Path) -> None:
     assert done.translation_status == "translated"
 
 
-# --- the progress display (reader.cli) -------------------------------------------------------
+# --- the progress display (reader.cli.main) -------------------------------------------------------
 
 
 class Terminal(io.StringIO):
@@ -733,7 +733,7 @@ class Terminal(io.StringIO):
 
 
 def test_progress_bar_shows_rate_and_time_left() -> None:
-    from reader.cli import _Progress
+    from reader.cli.main import _Progress
 
     stream = Terminal()
     progress = _Progress(stream)
@@ -763,7 +763,7 @@ def _last_line(stream: io.StringIO) -> str:
 
 def test_eta_is_measured_past_a_slow_first_file() -> None:
     """A first file that loads the model (60 s) doesn't set the pace of the 1 s files after it."""
-    from reader.cli import _Progress
+    from reader.cli.main import _Progress
 
     stream = Terminal()
     progress = _Progress(stream)
@@ -781,7 +781,7 @@ def test_eta_is_measured_past_a_slow_first_file() -> None:
 
 def test_eta_follows_the_recent_pace_and_bursts_of_files() -> None:
     """Groups of 16 files finish at one moment; the rate is taken over the recent groups."""
-    from reader.cli import _Progress
+    from reader.cli.main import _Progress
 
     stream = Terminal()
     progress = _Progress(stream)
@@ -801,7 +801,7 @@ def test_eta_follows_the_recent_pace_and_bursts_of_files() -> None:
 
 
 def test_eta_of_the_next_group_starts_from_the_measured_rate() -> None:
-    from reader.cli import _Progress
+    from reader.cli.main import _Progress
 
     stream = Terminal()
     progress = _Progress(stream)
@@ -816,7 +816,7 @@ def test_eta_of_the_next_group_starts_from_the_measured_rate() -> None:
 
 
 def test_progress_is_silent_off_a_terminal() -> None:
-    from reader.cli import _Progress
+    from reader.cli.main import _Progress
 
     stream = io.StringIO()
     progress = _Progress(stream)

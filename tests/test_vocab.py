@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.dictionary import Dictionary, gloss_article
+from reader.annotate.dictionary import Dictionary, gloss_article
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -15,8 +15,8 @@ from reader.model import (
 )
 from reader.options import Options
 from reader.pipeline import build
-from reader.source import parse
-from reader.vocab import VocabItem, level_label, vocabulary
+from reader.render.vocab import VocabItem, level_label, vocabulary
+from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 
 TEXT = "银行里的人\n\n他在银行工作了三十五年。他说：“银行很大吗？”\n\n我们一起走吧。行长来了！"

@@ -145,7 +145,7 @@ def _bench() -> object:
 def test_everyday_gold_set_stays_within_the_targets(annotator: Annotator, tmp_path: Path) -> None:
     """On the blind-written everyday gold set: at most 5 wrong readings per 1,000 words."""
     bench = _bench()
-    from reader.dictionary import Dictionary
+    from reader.annotate.dictionary import Dictionary
 
     gold = bench.load_gold(bench.GOLD)  # type: ignore[attr-defined]
     assert len(gold) >= 400
@@ -177,7 +177,7 @@ def test_a_name_is_a_name_throughout_the_document(annotator: Annotator) -> None:
 
 
 def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
-    from reader.dictionary import Dictionary, gloss_article
+    from reader.annotate.dictionary import Dictionary, gloss_article
     from reader.model import Article, Paragraph
 
     article = Article(
@@ -196,9 +196,9 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
 
 
 def test_vocabulary_lists_dictionary_words_only(tmp_path: Path) -> None:
-    from reader.dictionary import Dictionary, gloss_article
+    from reader.annotate.dictionary import Dictionary, gloss_article
     from reader.model import Article, Paragraph
-    from reader.vocab import vocabulary
+    from reader.render.vocab import vocabulary
 
     article = Article(
         source="t", paragraphs=(Paragraph(kind="text", sentences=("她很漂亮，我买到了西瓜。",)),)

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from reader.epub import to_epub
 from reader.options import Options
 from reader.pipeline import build
-from reader.render import to_html
-from reader.source import parse
+from reader.render.common import to_html
+from reader.render.epub import to_epub
+from reader.source.blocks import parse
 from tests.browser import CHROMIUM, DRIVER, chrome_options
 from tests.fakes import FakeTranslator
 

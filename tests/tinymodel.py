@@ -377,7 +377,7 @@ def build_qwen2(
         Qwen2ForCausalLM,
     )
 
-    from reader.chat import SYSTEM
+    from reader.translate.chat import SYSTEM
 
     folder.mkdir(parents=True, exist_ok=True)
     specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]

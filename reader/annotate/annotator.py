@@ -22,6 +22,7 @@ from reader.annotate.names import (
     titled,
 )
 from reader.annotate.orthography import ERHUA_SYLLABLE, erhua, join_erhua
+from reader.annotate.overrides import load_overrides, load_user_dict
 from reader.annotate.particles import (
     VERB_PARTICLES,
     aspect,
@@ -41,6 +42,7 @@ from reader.annotate.readings import (
 )
 from reader.annotate.resources import Resources
 from reader.annotate.rules import LIGHT, RULES, Spot
+from reader.annotate.sandhi import YI, apply_sandhi, dictionary_tones
 from reader.annotate.segment import split_phrases
 from reader.annotate.wordlists import basic_word, everyday_word
 from reader.model import (
@@ -52,13 +54,11 @@ from reader.model import (
     Span,
     Word,
 )
-from reader.overrides import load_overrides, load_user_dict
-from reader.sandhi import YI, apply_sandhi, dictionary_tones
 from reader.script import simplified, to_simplified
 from reader.text import HAN_CHARS, MARKS, with_marks
 
 if TYPE_CHECKING:
-    from reader.polyphone import Guess
+    from reader.annotate.polyphone import Guess
 
 # What pypinyin gives back for a character it can't read: the character itself (a mark too).
 _UNREAD = re.compile(f"[{HAN_CHARS}{MARKS}]")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from reader.annotate.pieces import Piece
 
 if TYPE_CHECKING:
-    from reader.polyphone import ContextModel, Guess
+    from reader.annotate.polyphone import ContextModel, Guess
 
 
 TONE_NUMBER = re.compile(r"([1-5])$")

@@ -11,18 +11,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.annotate.overrides import UserWord
 from reader.annotate.particles import VERB_PARTICLES
 from reader.annotate.pieces import HAN_RUN, Piece
 from reader.annotate.readings import Phrase, default_reading
 from reader.annotate.wordlists import hsk_words
 from reader.options import default_cache_dir
-from reader.overrides import UserWord
 from reader.script import to_simplified
 
 if TYPE_CHECKING:
-    from reader.dictionary import Dictionary
-    from reader.lexicon import Lexicon
-    from reader.polyphone import ContextModel
+    from reader.annotate.dictionary import Dictionary
+    from reader.annotate.lexicon import Lexicon
+    from reader.annotate.polyphone import ContextModel
 
 # jieba's dictionary lists every prefix of its words with frequency 0, and a few fragments
 # with tiny ones (再一 3): a word inside a word must be at least this frequent.
@@ -92,7 +92,7 @@ class Resources:
     def context_model(self) -> ContextModel:
         """The polyphone model, loaded on first use."""
         if self._model is None:
-            from reader.polyphone import ContextModel
+            from reader.annotate.polyphone import ContextModel
 
             self._model = ContextModel.load()
         return self._model
@@ -100,7 +100,7 @@ class Resources:
     def cedict(self) -> Lexicon:
         """CC-CEDICT's word readings, loaded on first use."""
         if self._lexicon is None:
-            from reader.lexicon import Lexicon
+            from reader.annotate.lexicon import Lexicon
 
             self._lexicon = Lexicon.load()
         return self._lexicon
@@ -114,7 +114,7 @@ class Resources:
         """
         if word not in self._proper:
             if self._dictionary is None:
-                from reader.dictionary import Dictionary
+                from reader.annotate.dictionary import Dictionary
 
                 self._dictionary = Dictionary(self.cache_dir)
             found = [

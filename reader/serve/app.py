@@ -21,7 +21,7 @@ from reader.pipeline import make_translator
 from reader.serve.fixes import Fixes
 from reader.serve.jobs import Report, Worker
 from reader.serve.sheets import LABELS, Settings, SheetStore
-from reader.translate import Translator
+from reader.translate.engine import Translator
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
@@ -71,7 +71,7 @@ def create_app(
     translator_factory: Callable[[Options], Translator] | None = None,
 ) -> Flask:
     """The web app; `translator` (one for every model) or the factory are injectable for tests."""
-    from reader.render import template_dirs
+    from reader.render.common import template_dirs
 
     app = _App(__name__, template_folder=None, static_folder=None)
     folders = [d / "serve" for d in template_dirs(config.options.template_dir)]
@@ -411,7 +411,7 @@ def _settings(form: Any, config: ServeConfig) -> Settings:
 def _sources(req: Any, config: ServeConfig) -> list[tuple[str, str, bool]]:
     """(label, text, markdown) of the pasted text and each uploaded file, checked."""
     from reader.errors import InputError
-    from reader.source import decode
+    from reader.source.blocks import decode
 
     limit = config.max_text_bytes
     sources: list[tuple[str, str, bool]] = []

@@ -14,10 +14,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from reader.annotate.overrides import load_overrides, load_user_dict, parse_reading
 from reader.errors import InputError
 from reader.options import xdg_folder
 from reader.output import write_atomic
-from reader.overrides import load_overrides, load_user_dict, parse_reading
 from reader.text import HAN_RUN
 
 READINGS = "readings.tsv"

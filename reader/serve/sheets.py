@@ -17,7 +17,7 @@ from reader.errors import InputError
 from reader.options import FORMATS, Options
 from reader.output import write_atomic
 from reader.pipeline import Progress, SourceRef, output_names, prepare_all, translate_stage
-from reader.translate import Translator
+from reader.translate.engine import Translator
 
 STORE = ".reader-serve"
 """Folder inside the output folder holding each sheet's source text and record."""
@@ -154,8 +154,8 @@ class SheetStore:
         progress: Progress | None = None,
     ) -> tuple[list[str], list[str]]:
         """Annotate, translate and render one source's articles; returns (sheet names, warnings)."""
-        from reader import render
-        from reader.source import parse
+        from reader.render import common as render
+        from reader.source.blocks import parse
 
         record = self._record(record_name)
         settings = Settings.from_json(record["settings"])

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.cache import SharedCache
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -33,6 +32,7 @@ from reader.model import (
     Word,
 )
 from reader.options import Options
+from reader.translate.cache import SharedCache
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +42,10 @@ CACHE_FILE = "annotations.sqlite3"
 FORMAT = 1
 """Bumped when the stored form changes, so entries written in an older form miss."""
 
-# Modules whose code decides an annotation: a change to any of them (a new rule, a fixed
-# reading, a new stored form) must miss, even without a new release.
-# The annotate package counts whole, every module in it.
-_CODE = (
-    "annotate",
-    "annotation_cache",
-    "dictionary",
-    "lexicon",
-    "model",
-    "overrides",
-    "polyphone",
-    "sandhi",
-    "script",
-)
+# Code that decides an annotation: the whole annotate package (rules, readings, dictionary,
+# this stored form) and the base modules it builds on. A change to any of them must miss,
+# even without a new release.
+_BASE = ("model.py", "script.py", "text.py")
 # Distributions whose data the annotation reads (dictionaries, model weights, numpy's maths).
 _PACKAGES = (
     "jieba",
@@ -121,23 +111,19 @@ def _spans(paragraph: Paragraph) -> list[list[Any]]:
 
 
 def _code_digest() -> str:
-    """Hash of the source of reader's annotation modules."""
-    folder = Path(__file__).parent
+    """Hash of the source of reader's annotation code."""
+    root = Path(__file__).parent.parent
     digest = hashlib.sha256()
     for path in code_files():
-        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def code_files() -> list[Path]:
-    """The source files whose code decides an annotation (the whole annotate package)."""
-    folder = Path(__file__).parent
-    files: list[Path] = []
-    for name in _CODE:
-        package = folder / name
-        files.extend(sorted(package.rglob("*.py")) if package.is_dir() else [folder / f"{name}.py"])
-    return files
+    """The source files whose code decides an annotation (the annotate package, its base)."""
+    package = Path(__file__).parent
+    return sorted(package.rglob("*.py")) + [package.parent / name for name in _BASE]
 
 
 def _package_versions() -> str:

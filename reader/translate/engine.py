@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
-from reader.cache import CachedTranslation
-from reader.degenerate import diagnose
 from reader.errors import ModelError, ModelUnavailableError, UsageError
 from reader.options import DEFAULT_MODEL
+from reader.translate.cache import CachedTranslation
+from reader.translate.checks import diagnose
 
 if TYPE_CHECKING:
-    from reader.cache import TranslationCache
+    from reader.translate.cache import TranslationCache
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from reader.errors import ModelError
 from reader.options import DEFAULT_MODEL
-from reader.translate import (
+from reader.translate.engine import (
     _FALLBACK_LIMIT,
     _NO_REPEAT_NGRAM,
     _SANE_LIMIT,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reader.dictionary import ATTRIBUTION
-from reader.vocab import VocabItem, level_label
+from reader.annotate.dictionary import ATTRIBUTION
+from reader.render.vocab import VocabItem, level_label
 
 COLUMNS = ("Hanzi", "Pinyin", "Definition", "HSK", "Example", "Translation", "Tags")
 """The file's columns, in order; the last holds each note's tags."""

@@ -14,8 +14,7 @@ from reader import __version__
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle, AnnotatedParagraph
 from reader.options import Options
-from reader.text import HAN
-from reader.typeset import (
+from reader.render.pdf.typeset import (
     GAP,
     READING_SCALE,
     Line,
@@ -25,6 +24,7 @@ from reader.typeset import (
     set_lines,
     tone_layers,
 )
+from reader.text import HAN
 
 PRINT_TEMPLATE = "print.html.j2"
 """The print template, looked up like the HTML one (a --template-dir copy wins)."""
@@ -82,7 +82,7 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
     """The print template rendered to HTML for WeasyPrint (autoescaped, like the HTML sheet)."""
     from markupsafe import Markup
 
-    from reader.render import attribution, handout_vocabulary, render_template, source_name
+    from reader.render.common import attribution, handout_vocabulary, render_template, source_name
 
     english, pinyin = _aids(article, options)
     side = english and options.layout == "side"
@@ -121,7 +121,7 @@ def sheet_rows(
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The title row and the other rows the print template shows, lines set when readings show."""
     # Lines are set here, not by WeasyPrint: each printed line becomes one run of readings
-    # and one of characters (see reader.typeset), which lays out many times faster than a
+    # and one of characters (see reader.render.pdf.typeset), which lays out many times faster than a
     # box per word. Without readings WeasyPrint's own line breaking does as well.
     english, pinyin = _aids(article, options)
     measure = PangoMeasure((*CJK_FAMILIES, "sans-serif")) if pinyin else None
@@ -147,7 +147,7 @@ def _paper(options: Options) -> str:
 
 def paragraph_pieces(paragraph: AnnotatedParagraph, level: int | None = None) -> list[Piece]:
     """A paragraph's words as pieces for line setting (readings hidden at or below `level`)."""
-    from reader.render import above_level, syllables
+    from reader.render.common import above_level, syllables
 
     return pieces(
         [

@@ -45,7 +45,7 @@ class CachedTranslation:
     text: str
     """The English."""
     flag: str | None = None
-    """Why it looked degenerate when it was made (see `reader.degenerate`), or None."""
+    """Why it looked degenerate when it was made (see `reader.translate.checks`), or None."""
 
 
 def chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.dictionary import ATTRIBUTION
+from reader.annotate.dictionary import ATTRIBUTION
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle
 from reader.options import Options
-from reader.render import article_script, environment, source_name
-from reader.vocab import VocabItem, level_label
+from reader.render.common import article_script, environment, source_name
+from reader.render.vocab import VocabItem, level_label
 
 MEDIA_TYPE = "application/epub+zip"
 """The EPUB media type, stored as the archive's first file."""

@@ -16,8 +16,8 @@ from reader.errors import RenderError, UsageError
 from reader.model import AnnotatedArticle, AnnotatedParagraph, Span, Word
 from reader.options import FORMATS, Options
 from reader.output import write_atomic
+from reader.render.pdf.typeset import CLOSING, OPENING
 from reader.script import Script, script_of
-from reader.typeset import CLOSING, OPENING
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -53,7 +53,7 @@ def template_dirs(template_dir: Path | None = None) -> list[Path]:
     if shipped.is_dir():
         dirs.append(Path(str(shipped)))
     # A source checkout (or editable install) keeps them beside the package.
-    checkout = Path(__file__).resolve().parent.parent / "templates"
+    checkout = Path(__file__).resolve().parents[2] / "templates"
     if checkout.is_dir():
         dirs.append(checkout)
     return dirs
@@ -368,7 +368,7 @@ def copy_options(options: Options, copy: str) -> tuple[Options, str]:
 
 def handout_vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]:
     """The vocabulary list a handout carries: with `--level N`, and in student copies."""
-    from reader.vocab import vocabulary
+    from reader.render.vocab import vocabulary
 
     if options.level is None and not options.vocabulary_list:
         return []
@@ -377,7 +377,7 @@ def handout_vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]
 
 def attribution(article: AnnotatedArticle) -> str:
     """CC-CEDICT's licence line when any word carries one of its glosses, else nothing."""
-    from reader.dictionary import ATTRIBUTION
+    from reader.annotate.dictionary import ATTRIBUTION
 
     glossed = any(w.gloss for p in article.paragraphs for s in p.sentences for w in s.words)
     return ATTRIBUTION if glossed else ""
@@ -398,16 +398,16 @@ def write(article: AnnotatedArticle, fmt: str, target: Path, options: Options) -
     elif fmt == "json":
         write_atomic(target, to_json(article))
     elif fmt == "pdf":
-        from reader.pdf import to_pdf
+        from reader.render.pdf.document import to_pdf
 
         write_atomic(target, to_pdf(article, options))
     elif fmt == "epub":
-        from reader.epub import to_epub
+        from reader.render.epub import to_epub
 
         write_atomic(target, to_epub([article], options, [handout_vocabulary(article, options)]))
     elif fmt == "anki":
-        from reader.anki import to_anki
-        from reader.vocab import vocabulary
+        from reader.render.anki import to_anki
+        from reader.render.vocab import vocabulary
 
         write_atomic(target, to_anki(vocabulary(article, options.level), article.title))
     else:

@@ -17,7 +17,7 @@ from reader.options import DEFAULT_MODEL, FORMATS, Options
 
 if TYPE_CHECKING:
     from reader.pipeline import ConvertResult
-    from reader.translate import Translator
+    from reader.translate.engine import Translator
 
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
 
@@ -657,7 +657,7 @@ def _clock_time(seconds: float) -> str:
 
 def _models(args: argparse.Namespace, err: IO[str]) -> int:
     """`reader models download|list`."""
-    from reader.translate import download_model, models_dir_for
+    from reader.translate.engine import download_model, models_dir_for
 
     if args.models_command is None:
         raise UsageError(
@@ -671,13 +671,13 @@ def _models(args: argparse.Namespace, err: IO[str]) -> int:
         print(f"saved {args.name} to {path}", file=err)
         return 0
     if args.models_command == "convert":
-        from reader.ct2 import convert_model
+        from reader.translate.ct2 import convert_model
 
         path = convert_model(args.name, folder)
         print(f"converted {args.name} to {path}", file=err)
         return 0
     if args.models_command == "list":
-        from reader.translate import model_profile
+        from reader.translate.engine import model_profile
 
         found = sorted(p.parent for p in folder.glob("**/config.json"))
         for path in found:
@@ -758,7 +758,7 @@ def _serve(args: argparse.Namespace, translator: Translator | None, err: IO[str]
     from reader.serve import serve
     from reader.serve.app import ServeConfig
     from reader.serve.fixes import default_fixes_dir
-    from reader.translate import models_dir_for
+    from reader.translate.engine import models_dir_for
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: choose a port from 1 to 65535 (or 0 for any)")

@@ -10,7 +10,7 @@ from typing import Any
 from reader import __version__
 from reader.errors import RenderError
 from reader.options import Options
-from reader.render import environment
+from reader.render.common import environment
 
 
 def combine_pdfs(pdfs: Sequence[tuple[str, Path]], options: Options) -> bytes:
@@ -66,7 +66,7 @@ def _starts(counts: Sequence[int], toc_pages: int) -> list[int]:
 
 def _contents(titles: Sequence[str], starts: Sequence[int], options: Options) -> bytes:
     """The contents page(s) as PDF, drawn with the print stylesheet's fonts."""
-    from reader.pdf import check_cjk_font, quiet_logs, weasyprint_module
+    from reader.render.pdf.document import check_cjk_font, quiet_logs, weasyprint_module
 
     template = environment(options.template_dir).get_template("contents.html.j2")
     html = template.render(
@@ -80,7 +80,7 @@ def _contents(titles: Sequence[str], starts: Sequence[int], options: Options) ->
 
 def _page_numbers(total: int, options: Options) -> bytes:
     """`total` pages, each blank but for "n / total" over the handouts' own page number."""
-    from reader.pdf import quiet_logs, weasyprint_module
+    from reader.render.pdf.document import quiet_logs, weasyprint_module
 
     template = environment(options.template_dir).get_template("page-numbers.html.j2")
     html = template.render(total=total, paper="letter" if options.paper == "letter" else "A4")

@@ -43,7 +43,8 @@ def vocabulary(article: AnnotatedArticle, above_level: int | None = None) -> lis
     A word read two ways (行 háng, xíng) is two entries. Left out: punctuation and other
     text without a reading, numbers and number phrases (三十五, 三十五年: jieba numerals the
     HSK list lacks), and single-character particles and interjections (jieba tags u*, y, e).
-    Glosses and levels come from the words themselves (see `reader.dictionary.gloss_article`).
+    Glosses and levels come from the words themselves (see
+    `reader.annotate.dictionary.gloss_article`).
     """
     first: dict[tuple[str, str, tuple[int, ...]], tuple[Word, AnnotatedSentence]] = {}
     counts: dict[tuple[str, str, tuple[int, ...]], int] = {}

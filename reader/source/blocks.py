@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.errors import InputError
-from reader.markdown import markdown_blocks
 from reader.model import Article, Paragraph, ParagraphKind
+from reader.source.markdown import markdown_blocks
 from reader.text import HAN
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")

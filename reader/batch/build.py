@@ -36,8 +36,8 @@ from reader.pipeline import (
     read_articles,
     translate_stage,
 )
-from reader.source import read_source_bytes
-from reader.translate import Translator
+from reader.source.blocks import read_source_bytes
+from reader.translate.engine import Translator
 
 MANIFEST = ".reader-manifest.json"
 """File in the output folder recording what each output was made from."""
@@ -147,7 +147,7 @@ def _resolved(path: Path) -> Path:
 
 def _targets(name: PurePosixPath, options: Options) -> list[tuple[str, Options, dict[str, Path]]]:
     """Each copy of one handout: its options and the file it writes per format."""
-    from reader import render
+    from reader.render import common as render
 
     result = []
     for copy in options.copies:
@@ -163,7 +163,7 @@ def _targets(name: PurePosixPath, options: Options) -> list[tuple[str, Options, 
 
 def _book_paths(options: Options) -> list[Path]:
     """The files `--combine` writes: the book, and its student copy for an EPUB."""
-    from reader import render
+    from reader.render import common as render
 
     target = options.combine
     if target is None:
@@ -215,7 +215,7 @@ def run(
     log: Callable[[str], None] | None = None,
 ) -> ConvertResult:
     """Convert every source; failures are collected (or raised with `fail_fast`)."""
-    from reader import render
+    from reader.render import common as render
 
     render.check_formats(options.formats)
     book = combine_kind(options.combine)
@@ -461,7 +461,7 @@ def _model_missing(state: _Run, options: Options) -> str:
     """Why the options' translation model can't be found now, or '' when it can (memoised)."""
     if state.missing is None:
         from reader.errors import ModelUnavailableError
-        from reader.translate import models_dir_for, resolve_model
+        from reader.translate.engine import models_dir_for, resolve_model
 
         try:
             resolve_model(options.model, models_dir_for(options.models_dir, os.environ))
@@ -541,7 +541,7 @@ def _render(
     article: AnnotatedArticle, targets: dict[str, Path], options: Options
 ) -> dict[str, float]:
     """Render and write one article in every format; returns seconds per format (in a worker)."""
-    from reader import render
+    from reader.render import common as render
 
     seconds = {}
     for fmt, target in targets.items():
@@ -553,7 +553,7 @@ def _render(
 
 def _warn_undrawable(ref: SourceRef, articles: Sequence[AnnotatedArticle], state: _Run) -> None:
     """Name the rare characters the PDF can't draw: no installed font has them."""
-    from reader.pdf import RARE_FONT_HINT, undrawable
+    from reader.render.pdf.document import RARE_FONT_HINT, undrawable
 
     text = "".join(p.text for article in articles for p in article.paragraphs)
     missing = undrawable(text)
@@ -721,7 +721,7 @@ def _shortened(text: str, limit: int = 120) -> str:
 
 def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str, ...]) -> Handout:
     """What the index lists about one article."""
-    from reader.source import has_chinese
+    from reader.source.blocks import has_chinese
 
     chinese = [w for p in article.paragraphs for s in p.sentences for w in s.words if w.is_chinese]
     characters = "".join(w.text for w in chinese)
@@ -761,7 +761,7 @@ def _books(options: Options, out: Path) -> list[str]:
 
 def _combine(state: _Run, options: Options) -> None:
     """Bind every handout's PDF into one file with a table of contents."""
-    from reader.combine import combine_pdfs
+    from reader.render.pdf.combine import combine_pdfs
 
     assert options.combine is not None
     pdfs = [
@@ -782,8 +782,8 @@ def _combine_epub(refs: Sequence[SourceRef], state: _Run, options: Options) -> N
     The teacher copy goes to the `--combine` file, a student copy beside it with `-student`
     added to the name; the file's name (without `.epub`) is the book's title.
     """
-    from reader import render
-    from reader.epub import to_epub
+    from reader.render import common as render
+    from reader.render.epub import to_epub
 
     assert options.combine is not None
     failed = {f.source for f in state.failures}

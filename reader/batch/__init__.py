@@ -1,0 +1,1 @@
+"""Many sources to many sheets: the up-to-date manifest and the worker pool."""

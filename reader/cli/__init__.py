@@ -1,0 +1,1 @@
+"""The command line: argument parsing, progress, exit codes (the only place that prints)."""

@@ -1,0 +1,1 @@
+"""Stage: annotated articles to files (HTML, JSON, EPUB, Anki, vocabulary, index, PDF)."""

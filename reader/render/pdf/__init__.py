@@ -1,0 +1,1 @@
+"""The PDF renderer: typesetting through Pango, WeasyPrint, combined books."""

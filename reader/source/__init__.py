@@ -1,0 +1,1 @@
+"""Stage: bytes to articles (decoding, blocks, Markdown, discovery of sources)."""

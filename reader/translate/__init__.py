@@ -1,0 +1,1 @@
+"""Stage: sentences to English, through a model engine, checked and cached."""
