@@ -14,8 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from reader.batch.build import run as convert
 from reader.options import Options
-from reader.pipeline import convert
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,13 +6,12 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
-
+from reader._version import __version__
 from reader.errors import ReaderError
 from reader.options import Options
 
 if TYPE_CHECKING:
-    from reader.pipeline import ConvertResult
+    from reader.model import ConvertResult
     from reader.translate.engine import Translator
 
 # The library logs to "reader" and leaves handlers to the application.
@@ -25,7 +24,7 @@ def convert_file(
     path: str | Path, options: Options | None = None, translator: Translator | None = None
 ) -> ConvertResult:
     """Convert one article file into study sheets in `options.output_dir`."""
-    from reader.pipeline import convert
+    from reader.batch.build import run as convert
 
     return convert([path], options or Options(), translator=translator)
 
@@ -34,6 +33,6 @@ def convert_folder(
     folder: str | Path, options: Options | None = None, translator: Translator | None = None
 ) -> ConvertResult:
     """Convert every .txt/.md file under a folder, mirroring its sub-folders in the output."""
-    from reader.pipeline import convert
+    from reader.batch.build import run as convert
 
     return convert([folder], options or Options(), translator=translator)

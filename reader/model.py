@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 ParagraphKind = Literal["title", "meta", "heading", "text", "code"]
@@ -176,3 +177,57 @@ class AnnotatedArticle:
             if paragraph.kind == "title":
                 return paragraph.text
         return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A source that could not be converted, and why."""
+
+    source: str
+    """The source's name as given."""
+    message: str
+    """The one-line reason (file, cause, fix)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Handout:
+    """One article's outputs, as an index of handouts lists them."""
+
+    name: str
+    """Output name relative to the output folder, without suffix."""
+    source: str
+    """The source it came from."""
+    title: str
+    """The article's title (or its file name)."""
+    chars: int
+    """Chinese characters in the article."""
+    unique_chars: int
+    """Distinct Chinese characters."""
+    words: int
+    """Distinct Chinese words."""
+    files: tuple[str, ...]
+    """Its output files, relative to the output folder."""
+    levels: tuple[int, ...] = ()
+    """Percent of distinct words at HSK 1-3, 4-6, 7-9, and in no HSK list (sums to ~100)."""
+    untranslated: bool = False
+    """Made without English because no translation model was available."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertResult:
+    """What a conversion wrote, skipped and failed, and the warnings a user should see."""
+
+    outputs: tuple[Path, ...]
+    """Files written, in order."""
+    warnings: tuple[str, ...] = field(default=())
+    """One-line warnings (e.g. no model available, sheet left untranslated)."""
+    failures: tuple[Failure, ...] = field(default=())
+    """Sources that failed; the others were converted."""
+    skipped: tuple[str, ...] = field(default=())
+    """Sources whose outputs were already up to date."""
+    handouts: tuple[Handout, ...] = field(default=())
+    """Every article now in the output folder from these inputs (converted or skipped)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per stage (annotate, translate, html, pdf …)."""
+    untranslated: str = ""
+    """Why some handouts have no English (no model, and how to get one); '' when none lack it."""

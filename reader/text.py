@@ -43,3 +43,10 @@ def with_marks(tokens: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
         held = (text, tag)
     if held is not None:
         yield held
+
+
+# Punctuation that must not start a line (kept with what comes before) or end one (kept with
+# what follows): the usual Chinese line-breaking (kinsoku) sets, full- and half-width.
+CLOSING = frozenset("，。、；：？！…—～·”’」』）》〉】〕］｝〗〙,.;:?!)]}%")
+
+OPENING = frozenset("“‘「『（《〈【〔［｛〖〘([{")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotate.dictionary import ATTRIBUTION, Dictionary, gloss_article
+from reader.annotate.dictionary import Dictionary, gloss_article
 from reader.options import Options
 from reader.pipeline import build
 from reader.render.anki import COLUMNS, to_anki
+from reader.render.common import ATTRIBUTION
 from reader.render.vocab import VocabItem, vocabulary
 from reader.source.blocks import parse
 from tests.fakes import FakeTranslator

@@ -437,5 +437,3 @@ def test_code_key_covers_every_annotation_module() -> None:
     assert set(package.rglob("*.py")) <= hashed
     assert {package.parent / name for name in ("script.py", "model.py", "text.py")} <= hashed
     assert all(path.is_file() for path in hashed)
-
-

@@ -420,7 +420,7 @@ def test_a_changed_overrides_file_redoes_the_sheets(tmp_path: Path) -> None:
 
 
 def test_a_refused_file_does_not_load_the_annotation_stack(tmp_path: Path) -> None:
-    """An up-to-date re-run with a binary file beside it loads neither jieba nor CC-CEDICT."""
+    """An up-to-date re-run with a binary file beside it loads neither jieba nor pypinyin (the readings and the dictionary)."""
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text("标题\n\n这是一个测试句子。\n", encoding="utf-8")
@@ -430,7 +430,7 @@ def test_a_refused_file_does_not_load_the_annotation_stack(tmp_path: Path) -> No
     script = (
         "import sys; from reader.cli.main import main; "
         f"code = main(['convert', {str(src)!r}, '-o', {str(out)!r}, '--no-translate', '-f', 'html']); "
-        "print(code, 'jieba' in sys.modules, 'reader.annotate.lexicon' in sys.modules)"
+        "print(code, 'jieba' in sys.modules, 'pypinyin' in sys.modules)"
     )
     first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert first.stdout.split() == ["1", "True", "True"], first.stderr

@@ -12,7 +12,7 @@ import pytest
 
 from reader.options import Options
 from reader.pipeline import build
-from reader.render.common import to_html
+from reader.render.html import to_html
 from reader.source.blocks import parse
 from tests.browser import CHROMIUM, FLAGS
 from tests.fakes import FakeTranslator

@@ -185,7 +185,7 @@ def test_key_follows_model_files_and_settings(tiny_model_dir: Path, tmp_path: Pa
 def test_fully_cached_run_does_not_load_the_model(
     tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.pipeline import convert
+    from reader.batch.build import run as convert
 
     source = tmp_path / "article.txt"
     source.write_text(

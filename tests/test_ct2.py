@@ -31,8 +31,8 @@ needs_ct2 = pytest.mark.skipif(
 
 
 def test_missing_extra_is_a_one_line_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reader.pipeline import make_translator
     from reader.translate import ct2
+    from reader.translate.registry import make_translator
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
@@ -52,9 +52,9 @@ def test_missing_extra_is_a_one_line_model_error(monkeypatch: pytest.MonkeyPatch
 
 @needs_ct2
 def test_make_translator_picks_the_engine_and_threads(tmp_path: Path) -> None:
-    from reader.pipeline import make_translator
     from reader.translate.ct2 import CTranslate2Translator
     from reader.translate.engine import TransformersTranslator
+    from reader.translate.registry import make_translator
 
     chosen = make_translator(Options(engine="ctranslate2", threads="3x1", models_dir=tmp_path))
     assert isinstance(chosen, CTranslate2Translator)
@@ -70,9 +70,9 @@ def test_make_translator_picks_the_engine_and_threads(tmp_path: Path) -> None:
 def test_auto_engine_is_ctranslate2_on_cpu_where_it_runs_the_model(
     tiny_model_dir: Path, tmp_path: Path
 ) -> None:
-    from reader.pipeline import describe_translator, make_translator
     from reader.translate.ct2 import CTranslate2Translator
     from reader.translate.engine import TransformersTranslator
+    from reader.translate.registry import describe_translator, make_translator
 
     store = tmp_path / "models"
     chosen = make_translator(Options(model=str(tiny_model_dir), models_dir=store))
@@ -94,7 +94,7 @@ def test_auto_engine_is_ctranslate2_on_cpu_where_it_runs_the_model(
 def test_auto_engine_is_transformers_where_ctranslate2_cannot_run_the_model(
     tiny_model_dir: Path, tmp_path: Path
 ) -> None:
-    from reader.pipeline import make_translator
+    from reader.translate.registry import make_translator
 
     # an architecture ctranslate2's converter doesn't know
     odd = tmp_path / "odd"

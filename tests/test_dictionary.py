@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotate.dictionary import ATTRIBUTION, NAME, Dictionary, gloss_article
+from reader.annotate.dictionary import NAME, Dictionary, gloss_article
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -18,6 +18,7 @@ from reader.model import (
 )
 from reader.options import Options
 from reader.pipeline import annotate_all, translate_stage
+from reader.render.common import ATTRIBUTION
 from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 

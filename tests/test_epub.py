@@ -14,11 +14,12 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reader.annotate.dictionary import ATTRIBUTION, Dictionary, gloss_article
+from reader.annotate.dictionary import Dictionary, gloss_article
 from reader.cli.main import main
 from reader.model import AnnotatedArticle, AnnotatedParagraph, AnnotatedSentence, Word
 from reader.options import Options
 from reader.pipeline import build
+from reader.render.common import ATTRIBUTION
 from reader.render.epub import MEDIA_TYPE, to_epub
 from reader.render.vocab import VocabItem, vocabulary
 from reader.source.blocks import parse

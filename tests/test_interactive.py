@@ -14,7 +14,7 @@ import pytest
 from reader.model import Word
 from reader.options import Options
 from reader.pipeline import build
-from reader.render.common import to_html
+from reader.render.html import to_html
 from reader.source.blocks import parse
 from tests.browser import CHROMIUM, DRIVER, chrome_options
 from tests.fakes import FakeTranslator

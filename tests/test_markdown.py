@@ -14,8 +14,9 @@ import pytest
 from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.pipeline import build
-from reader.render.common import to_html, to_json
 from reader.render.epub import to_epub
+from reader.render.html import to_html
+from reader.render.json import to_json
 from reader.render.pdf import document as pdf
 from reader.source.blocks import parse
 from tests.fakes import FakeTranslator

@@ -18,8 +18,9 @@ from reader.model import AnnotatedArticle
 from reader.options import Options
 from reader.pipeline import build
 from reader.render.pdf import document as pdf
-from reader.render.pdf.typeset import CLOSING, OPENING, READING_SCALE, SPACERS, Line, PangoMeasure
+from reader.render.pdf.typeset import READING_SCALE, SPACERS, Line, PangoMeasure
 from reader.source.blocks import parse, read_file
+from reader.text import CLOSING, OPENING
 from tests.fakes import FakeTranslator
 
 pytest.importorskip("weasyprint")

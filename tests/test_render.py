@@ -12,7 +12,8 @@ import pytest
 from reader import __version__
 from reader.options import Options
 from reader.pipeline import build
-from reader.render.common import to_html, to_json
+from reader.render.html import to_html
+from reader.render.json import to_json
 from reader.source.blocks import parse
 from tests.fakes import FakeTranslator
 

@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 
 from reader import convert_file
-from reader.annotate import default_cache_dir
 from reader.batch import build as batch
 from reader.cli.main import main
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle
-from reader.options import Options
-from reader.pipeline import SourceRef
+from reader.options import Options, default_cache_dir
 from reader.serve.fixes import default_fixes_dir
+from reader.source.discover import SourceRef
 
 
 def run(argv: list[str]) -> tuple[int, str]:
@@ -500,9 +499,11 @@ def test_permission_errors_say_how_to_fix_them(tmp_path: Path) -> None:
 def test_a_long_article_is_converted_a_part_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader import pipeline
+    from reader.source import discover
 
-    monkeypatch.setattr(pipeline, "PART_CHARS", 60)
+    # Where an article splits (discover) and which files are read in parts (batch).
+    monkeypatch.setattr(discover, "PART_CHARS", 60)
+    monkeypatch.setattr(batch, "PART_CHARS", 60)
     paragraphs = [f"这是第{n}段，它讲的是一个很长的故事里的一小部分。" for n in range(12)]
     src = tmp_path / "long.txt"
     src.write_text("长文章\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from reader.render.pdf.typeset import CLOSING, OPENING, SPACERS, Line, Piece, pieces, set_lines
+from reader.render.pdf.typeset import SPACERS, Line, Piece, pieces, set_lines
+from reader.text import CLOSING, OPENING
 
 # Spacing characters in ems, as Noto Sans CJK draws them.
 SPACE_EMS = dict(zip(SPACERS, (1.0, 0.5, 1 / 3, 0.25, 1 / 6, 0.2, 0.112, 0.0625), strict=True))

@@ -13,8 +13,8 @@ import pytest
 
 from reader.options import Options
 from reader.pipeline import build
-from reader.render.common import to_html
 from reader.render.epub import to_epub
+from reader.render.html import to_html
 from reader.source.blocks import parse
 from tests.browser import CHROMIUM, DRIVER, chrome_options
 from tests.fakes import FakeTranslator

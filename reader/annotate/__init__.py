@@ -14,6 +14,5 @@
 """
 
 from reader.annotate.annotator import Annotator, annotate
-from reader.options import default_cache_dir
 
-__all__ = ["Annotator", "annotate", "default_cache_dir"]
+__all__ = ["Annotator", "annotate"]

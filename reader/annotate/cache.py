@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from reader import __version__
+from reader._version import __version__
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
@@ -31,8 +31,8 @@ from reader.model import (
     Paragraph,
     Word,
 )
-from reader.options import Options
-from reader.translate.cache import SharedCache
+from reader.options import Options, default_cache_dir
+from reader.sqlite import SharedCache
 
 logger = logging.getLogger(__name__)
 
@@ -338,8 +338,6 @@ def open_annotation_cache(folder: Path) -> AnnotationCache | None:
 
 def all_cached(articles: Sequence[Article], options: Options) -> bool:
     """Whether every article's annotation is in the cache (so no annotator will be needed)."""
-    from reader.annotate import default_cache_dir
-
     settings = settings_key(options) if options.cache else None
     if settings is None:
         return not articles
@@ -363,8 +361,6 @@ def cached_annotate(
     `fresh` annotates (and glosses) a list of articles; what it returns is stored for the
     next run unless its stored form would not read back exactly.
     """
-    from reader.annotate import default_cache_dir
-
     settings = settings_key(options) if options.cache and articles else None
     cache = None
     if settings is not None:

@@ -20,15 +20,8 @@ from typing import Literal
 
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, PinyinStyle, Word
+from reader.options import default_cache_dir
 from reader.text import HAN
-
-ATTRIBUTION = (
-    "Word definitions from CC-CEDICT (https://cc-cedict.org/wiki/), "
-    "by MDBG and the CC-CEDICT contributors, based on CEDICT by Paul Andrew Denisowski; "
-    "shortened by reader. Licensed under Creative Commons Attribution-ShareAlike 4.0 "
-    "International (https://creativecommons.org/licenses/by-sa/4.0/)."
-)
-"""The attribution CC-CEDICT's licence asks of every output that shows its glosses."""
 
 NAME = "(name)"
 """The gloss of a person's name that CC-CEDICT lacks."""
@@ -526,8 +519,6 @@ def _open(cache_dir: Path | None) -> sqlite3.Connection:
     name = f"dictionary-v{_SCHEMA}-{_versions()}.sqlite"
     folder = cache_dir
     if folder is None:
-        from reader.annotate import default_cache_dir
-
         folder = default_cache_dir(os.environ)
     path = folder / name
     for attempt in range(2):

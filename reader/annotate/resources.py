@@ -11,9 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.annotate.dictionary import Dictionary
+from reader.annotate.lexicon import Lexicon
 from reader.annotate.overrides import UserWord
 from reader.annotate.particles import VERB_PARTICLES
 from reader.annotate.pieces import HAN_RUN, Piece
+from reader.annotate.polyphone import ContextModel
 from reader.annotate.readings import Phrase, default_reading
 from reader.annotate.wordlists import hsk_words
 from reader.options import default_cache_dir
@@ -92,16 +95,12 @@ class Resources:
     def context_model(self) -> ContextModel:
         """The polyphone model, loaded on first use."""
         if self._model is None:
-            from reader.annotate.polyphone import ContextModel
-
             self._model = ContextModel.load()
         return self._model
 
     def cedict(self) -> Lexicon:
         """CC-CEDICT's word readings, loaded on first use."""
         if self._lexicon is None:
-            from reader.annotate.lexicon import Lexicon
-
             self._lexicon = Lexicon.load()
         return self._lexicon
 
@@ -114,8 +113,6 @@ class Resources:
         """
         if word not in self._proper:
             if self._dictionary is None:
-                from reader.annotate.dictionary import Dictionary
-
                 self._dictionary = Dictionary(self.cache_dir)
             found = [
                 e.reading for e in self._dictionary.entries(word) if len(e.reading) == len(word)

@@ -16,28 +16,37 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reader import __version__, pipeline
-from reader.errors import InputError, OutputError, ReaderError, RenderError, UsageError
-from reader.model import AnnotatedArticle
+from reader._version import __version__
+from reader.annotate import Annotator
+from reader.errors import (
+    InputError,
+    ModelUnavailableError,
+    OutputError,
+    ReaderError,
+    RenderError,
+    UsageError,
+)
+from reader.model import AnnotatedArticle, ConvertResult, Failure, Handout
 from reader.options import Options
 from reader.output import sweep_partials, write_atomic
-from reader.pipeline import (
+from reader.pipeline import Progress, needs_annotator, prepare_all, translate_stage
+from reader.render import common as render
+from reader.render.epub import to_epub
+from reader.render.files import write
+from reader.render.index import to_index
+from reader.render.pdf.combine import combine_pdfs
+from reader.render.pdf.document import RARE_FONT_HINT, undrawable
+from reader.source.blocks import has_chinese, read_source_bytes
+from reader.source.discover import (
+    PART_CHARS,
     STDIN,
-    ConvertResult,
-    Failure,
-    Handout,
-    Progress,
     SourceRef,
     collect_sources,
-    make_translator,
-    needs_annotator,
     output_names,
-    prepare_all,
     read_articles,
-    translate_stage,
 )
-from reader.source.blocks import read_source_bytes
-from reader.translate.engine import Translator
+from reader.translate.engine import Translator, models_dir_for, resolve_model
+from reader.translate.registry import make_translator
 
 MANIFEST = ".reader-manifest.json"
 """File in the output folder recording what each output was made from."""
@@ -147,8 +156,6 @@ def _resolved(path: Path) -> Path:
 
 def _targets(name: PurePosixPath, options: Options) -> list[tuple[str, Options, dict[str, Path]]]:
     """Each copy of one handout: its options and the file it writes per format."""
-    from reader.render import common as render
-
     result = []
     for copy in options.copies:
         copy_options, suffix = render.copy_options(options, copy)
@@ -163,8 +170,6 @@ def _targets(name: PurePosixPath, options: Options) -> list[tuple[str, Options, 
 
 def _book_paths(options: Options) -> list[Path]:
     """The files `--combine` writes: the book, and its student copy for an EPUB."""
-    from reader.render import common as render
-
     target = options.combine
     if target is None:
         return []
@@ -215,8 +220,6 @@ def run(
     log: Callable[[str], None] | None = None,
 ) -> ConvertResult:
     """Convert every source; failures are collected (or raised with `fail_fast`)."""
-    from reader.render import common as render
-
     render.check_formats(options.formats)
     book = combine_kind(options.combine)
     if book == "pdf" and "pdf" not in options.formats:
@@ -297,7 +300,6 @@ def run(
     if workers > 1 and needs_annotator(sources + reread, stdin, options):
         # Load jieba's dictionary once here: forked workers inherit it instead of each
         # spending a second or two loading their own (not when all come from the cache).
-        from reader.annotate import Annotator
 
         Annotator(cache_dir=options.cache_dir).words("中文")
     translator_box: list[Translator | None] = [translator]
@@ -343,7 +345,7 @@ def run(
     if batch:
         index = out / "index.html"
         handouts = sorted(state.handouts.values(), key=_order)
-        write_atomic(index, render.to_index(handouts, options, _books(options, out)))
+        write_atomic(index, to_index(handouts, options, _books(options, out)))
         state.outputs.append(index)
     if book == "pdf":
         _combine(state, options)
@@ -369,7 +371,7 @@ def _parts(job: _Job, state: _Run, options: Options) -> list[_Job]:
     path = job.ref.path
     try:
         # A UTF-8 Chinese character is 3 bytes: a smaller file can't hold a long article.
-        small = path is None or path.stat().st_size <= pipeline.PART_CHARS * 3
+        small = path is None or path.stat().st_size <= PART_CHARS * 3
     except OSError:
         small = True  # reading it will say what is wrong
     if small:
@@ -460,9 +462,6 @@ def _model_now_there(entry: dict[str, Any] | None, state: _Run, options: Options
 def _model_missing(state: _Run, options: Options) -> str:
     """Why the options' translation model can't be found now, or '' when it can (memoised)."""
     if state.missing is None:
-        from reader.errors import ModelUnavailableError
-        from reader.translate.engine import models_dir_for, resolve_model
-
         try:
             resolve_model(options.model, models_dir_for(options.models_dir, os.environ))
             state.missing = ""
@@ -541,20 +540,16 @@ def _render(
     article: AnnotatedArticle, targets: dict[str, Path], options: Options
 ) -> dict[str, float]:
     """Render and write one article in every format; returns seconds per format (in a worker)."""
-    from reader.render import common as render
-
     seconds = {}
     for fmt, target in targets.items():
         started = time.perf_counter()
-        render.write(article, fmt, target, options)
+        write(article, fmt, target, options)
         seconds[fmt] = time.perf_counter() - started
     return seconds
 
 
 def _warn_undrawable(ref: SourceRef, articles: Sequence[AnnotatedArticle], state: _Run) -> None:
     """Name the rare characters the PDF can't draw: no installed font has them."""
-    from reader.render.pdf.document import RARE_FONT_HINT, undrawable
-
     text = "".join(p.text for article in articles for p in article.paragraphs)
     missing = undrawable(text)
     if missing:
@@ -721,8 +716,6 @@ def _shortened(text: str, limit: int = 120) -> str:
 
 def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str, ...]) -> Handout:
     """What the index lists about one article."""
-    from reader.source.blocks import has_chinese
-
     chinese = [w for p in article.paragraphs for s in p.sentences for w in s.words if w.is_chinese]
     characters = "".join(w.text for w in chinese)
     distinct = {w.text: w.level for w in chinese}
@@ -761,8 +754,6 @@ def _books(options: Options, out: Path) -> list[str]:
 
 def _combine(state: _Run, options: Options) -> None:
     """Bind every handout's PDF into one file with a table of contents."""
-    from reader.render.pdf.combine import combine_pdfs
-
     assert options.combine is not None
     pdfs = [
         (h.title, options.output_dir / f)
@@ -782,9 +773,6 @@ def _combine_epub(refs: Sequence[SourceRef], state: _Run, options: Options) -> N
     The teacher copy goes to the `--combine` file, a student copy beside it with `-student`
     added to the name; the file's name (without `.epub`) is the book's title.
     """
-    from reader.render import common as render
-    from reader.render.epub import to_epub
-
     assert options.combine is not None
     failed = {f.source for f in state.failures}
     articles = [

@@ -11,12 +11,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from reader import __version__
+from reader._version import __version__
+from reader.batch.build import run as convert
 from reader.errors import ReaderError, UsageError
 from reader.options import DEFAULT_MODEL, FORMATS, Options
+from reader.source.discover import STDIN
+from reader.translate.ct2 import convert_model
+from reader.translate.engine import download_model, model_profile, models_dir_for
+from reader.translate.registry import describe_translator, make_translator
 
 if TYPE_CHECKING:
-    from reader.pipeline import ConvertResult
+    from reader.model import ConvertResult
     from reader.translate.engine import Translator
 
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
@@ -422,8 +427,6 @@ def _convert(
     args: argparse.Namespace, translator: Translator | None, stdin: IO[bytes] | None, err: IO[str]
 ) -> int:
     """`reader convert`."""
-    from reader.pipeline import STDIN, convert
-
     options = Options(
         formats=args.formats,
         output_dir=args.output,
@@ -476,8 +479,6 @@ def _convert(
                 f"'-': can't read standard input ({exc.strerror or exc}); pipe the article in"
             ) from None
     if translator is None and options.translate and options.show_translation:
-        from reader.pipeline import describe_translator, make_translator
-
         translator = make_translator(options)
         line = describe_translator(translator)
         if line and not args.quiet:
@@ -657,8 +658,6 @@ def _clock_time(seconds: float) -> str:
 
 def _models(args: argparse.Namespace, err: IO[str]) -> int:
     """`reader models download|list`."""
-    from reader.translate.engine import download_model, models_dir_for
-
     if args.models_command is None:
         raise UsageError(
             "say what to do with models: 'download', 'convert' or 'list' "
@@ -671,14 +670,10 @@ def _models(args: argparse.Namespace, err: IO[str]) -> int:
         print(f"saved {args.name} to {path}", file=err)
         return 0
     if args.models_command == "convert":
-        from reader.translate.ct2 import convert_model
-
         path = convert_model(args.name, folder)
         print(f"converted {args.name} to {path}", file=err)
         return 0
     if args.models_command == "list":
-        from reader.translate.engine import model_profile
-
         found = sorted(p.parent for p in folder.glob("**/config.json"))
         for path in found:
             name = path.relative_to(folder).as_posix()
@@ -758,7 +753,6 @@ def _serve(args: argparse.Namespace, translator: Translator | None, err: IO[str]
     from reader.serve import serve
     from reader.serve.app import ServeConfig
     from reader.serve.fixes import default_fixes_dir
-    from reader.translate.engine import models_dir_for
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: choose a port from 1 to 65535 (or 0 for any)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reader.annotate.dictionary import ATTRIBUTION
+from reader.render.common import ATTRIBUTION
 from reader.render.vocab import VocabItem, level_label
 
 COLUMNS = ("Hanzi", "Pinyin", "Definition", "HSK", "Example", "Translation", "Tags")

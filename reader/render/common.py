@@ -4,29 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import re
 from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader import __version__
 from reader.errors import RenderError, UsageError
-from reader.model import AnnotatedArticle, AnnotatedParagraph, Span, Word
+from reader.model import (
+    AnnotatedArticle,
+    AnnotatedParagraph,
+    Span,
+    Word,
+)
 from reader.options import FORMATS, Options
-from reader.output import write_atomic
-from reader.render.pdf.typeset import CLOSING, OPENING
+from reader.render.vocab import vocabulary
 from reader.script import Script, script_of
+from reader.text import CLOSING, OPENING
 
 if TYPE_CHECKING:
     from markupsafe import Markup
-
-    from reader.pipeline import Handout
-
-JSON_FORMAT = "reader.article"
-"""Name of the JSON document format; `version` below changes when its shape does."""
-JSON_VERSION = 1
 
 
 def check_formats(formats: Sequence[str]) -> None:
@@ -137,72 +134,15 @@ def render_template(name: str, options: Options, **context: Any) -> str:
         ) from None
 
 
-def to_html(
-    article: AnnotatedArticle,
-    options: Options,
-    vocabulary: Sequence[Any] | None = None,
-    attribution: str = "",
-) -> str:
-    """The side-by-side study sheet as one self-contained HTML page."""
-    return render_template(
-        "sheet.html.j2",
-        options,
-        article=article,
-        title=article.title or source_name(article.source),
-        version=__version__,
-        show_english=options.show_translation and article.translation_status != "disabled",
-        show_pinyin=options.show_pinyin and article.pinyin_style != "none",
-        tone_colors=options.tone_colors,
-        show_uncertain=options.show_uncertain,
-        annotated=lambda w: above_level(w, options.level),
-        level=options.level,
-        vocabulary=vocabulary or [],
-        attribution=attribution,
-        rows=[_row(p) for p in article.paragraphs],
-        script=article_script(article),
-    )
-
-
 def article_script(article: AnnotatedArticle) -> Script:
     """Whether the article is written in simplified (`Hans`) or traditional (`Hant`) characters."""
     # The same sentences the annotator judged (code blocks aside), so both agree.
     return script_of([s.text for p in article.paragraphs if p.kind != "code" for s in p.sentences])
 
 
-def to_index(handouts: Sequence[Handout], options: Options, books: Sequence[str] = ()) -> str:
-    """The index page of a batch: a section per sub-folder, a row per handout with relative
-    links to its files, and links to the combined `books` (paths relative to the index)."""
-    sections: dict[str, list[dict[str, Any]]] = {}
-    for handout in handouts:
-        folder = PurePosixPath(handout.name).parent.as_posix()
-        shown = "standard input" if handout.source == "-" else Path(handout.source).name
-        sections.setdefault("" if folder == "." else folder, []).append(
-            {"handout": handout, "source": shown}
-        )
-    return render_template(
-        "index.html.j2",
-        options,
-        title=options.title or "Handouts",
-        count=len(handouts),
-        sections=sorted(sections.items()),
-        books=books,
-        version=__version__,
-    )
-
-
 def source_name(source: str) -> str:
     """A readable name for an untitled article."""
     return "standard input" if source == "-" else Path(source).stem
-
-
-def _row(paragraph: AnnotatedParagraph) -> dict[str, Any]:
-    """What the template needs of one paragraph."""
-    return {
-        "kind": paragraph.kind,
-        "marker": paragraph.marker,
-        "paragraph": paragraph,
-        "translatable": paragraph.translatable,
-    }
 
 
 def may_break(previous: Word | None, word: Word) -> bool:
@@ -286,69 +226,8 @@ def close_tag(span: Span) -> Markup:
     return Markup(f"</{_TAGS[span.kind]}>")
 
 
-def to_json(article: AnnotatedArticle) -> str:
-    """The annotated article as JSON: the document model, for other tools to build on."""
-    document = {
-        "format": JSON_FORMAT,
-        "version": JSON_VERSION,
-        "reader_version": __version__,
-        "source": article.source,
-        "part": article.part,
-        "parts": article.parts,
-        "title": article.title,
-        "pinyin_style": article.pinyin_style,
-        "model": article.model,
-        **({"model_info": article.model_info} if article.model_info else {}),
-        "translation_status": article.translation_status,
-        "paragraphs": [
-            {
-                "kind": p.kind,
-                "marker": p.marker,
-                "text": p.text,
-                **(
-                    {"spans": [[m.start, m.end, m.kind, m.href] for m in p.spans]}
-                    if p.spans
-                    else {}
-                ),
-                "translation": p.translation,
-                "sentences": [
-                    {
-                        "text": s.text,
-                        "translation": s.translation,
-                        **({"translation_flag": s.translation_flag} if s.translation_flag else {}),
-                        "words": [_word(w) for w in s.words],
-                    }
-                    for s in p.sentences
-                ],
-            }
-            for p in article.paragraphs
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-
-
-def _word(word: Word) -> dict[str, Any]:
-    """One word in JSON; readings only for Chinese words."""
-    entry: dict[str, Any] = {"text": word.text, "pinyin": word.pinyin}
-    if word.is_chinese:
-        entry["syllables"] = list(word.syllables)
-        entry["tones"] = list(word.tones)
-    if word.pos:
-        entry["pos"] = word.pos
-    if word.uncertain:
-        entry["uncertain"] = True
-    if word.gloss:
-        entry["gloss"] = word.gloss
-    if word.level:
-        entry["level"] = word.level
-    return entry
-
-
 HANDOUT_FORMATS = ("html", "pdf", "epub")
 """Formats a student copy is made in (the data formats stay teacher-only)."""
-
-COPIES = ("teacher", "student")
-"""Copies `--copies` can ask for."""
 
 
 def extension(fmt: str) -> str:
@@ -368,8 +247,6 @@ def copy_options(options: Options, copy: str) -> tuple[Options, str]:
 
 def handout_vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]:
     """The vocabulary list a handout carries: with `--level N`, and in student copies."""
-    from reader.render.vocab import vocabulary
-
     if options.level is None and not options.vocabulary_list:
         return []
     return vocabulary(article, above_level=options.level)
@@ -377,38 +254,14 @@ def handout_vocabulary(article: AnnotatedArticle, options: Options) -> list[Any]
 
 def attribution(article: AnnotatedArticle) -> str:
     """CC-CEDICT's licence line when any word carries one of its glosses, else nothing."""
-    from reader.annotate.dictionary import ATTRIBUTION
-
     glossed = any(w.gloss for p in article.paragraphs for s in p.sentences for w in s.words)
     return ATTRIBUTION if glossed else ""
 
 
-def write(article: AnnotatedArticle, fmt: str, target: Path, options: Options) -> None:
-    """Render one article in one format and write it atomically to `target`."""
-    if fmt == "html":
-        write_atomic(
-            target,
-            to_html(
-                article,
-                options,
-                handout_vocabulary(article, options),
-                attribution=attribution(article),
-            ),
-        )
-    elif fmt == "json":
-        write_atomic(target, to_json(article))
-    elif fmt == "pdf":
-        from reader.render.pdf.document import to_pdf
-
-        write_atomic(target, to_pdf(article, options))
-    elif fmt == "epub":
-        from reader.render.epub import to_epub
-
-        write_atomic(target, to_epub([article], options, [handout_vocabulary(article, options)]))
-    elif fmt == "anki":
-        from reader.render.anki import to_anki
-        from reader.render.vocab import vocabulary
-
-        write_atomic(target, to_anki(vocabulary(article, options.level), article.title))
-    else:
-        check_formats([fmt])
+ATTRIBUTION = (
+    "Word definitions from CC-CEDICT (https://cc-cedict.org/wiki/), "
+    "by MDBG and the CC-CEDICT contributors, based on CEDICT by Paul Andrew Denisowski; "
+    "shortened by reader. Licensed under Creative Commons Attribution-ShareAlike 4.0 "
+    "International (https://creativecommons.org/licenses/by-sa/4.0/)."
+)
+"""The attribution CC-CEDICT's licence asks of every output that shows its glosses."""

@@ -11,12 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reader import __version__
-from reader.annotate.dictionary import ATTRIBUTION
+from reader._version import __version__
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle
 from reader.options import Options
-from reader.render.common import article_script, environment, source_name
+from reader.render.common import ATTRIBUTION, article_script, environment, source_name
 from reader.render.vocab import VocabItem, level_label
 
 MEDIA_TYPE = "application/epub+zip"

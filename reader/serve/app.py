@@ -14,14 +14,16 @@ from typing import Any
 from flask import Flask, Response, abort, jsonify, redirect, render_template, request, send_file
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from reader import __version__
-from reader.errors import ReaderError
-from reader.options import Options
-from reader.pipeline import make_translator
+from reader._version import __version__
+from reader.errors import InputError, ReaderError, UsageError
+from reader.options import FORMATS, Options
+from reader.render.common import template_dirs
 from reader.serve.fixes import Fixes
 from reader.serve.jobs import Report, Worker
-from reader.serve.sheets import LABELS, Settings, SheetStore
+from reader.serve.sheets import LABELS, Settings, SheetStore, options_for
+from reader.source.blocks import decode
 from reader.translate.engine import Translator
+from reader.translate.registry import make_translator
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
@@ -71,8 +73,6 @@ def create_app(
     translator_factory: Callable[[Options], Translator] | None = None,
 ) -> Flask:
     """The web app; `translator` (one for every model) or the factory are injectable for tests."""
-    from reader.render.common import template_dirs
-
     app = _App(__name__, template_folder=None, static_folder=None)
     folders = [d / "serve" for d in template_dirs(config.options.template_dir)]
     folders = [f for f in folders if f.is_dir()]
@@ -119,7 +119,6 @@ def create_app(
                 if len(records) > 1:
                     report(f"step:file {number} of {len(records)}", 0, 0)
                 base = base_options()
-                from reader.serve.sheets import options_for
 
                 options = options_for(store.settings(record), base)
                 made, warned = store.make(record, base, translator_for(options), report)
@@ -380,8 +379,6 @@ def _next(status: dict[str, Any]) -> str:
 
 def _settings(form: Any, config: ServeConfig) -> Settings:
     """The form's options, each checked against what the CLI accepts."""
-    from reader.errors import UsageError
-    from reader.options import FORMATS
 
     def choice(name: str, allowed: tuple[str, ...], default: str) -> str:
         value = form.get(name, default)
@@ -410,9 +407,6 @@ def _settings(form: Any, config: ServeConfig) -> Settings:
 
 def _sources(req: Any, config: ServeConfig) -> list[tuple[str, str, bool]]:
     """(label, text, markdown) of the pasted text and each uploaded file, checked."""
-    from reader.errors import InputError
-    from reader.source.blocks import decode
-
     limit = config.max_text_bytes
     sources: list[tuple[str, str, bool]] = []
     pasted = req.form.get("text", "")

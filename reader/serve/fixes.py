@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reader.annotate.overrides import load_overrides, load_user_dict, parse_reading
 from reader.errors import InputError
-from reader.options import xdg_folder
+from reader.options import default_cache_dir, xdg_folder
 from reader.output import write_atomic
 from reader.text import HAN_RUN
 
@@ -211,8 +211,6 @@ def _jieba_frequencies(words: Sequence[str], cache_dir: Path | None) -> tuple[in
     import logging
 
     import jieba
-
-    from reader.annotate import default_cache_dir
 
     tokenizer = jieba.dt
     if not tokenizer.initialized:

@@ -16,7 +16,11 @@ from typing import Any
 from reader.errors import InputError
 from reader.options import FORMATS, Options
 from reader.output import write_atomic
-from reader.pipeline import Progress, SourceRef, output_names, prepare_all, translate_stage
+from reader.pipeline import Progress, prepare_all, translate_stage
+from reader.render import common as render
+from reader.render.files import write
+from reader.source.blocks import parse
+from reader.source.discover import SourceRef, output_names
 from reader.translate.engine import Translator
 
 STORE = ".reader-serve"
@@ -154,9 +158,6 @@ class SheetStore:
         progress: Progress | None = None,
     ) -> tuple[list[str], list[str]]:
         """Annotate, translate and render one source's articles; returns (sheet names, warnings)."""
-        from reader.render import common as render
-        from reader.source.blocks import parse
-
         record = self._record(record_name)
         settings = Settings.from_json(record["settings"])
         options = options_for(settings, base)
@@ -186,7 +187,7 @@ class SheetStore:
         for number, (article, fmt, target, copy_options) in enumerate(targets, start=1):
             if progress:
                 progress("write", number - 1, len(targets))
-            render.write(article, fmt, target, copy_options)
+            write(article, fmt, target, copy_options)
         if progress:
             progress("write", len(targets), len(targets))
         with self._lock:

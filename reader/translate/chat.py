@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import ModelError
+from reader.translate.ct2 import _resolve_device, convert_model
 from reader.translate.engine import (
     ModelProfile,
     Script,
@@ -250,8 +251,6 @@ class ChatTranslator:
 
     def _load_ct2(self, path: Path, tokenizer: Any) -> _Loaded:
         """The model converted for ctranslate2 and loaded as a `Generator`."""
-        from reader.translate.ct2 import _resolve_device, convert_model
-
         ctranslate2: Any = importlib.import_module("ctranslate2")
         converted = convert_model(self.name, self.models_dir, self.quantization)
         device = _resolve_device(self.device, ctranslate2)

@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from reader.errors import ModelError
+from reader.errors import ModelError, ReaderError
 from reader.options import DEFAULT_MODEL
 from reader.translate.engine import (
     _FALLBACK_LIMIT,
@@ -89,8 +89,6 @@ SUPPORTED_MODEL_TYPES = frozenset(
 def runnable(name: str, models_dir: Path, quantization: str = "int8") -> bool:
     """Whether ctranslate2 can run model `name` here: installed, its architecture converts, and
     the conversion is already made or the models folder takes one. Reads config files only."""
-    from reader.errors import ReaderError
-
     if importlib.util.find_spec("ctranslate2") is None:
         return False
     try:

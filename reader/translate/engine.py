@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
-from reader.errors import ModelError, ModelUnavailableError, UsageError
+from reader.errors import InputError, ModelError, ModelUnavailableError, UsageError
 from reader.options import DEFAULT_MODEL
 from reader.translate.cache import CachedTranslation
 from reader.translate.checks import diagnose
@@ -1263,8 +1263,6 @@ def translate_grouped(
 
 def load_glossary(path: Path) -> dict[str, str]:
     """Term → English from `--glossary FILE`: TOML (`"思政课" = "…"`) or `term<TAB>English`."""
-    from reader.errors import InputError
-
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reader import __version__
+from reader._version import __version__
 from reader.errors import RenderError
 from reader.options import Options
 from reader.render.common import environment
+from reader.render.pdf.document import check_cjk_font, quiet_logs, weasyprint_module
 
 
 def combine_pdfs(pdfs: Sequence[tuple[str, Path]], options: Options) -> bytes:
@@ -66,8 +67,6 @@ def _starts(counts: Sequence[int], toc_pages: int) -> list[int]:
 
 def _contents(titles: Sequence[str], starts: Sequence[int], options: Options) -> bytes:
     """The contents page(s) as PDF, drawn with the print stylesheet's fonts."""
-    from reader.render.pdf.document import check_cjk_font, quiet_logs, weasyprint_module
-
     template = environment(options.template_dir).get_template("contents.html.j2")
     html = template.render(
         entries=list(zip(titles, starts, strict=True)), paper=options.paper, title=options.title
@@ -80,8 +79,6 @@ def _contents(titles: Sequence[str], starts: Sequence[int], options: Options) ->
 
 def _page_numbers(total: int, options: Options) -> bytes:
     """`total` pages, each blank but for "n / total" over the handouts' own page number."""
-    from reader.render.pdf.document import quiet_logs, weasyprint_module
-
     template = environment(options.template_dir).get_template("page-numbers.html.j2")
     html = template.render(total=total, paper="letter" if options.paper == "letter" else "A4")
     with quiet_logs():

@@ -10,10 +10,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from reader import __version__
+from reader._version import __version__
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle, AnnotatedParagraph
 from reader.options import Options
+from reader.render.common import (
+    above_level,
+    attribution,
+    handout_vocabulary,
+    render_template,
+    source_name,
+    syllables,
+)
 from reader.render.pdf.typeset import (
     GAP,
     READING_SCALE,
@@ -82,8 +90,6 @@ def print_html(article: AnnotatedArticle, options: Options) -> str:
     """The print template rendered to HTML for WeasyPrint (autoescaped, like the HTML sheet)."""
     from markupsafe import Markup
 
-    from reader.render.common import attribution, handout_vocabulary, render_template, source_name
-
     english, pinyin = _aids(article, options)
     side = english and options.layout == "side"
     paper = _paper(options)
@@ -147,8 +153,6 @@ def _paper(options: Options) -> str:
 
 def paragraph_pieces(paragraph: AnnotatedParagraph, level: int | None = None) -> list[Piece]:
     """A paragraph's words as pieces for line setting (readings hidden at or below `level`)."""
-    from reader.render.common import above_level, syllables
-
     return pieces(
         [
             (word.text, tuple(syllables(word)) if word.is_chinese else (), above_level(word, level))

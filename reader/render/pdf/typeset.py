@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reader.errors import RenderError
+from reader.text import CLOSING, OPENING
 
 
 class Measure(Protocol):
@@ -41,10 +42,6 @@ GAP = 0.2
 TOLERANCE = 0.25
 """How far (px) a word may sit from its computed place: fewer spacing characters within it."""
 
-# Punctuation that must not start a line (kept with what comes before) or end one (kept with
-# what follows): the usual Chinese line-breaking (kinsoku) sets, full- and half-width.
-CLOSING = frozenset("，。、；：？！…—～·”’」』）》〉】〕］｝〗〙,.;:?!)]}%")
-OPENING = frozenset("“‘「『（《〈【〔［｛〖〘([{")
 
 # Plain text breaks after spaces and around each CJK character and punctuation mark; a Latin
 # word or a number stays whole (unless it is wider than a line).

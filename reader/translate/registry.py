@@ -1,0 +1,112 @@
+"""Which translator a run uses: engine chosen from the model and device, made once, described."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reader.errors import ReaderError, UsageError
+from reader.options import Options
+from reader.translate.chat import ChatTranslator
+from reader.translate.ct2 import CTranslate2Translator, runnable
+from reader.translate.engine import (
+    TransformersTranslator,
+    Translator,
+    load_glossary,
+    model_profile,
+    models_dir_for,
+    parse_threads,
+    resolve_device,
+    resolve_model,
+)
+
+
+def make_translator(options: Options) -> Translator:
+    """The translator the options ask for (engine, device, threads); loads on first use."""
+    threads = parse_threads(options.threads)
+    models_dir = models_dir_for(options.models_dir, os.environ)
+    if options.engine not in ("auto", "transformers", "ctranslate2"):
+        raise UsageError(
+            f"unknown translation engine '{options.engine}': "
+            "choose auto, transformers or ctranslate2"
+        )
+    engine: str = options.engine
+    device = options.device
+    if engine == "auto":
+        engine, device = choose_engine(options, models_dir)
+    if _is_chat(options.model, models_dir):
+        return ChatTranslator(
+            model=options.model,
+            models_dir=models_dir,
+            device=device,
+            engine=engine,
+            context=options.context,
+            glossary=_glossary(options),
+            threads=threads,
+        )
+    if engine == "ctranslate2":
+        return CTranslate2Translator(
+            model=options.model,
+            models_dir=models_dir,
+            device=device,
+            beams=options.beams,
+            threads=threads,
+            source_lang=options.source_lang,
+            target_lang=options.target_lang,
+        )
+    return TransformersTranslator(
+        model=options.model,
+        models_dir=models_dir,
+        device=device,
+        beams=options.beams,
+        int8=options.int8,
+        threads=threads,
+        source_lang=options.source_lang,
+        target_lang=options.target_lang,
+    )
+
+
+def choose_engine(options: Options, models_dir: Path) -> tuple[str, str]:
+    """The fastest faithful engine for `--engine auto`, and the device it runs on.
+
+    ctranslate2 int8 on CPU where it can run the model (several times faster than
+    transformers fp32 there, with less memory: bench/translate.py); transformers on a GPU
+    (fp16), with `--int8` (its own quantisation), or for architectures ctranslate2 lacks.
+    """
+    device = resolve_device(options.device) if options.device == "auto" else options.device
+    if device != "cpu" or options.int8:
+        return "transformers", device
+
+    return ("ctranslate2" if runnable(options.model, models_dir) else "transformers"), device
+
+
+def describe_translator(translator: Translator) -> str | None:
+    """`translating with opus-mt-zh-en on ctranslate2 int8 (CPU)`; None if it can't say yet."""
+    try:  # reads the model's config files: a missing model has its own warning later
+        info = getattr(translator, "info", None)
+    except ReaderError:
+        return None
+    if not isinstance(info, dict) or "engine" not in info:
+        return None
+    engine, precision = info["engine"], info.get("precision")
+    device = str(getattr(translator, "device", "cpu"))
+    shown = device.upper() if device in ("cpu", "cuda", "mps") else device
+    name = translator.name
+    if Path(name).expanduser().is_dir():
+        name = Path(name).expanduser().resolve().name
+    elif "/" in name:
+        name = name.rsplit("/", 1)[1]
+    return f"translating with {name} on {engine}{f' {precision}' if precision else ''} ({shown})"
+
+
+def _is_chat(model: str, models_dir: Path) -> bool:
+    """Whether `model` is a decoder-only model (from its config); False when it isn't there."""
+    try:
+        return model_profile(resolve_model(model, models_dir)).chat
+    except ReaderError:  # reported when the translator is first used
+        return False
+
+
+def _glossary(options: Options) -> dict[str, str]:
+    """The `--glossary` terms, or none."""
+    return load_glossary(options.glossary) if options.glossary is not None else {}
