@@ -14,6 +14,7 @@ test: setup
 	$(VENV)/bin/ruff check reader tests bench
 	$(VENV)/bin/ruff format --check reader tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 setup: system $(VENV)/.installed
@@ -38,6 +39,7 @@ $(VENV)/.installed: pyproject.toml
 lint: setup
 	$(VENV)/bin/ruff check reader tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) output/*.html output/*.json output/*.pdf
