@@ -21,11 +21,11 @@ from reader.render.common import template_dirs
 from reader.serve.fixes import Fixes
 from reader.serve.jobs import Report, Worker
 from reader.serve.sheets import LABELS, Settings, SheetStore, options_for
-from reader.source.blocks import decode
+from reader.source.decode import decode
+from reader.source.discover import SOURCE_SUFFIXES
 from reader.translate.engine import Translator
 from reader.translate.registry import make_translator
 
-SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 _COOKIE = "reader-token"
