@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 from reader.model import AnnotatedArticle, Article  # noqa: E402
 from reader.options import Options  # noqa: E402
 from reader.pipeline import build  # noqa: E402
-from reader.source.blocks import parse, read_file  # noqa: E402
+from reader.source.blocks import parse  # noqa: E402
+from reader.source.decode import read_file  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 SYNTHETIC_CHARS = 10_000

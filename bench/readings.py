@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -277,29 +277,58 @@ def score(
 ) -> None:
     """Compare one system's readings of one sentence with the gold."""
     text = sentence.text
-    if sentence.words:
-        gold = [""] * len(text)
-        gold_caps = [False] * len(text)
-        offset = 0
-        gold_spans = []
-        search_from = 0
-        for word in sentence.words:
-            offset = text.index(word.text, search_from)
-            search_from = offset + len(word.text)
-            gold_spans.append((offset, word))
-            han = [i for i in range(offset, offset + len(word.text)) if HAN.match(text[i])]
-            for i, s, c in zip(han, word.syllables, word.capitals, strict=True):
-                gold[i] = s
-                gold_caps[i] = c
-    else:
-        gold = list(sentence.readings)
-        gold_caps = []
-        gold_spans = []
+    gold, gold_spans = gold_readings(sentence)
+    count_syllables(tally, text, gold, readings, poly)
+    if not sentence.words:
+        tally.words += max(1, sum(1 for a, b in spans if any(HAN.match(c) for c in text[a:b])))
+        for i, char, g, got in graded(text, gold, readings):
+            if got == g:
+                continue
+            context = f"{text[max(0, i - 4) : i]}[{char}]{text[i + 1 : i + 5]} {got}≠{g}"
+            tally.note(defect(char, g, got), context)
+        return
+    span_set = set(spans)
+    for offset, word in gold_spans:
+        tally.words += 1
+        score_word(tally, text, offset, word, readings, capitals, spans, span_set, glosses)
+
+
+def gold_readings(sentence: Sentence) -> tuple[list[str], list[tuple[int, Gold]]]:
+    """The gold reading of each character, and where each gold word starts (none: no words)."""
+    text = sentence.text
+    if not sentence.words:
+        return list(sentence.readings), []
+    gold = [""] * len(text)
+    gold_spans = []
+    search_from = 0
+    for word in sentence.words:
+        offset = text.index(word.text, search_from)
+        search_from = offset + len(word.text)
+        gold_spans.append((offset, word))
+        han = [i for i in range(offset, offset + len(word.text)) if HAN.match(text[i])]
+        for i, s in zip(han, word.syllables, strict=True):
+            gold[i] = s
+    return gold, gold_spans
+
+
+def graded(
+    text: str, gold: Sequence[str], readings: Sequence[str]
+) -> Iterator[tuple[int, str, str, str]]:
+    """(position, character, gold reading, system's reading) of each Han character that has a
+    gold reading."""
     for i, char in enumerate(text):
         g = gold[i] if i < len(gold) else ""
         if not g or g == "?" or not HAN.match(char):
             continue
-        got = readings[i] if i < len(readings) else ""
+        yield i, char, g, readings[i] if i < len(readings) else ""
+
+
+def count_syllables(
+    tally: Tally, text: str, gold: Sequence[str], readings: Sequence[str], poly: frozenset[str]
+) -> None:
+    """Count the syllables read right (strictly and leniently), polyphones apart, and the
+    characters read wrong."""
+    for _, char, g, got in graded(text, gold, readings):
         tally.syllables += 1
         tally.right += got == g
         tally.lenient += same(got, g) or (g == "r" and got == "r")
@@ -311,56 +340,52 @@ def score(
             if "r" in (g, got) and char == "儿":
                 continue
             tally.wrong_chars[char] += 1
-    if not sentence.words:
-        tally.words += max(1, sum(1 for a, b in spans if any(HAN.match(c) for c in text[a:b])))
-        for i, char in enumerate(text):
-            g = gold[i] if i < len(gold) else ""
-            if not g or g == "?" or not HAN.match(char):
-                continue
-            got = readings[i] if i < len(readings) else ""
-            if got == g:
-                continue
-            context = f"{text[max(0, i - 4) : i]}[{char}]{text[i + 1 : i + 5]} {got}≠{g}"
-            if char == "儿" and "r" in (g, got):
-                tally.note("erhua", context)
-            elif same(got, g):
-                tally.note("neutral", context)
-            else:
-                tally.note("reading", context)
-        return
-    span_set = set(spans)
-    for offset, word in gold_spans:
-        tally.words += 1
-        end = offset + len(word.text)
-        han = [i for i in range(offset, end) if HAN.match(text[i])]
-        got = [readings[i] if i < len(readings) else "" for i in han]
-        shown = f"{word.text} {' '.join(got)}≠{' '.join(word.syllables)}"
-        kinds = set()
-        for g, r, i in zip(word.syllables, got, han, strict=True):
-            if g == r:
-                continue
-            if text[i] == "儿" and "r" in (g, r):
-                kinds.add("erhua")
-            elif same(g, r):
-                kinds.add("neutral")
-            else:
-                kinds.add("reading")
-        for kind in sorted(kinds):
-            tally.note(kind, shown)
-        if capitals is not None:
-            caps = [capitals[i] for i in han]
-            if tuple(caps) != word.capitals:
-                ours = " ".join(s.upper() if c else s for s, c in zip(got, caps, strict=True))
-                tally.note("capital", f"{word.text} {ours} (gold caps {word.capitals})")
-        if (offset, end) not in span_set:
-            inside = [text[a:b] for a, b in spans if a < end and b > offset]
-            tally.note("split", f"{word.text} → {'|'.join(inside)}")
-        elif glosses is not None and word.sense:
-            gloss = glosses.get((offset, end), "")
-            wanted = keywords(word.sense)
-            tally.glossed += bool(wanted)
-            if wanted and not wanted & keywords(gloss):
-                tally.note("gloss", f"{word.text} “{gloss[:50]}” (gold “{word.sense}”)")
+
+
+def defect(char: str, gold: str, got: str) -> str:
+    """The kind of a wrong reading: erhua, neutral tone, or the reading itself."""
+    if char == "儿" and "r" in (gold, got):
+        return "erhua"
+    if same(got, gold):
+        return "neutral"
+    return "reading"
+
+
+def score_word(
+    tally: Tally,
+    text: str,
+    offset: int,
+    word: Gold,
+    readings: Sequence[str],
+    capitals: Sequence[bool] | None,
+    spans: Sequence[tuple[int, int]],
+    span_set: set[tuple[int, int]],
+    glosses: dict[tuple[int, int], str] | None,
+) -> None:
+    """Note one gold word's defects: its readings, capitals, split and gloss."""
+    end = offset + len(word.text)
+    han = [i for i in range(offset, end) if HAN.match(text[i])]
+    got = [readings[i] if i < len(readings) else "" for i in han]
+    shown = f"{word.text} {' '.join(got)}≠{' '.join(word.syllables)}"
+    kinds = {
+        defect(text[i], g, r) for g, r, i in zip(word.syllables, got, han, strict=True) if g != r
+    }
+    for kind in sorted(kinds):
+        tally.note(kind, shown)
+    if capitals is not None:
+        caps = [capitals[i] for i in han]
+        if tuple(caps) != word.capitals:
+            ours = " ".join(s.upper() if c else s for s, c in zip(got, caps, strict=True))
+            tally.note("capital", f"{word.text} {ours} (gold caps {word.capitals})")
+    if (offset, end) not in span_set:
+        inside = [text[a:b] for a, b in spans if a < end and b > offset]
+        tally.note("split", f"{word.text} → {'|'.join(inside)}")
+    elif glosses is not None and word.sense:
+        gloss = glosses.get((offset, end), "")
+        wanted = keywords(word.sense)
+        tally.glossed += bool(wanted)
+        if wanted and not wanted & keywords(gloss):
+            tally.note("gloss", f"{word.text} “{gloss[:50]}” (gold “{word.sense}”)")
 
 
 def run_set(

@@ -50,7 +50,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reader.source.blocks import parse, read_file  # noqa: E402
+from reader.source.blocks import parse  # noqa: E402
+from reader.source.decode import read_file  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 NEWS = SAMPLES / "news-party-book.txt"

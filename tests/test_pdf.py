@@ -19,7 +19,8 @@ from reader.options import Options
 from reader.pipeline import build
 from reader.render.pdf import document as pdf
 from reader.render.pdf.typeset import READING_SCALE, SPACERS, Line, PangoMeasure
-from reader.source.blocks import parse, read_file
+from reader.source.blocks import parse
+from reader.source.decode import read_file
 from reader.text import CLOSING, OPENING
 from tests.fakes import FakeTranslator
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from reader.errors import InputError
-from reader.source.blocks import decode, find_sources, parse, read_file, split_sentences
+from reader.source.blocks import parse, split_sentences
+from reader.source.decode import decode, read_file
+from reader.source.discover import find_sources
 from reader.source.markdown import safe_href
 
 SIMPLIFIED = "我们今天去学校读书，天气很好。老师说这是一个重要的问题。"

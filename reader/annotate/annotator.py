@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from reader.annotate.particles import (
 )
 from reader.annotate.pieces import HAN_RUN, Piece
 from reader.annotate.readings import (
+    Phrase,
     default_reading,
     default_tone,
     neutral_in,
@@ -63,6 +64,42 @@ if TYPE_CHECKING:
 # What pypinyin gives back for a character it can't read: the character itself (a mark too).
 _UNREAD = re.compile(f"[{HAN_CHARS}{MARKS}]")
 _VOWEL_START = re.compile(r"^[aoeāáǎàōóǒòēéěè]", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Decisions:
+    """A sentence's readings as they are decided, and what is known of each position."""
+
+    readings: list[str | None]
+    """Each character's reading so far (None: none decided)."""
+    unsure: set[int] = field(default_factory=set)
+    """Positions whose reading the model and the dictionaries disagree on."""
+    keep: set[int] = field(default_factory=set)
+    """Positions of a 一 that ends a word: its tone stays."""
+    bridged: set[int] = field(default_factory=set)
+    """Positions read from a dictionary word jieba split (长|得 zhǎngde)."""
+
+
+def _fix_word(piece: Piece, fixed: Mapping[int, str], decided: _Decisions) -> None:
+    """Put the readings that a word's tag and neighbours decide (particles, aspect suffixes,
+    complements, surnames) in place."""
+    for k, syllable in fixed.items():
+        if piece.start + k in decided.bridged:
+            continue  # a word the dictionaries hold says more than jieba's tag
+        decided.readings[piece.start + k] = syllable
+        decided.unsure.discard(piece.start + k)
+
+
+def _apply_rules(spot: Spot, piece: Piece, decided: _Decisions) -> None:
+    """Put the word rules' readings of the piece at `spot` in place."""
+    for rule in RULES:
+        for k, syllable in rule(spot).items():
+            i = piece.start + k
+            if syllable == LIGHT:
+                known = decided.readings[i] or default_reading(piece.text[k])
+                syllable = known[:-1] + LIGHT
+            decided.readings[i] = syllable
+            decided.unsure.discard(i)
 
 
 class Annotator:
@@ -156,38 +193,14 @@ class Annotator:
 
         `original` is the sentence as written when `sentence` is its simplified form.
         """
-        readings: list[str | None] = [None] * len(sentence)
-        unsure: set[int] = set()
-        keep: set[int] = set()
-        bridged: set[int] = set()  # read from a dictionary word jieba split (长|得 zhǎngde)
+        decided = _Decisions([None] * len(sentence))
         pieces = titled(pieces)
         for index, piece in enumerate(pieces):
             if not piece.han:
                 continue
             phrase = self.resources.phrase(piece.text)
             cedict = self.resources.cedict_cover(piece.text)
-            for k, char in enumerate(piece.text):
-                i = piece.start + k
-                reading = phrase.readings[k]
-                options = cedict[k]
-                guess = guesses.get(i)
-                if guess is not None:
-                    covering = reading if phrase.covered[k] else None
-                    if covering is None and not options:
-                        covering, options = self.resources.across(sentence, i, piece)
-                        if covering is not None and sentence[i + 1 : i + 2] in VERB_PARTICLES:
-                            bridged.add(i)
-                    # The model knows little of names; CEDICT lists many (华罗庚 Huà).
-                    person = piece.pos in PERSON
-                    reading, doubtful = vote(covering, options or (), guess, person)
-                    # A guess that lands on pypinyin's own reading has two sources behind it.
-                    if doubtful and not same(reading, phrase.readings[k]):
-                        unsure.add(i)
-                if options and reading and neutral_in(options, reading):
-                    reading = reading[:-1] + "5"
-                readings[i] = reading
-                if char == YI and self.resources.ends_word(piece.text, k, phrase):
-                    keep.add(i)  # 统一, 第一, 之一, 统一战线: the end of a word, not a count
+            self._read_characters(sentence, piece, phrase, cedict, guesses, decided)
             following = pieces[index + 1].text[:1] if index + 1 < len(pieces) else ""
             fixed = (
                 particle(piece, following, sentence[piece.start - 1 : piece.start])
@@ -195,21 +208,10 @@ class Annotator:
                 | potential(sentence, piece)
                 | surname_reading(piece, phrase, cedict)
             )
-            for k, syllable in fixed.items():
-                if piece.start + k in bridged:
-                    continue  # a word the dictionaries hold says more than jieba's tag
-                readings[piece.start + k] = syllable
-                unsure.discard(piece.start + k)
+            _fix_word(piece, fixed, decided)
             # The word rules read a word from its neighbours, bridged or not (比往年少了).
-            spot = Spot(sentence, pieces, index)
-            for rule in RULES:
-                for k, syllable in rule(spot).items():
-                    i = piece.start + k
-                    if syllable == LIGHT:
-                        known = readings[i] or default_reading(piece.text[k])
-                        syllable = known[:-1] + LIGHT
-                    readings[i] = syllable
-                    unsure.discard(i)
+            _apply_rules(Spot(sentence, pieces, index), piece, decided)
+        readings, unsure = decided.readings, decided.unsure
         erhua(pieces, readings, self.resources)
         dictionary_tones(sentence, readings)
         pinned = self._apply_overrides(sentence, readings)
@@ -217,11 +219,61 @@ class Annotator:
             pinned |= self._apply_overrides(original, readings)  # words written as in the text
         unsure -= pinned
         if self.tone_sandhi:
-            apply_sandhi(sentence, readings, keep | pinned, lambda i: default_tone(sentence[i]))
+            keep = decided.keep | pinned
+            apply_sandhi(sentence, readings, keep, lambda i: default_tone(sentence[i]))
         return tuple(
             self._word(p, readings, unsure) if p.han else Word(p.text, "", pos=p.pos)
             for p in pieces
         )
+
+    def _read_characters(
+        self,
+        sentence: str,
+        piece: Piece,
+        phrase: Phrase,
+        cedict: Sequence[tuple[str, ...] | None],
+        guesses: Mapping[int, Guess],
+        decided: _Decisions,
+    ) -> None:
+        """Each character of a word read from the dictionaries, and the model where it guessed."""
+        for k, char in enumerate(piece.text):
+            i = piece.start + k
+            reading = phrase.readings[k]
+            options = cedict[k]
+            guess = guesses.get(i)
+            if guess is not None:
+                reading, options = self._vote(sentence, piece, k, phrase, options, guess, decided)
+            if options and reading and neutral_in(options, reading):
+                reading = reading[:-1] + "5"
+            decided.readings[i] = reading
+            if char == YI and self.resources.ends_word(piece.text, k, phrase):
+                decided.keep.add(i)  # 统一, 第一, 之一, 统一战线: the end of a word, not a count
+
+    def _vote(
+        self,
+        sentence: str,
+        piece: Piece,
+        k: int,
+        phrase: Phrase,
+        options: tuple[str, ...] | None,
+        guess: Guess,
+        decided: _Decisions,
+    ) -> tuple[str, tuple[str, ...] | None]:
+        """A guessed character's reading, the model's guess voted against the dictionaries
+        (across a word boundary when no entry covers it); and CC-CEDICT's readings it used."""
+        i = piece.start + k
+        covering = phrase.readings[k] if phrase.covered[k] else None
+        if covering is None and not options:
+            covering, options = self.resources.across(sentence, i, piece)
+            if covering is not None and sentence[i + 1 : i + 2] in VERB_PARTICLES:
+                decided.bridged.add(i)
+        # The model knows little of names; CEDICT lists many (华罗庚 Huà).
+        person = piece.pos in PERSON
+        reading, doubtful = vote(covering, options or (), guess, person)
+        # A guess that lands on pypinyin's own reading has two sources behind it.
+        if doubtful and not same(reading, phrase.readings[k]):
+            decided.unsure.add(i)
+        return reading, options
 
     def _apply_overrides(self, sentence: str, readings: list[str | None]) -> set[int]:
         """Put the user's readings in place (longest match first); returns the positions set."""

@@ -36,7 +36,8 @@ from reader.render.files import write
 from reader.render.index import to_index
 from reader.render.pdf.combine import combine_pdfs
 from reader.render.pdf.document import RARE_FONT_HINT, undrawable
-from reader.source.blocks import has_chinese, read_source_bytes
+from reader.source.blocks import has_chinese
+from reader.source.decode import read_source_bytes
 from reader.source.discover import (
     PART_CHARS,
     STDIN,

@@ -21,11 +21,11 @@ from reader.render.common import template_dirs
 from reader.serve.fixes import Fixes
 from reader.serve.jobs import Report, Worker
 from reader.serve.sheets import LABELS, Settings, SheetStore, options_for
-from reader.source.blocks import decode
+from reader.source.decode import decode
+from reader.source.discover import SOURCE_SUFFIXES
 from reader.translate.engine import Translator
 from reader.translate.registry import make_translator
 
-SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 _COOKIE = "reader-token"
@@ -81,72 +81,121 @@ def create_app(
     app.jinja_loader = jinja2.FileSystemLoader([str(f) for f in folders])
     app.config["MAX_CONTENT_LENGTH"] = config.max_files * config.max_text_bytes + 256_000
     app.config["MAX_FORM_MEMORY_SIZE"] = config.max_text_bytes + 16_000
-    csrf = secrets.token_urlsafe(32)
-    store = SheetStore(config.output_dir)
-    fixes = Fixes(config.fixes_dir, config.options.cache_dir)
-    worker = Worker()
-    translators: dict[tuple[str, str], Translator] = {}
-    translators_lock = threading.Lock()
-    app.extensions["reader"] = {"worker": worker, "store": store, "fixes": fixes, "csrf": csrf}
+    state = _State(
+        config=config,
+        folders=tuple(folders),
+        csrf=secrets.token_urlsafe(32),
+        store=SheetStore(config.output_dir),
+        fixes=Fixes(config.fixes_dir, config.options.cache_dir),
+        worker=Worker(),
+        translator=translator,
+        translator_factory=translator_factory,
+    )
+    app.extensions["reader"] = {
+        "worker": state.worker,
+        "store": state.store,
+        "fixes": state.fixes,
+        "csrf": state.csrf,
+    }
+    _add_guards(app, state)
+    _add_errors(app, state)
+    _add_pages(app, state)
+    _add_jobs(app, state)
+    _add_sheets(app, state)
+    _add_corrections(app, state)
+    return app
 
-    def translator_for(options: Options) -> Translator | None:
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What the routes share: the settings, the sheets, the fixes, the worker, the translators."""
+
+    config: ServeConfig
+    """The server's settings."""
+    folders: tuple[Path, ...]
+    """Template folders of the app's own pages (and their script and style)."""
+    csrf: str
+    """The token every form and API call must send back."""
+    store: SheetStore
+    """The sheets made so far."""
+    fixes: Fixes
+    """The user's readings and words."""
+    worker: Worker
+    """Runs the conversions, one at a time."""
+    translator: Translator | None
+    """One translator for every model (tests), or None: made per model and engine."""
+    translator_factory: Callable[[Options], Translator] | None
+    """Makes a translator for the options (None: the registry's)."""
+    translators: dict[tuple[str, str], Translator] = dataclasses.field(default_factory=dict)
+    """Translators made so far, by model and engine."""
+    translators_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    """Held while a translator is looked up or made."""
+
+    def translator_for(self, options: Options) -> Translator | None:
         """The translator for these options: made once per model and engine, then shared."""
         if not (options.translate and options.show_translation):
             return None
-        if translator is not None:
-            return translator
-        with translators_lock:
+        if self.translator is not None:
+            return self.translator
+        with self.translators_lock:
             key = (options.model, options.engine)
-            if key not in translators:
-                translators[key] = (translator_factory or make_translator)(options)
-            return translators[key]
+            if key not in self.translators:
+                self.translators[key] = (self.translator_factory or make_translator)(options)
+            return self.translators[key]
 
-    def base_options() -> Options:
+    def base_options(self) -> Options:
         """The server's options with the user's fixes as they are now."""
         return dataclasses.replace(
-            config.options,
-            output_dir=config.output_dir,
-            pinyin_overrides=fixes.overrides(),
-            user_dict=fixes.user_dict(),
+            self.config.options,
+            output_dir=self.config.output_dir,
+            pinyin_overrides=self.fixes.overrides(),
+            user_dict=self.fixes.user_dict(),
             jobs=1,
         )
 
-    def make_work(records: list[str]) -> Callable[[Report], tuple[list[str], list[str]]]:
+    def make_work(self, records: list[str]) -> Callable[[Report], tuple[list[str], list[str]]]:
+        """A job that makes the sheets of these records, each with its own settings."""
+
         def work(report: Report) -> tuple[list[str], list[str]]:
             names: list[str] = []
             warnings: list[str] = []
             for number, record in enumerate(records, start=1):
                 if len(records) > 1:
                     report(f"step:file {number} of {len(records)}", 0, 0)
-                base = base_options()
+                base = self.base_options()
 
-                options = options_for(store.settings(record), base)
-                made, warned = store.make(record, base, translator_for(options), report)
+                options = options_for(self.store.settings(record), base)
+                made, warned = self.store.make(record, base, self.translator_for(options), report)
                 names += made
                 warnings += [w for w in warned if w not in warnings]
             return names, warnings
 
         return work
 
-    def page(name: str, status: int = 200, **context: Any) -> Response:
+    def page(self, name: str, status: int = 200, **context: Any) -> Response:
+        """One of the app's pages, rendered."""
         body = render_template(
             name,
-            csrf=csrf,
+            csrf=self.csrf,
             version=__version__,
             labels=LABELS,
-            config=config,
-            undo=fixes.last(),
+            config=self.config,
+            undo=self.fixes.last(),
             **context,
         )
         return Response(body, status=status, mimetype="text/html")
 
-    def home(status: int = 200, error: str = "", settings: Settings | None = None) -> Response:
-        return page(
+    def home(
+        self, status: int = 200, error: str = "", settings: Settings | None = None
+    ) -> Response:
+        """The home page: the form and the list of sheets."""
+        config = self.config
+        return self.page(
             "home.html.j2",
             status,
             error=error,
-            sheets=store.sheets(),
-            active=worker.active(),
+            sheets=self.store.sheets(),
+            active=self.worker.active(),
             settings=settings or Settings(formats=("html", "pdf")),
             styles=PINYIN_STYLES,
             models=(config.options.model, *[m for m in config.models if m != config.options.model]),
@@ -154,38 +203,28 @@ def create_app(
             translate_on=config.options.translate,
         )
 
-    def check_csrf() -> None:
+    def check_csrf(self) -> None:
+        """Refuse a form or API call that does not carry this server's token."""
         sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf") or ""
-        if not hmac.compare_digest(sent.encode(), csrf.encode()):
+        if not hmac.compare_digest(sent.encode(), self.csrf.encode()):
             abort(
                 403,
                 "the form is out of date (missing or wrong security token); "
                 "reload the page and try again",
             )
 
+
+def _add_guards(app: Flask, state: _State) -> None:
+    """Every request: named by this machine's host (when bound to it), carrying the token
+    (when one is set); every response: the security headers."""
+    config = state.config
+
     @app.before_request
     def guard() -> Response | None:
         if config.loopback:
-            host = (
-                (request.host or "").rsplit(":", 1)[0]
-                if "]" not in (request.host or "")
-                else (request.host or "").split("]")[0] + "]"
-            )
-            if host not in _LOOPBACK:
-                abort(403, f"this reader answers only to 127.0.0.1 or localhost, not {host!r}")
+            _check_host(request.host or "")
         if config.token:
-            given = request.args.get("token")
-            if given is not None and hmac.compare_digest(given.encode(), config.token.encode()):
-                response = redirect(request.path, code=303)
-                response.set_cookie(_COOKIE, config.token, httponly=True, samesite="Strict")
-                return response  # type: ignore[return-value]
-            cookie = request.cookies.get(_COOKIE, "")
-            if not hmac.compare_digest(cookie.encode(), config.token.encode()):
-                abort(
-                    403,
-                    "this reader needs its token: open the address 'reader serve' printed "
-                    "(it ends in ?token=…)",
-                )
+            return _check_token(config.token)
         return None
 
     @app.after_request
@@ -195,6 +234,36 @@ def create_app(
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _check_host(named: str) -> None:
+    """Refuse a request whose Host is not this machine (DNS rebinding)."""
+    host = named.rsplit(":", 1)[0] if "]" not in named else named.split("]")[0] + "]"
+    if host not in _LOOPBACK:
+        abort(403, f"this reader answers only to 127.0.0.1 or localhost, not {host!r}")
+
+
+def _check_token(token: str) -> Response | None:
+    """Take the token from the URL once (into a cookie, then redirect), or refuse a request
+    without it."""
+    given = request.args.get("token")
+    if given is not None and hmac.compare_digest(given.encode(), token.encode()):
+        response = redirect(request.path, code=303)
+        response.set_cookie(_COOKIE, token, httponly=True, samesite="Strict")
+        return response  # type: ignore[return-value]
+    cookie = request.cookies.get(_COOKIE, "")
+    if not hmac.compare_digest(cookie.encode(), token.encode()):
+        abort(
+            403,
+            "this reader needs its token: open the address 'reader serve' printed "
+            "(it ends in ?token=…)",
+        )
+    return None
+
+
+def _add_errors(app: Flask, state: _State) -> None:
+    """Errors as one message: JSON for the API, a page for the browser."""
+    config = state.config
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
@@ -211,8 +280,8 @@ def create_app(
         if request.path.startswith("/api/"):
             return _json({"error": message}, status)
         if request.path == "/convert" and status == 413:
-            return home(413, error=message)
-        return page("error.html.j2", status, message=message, title=exc.name)
+            return state.home(413, error=message)
+        return state.page("error.html.j2", status, message=message, title=exc.name)
 
     @app.errorhandler(Exception)
     def internal(exc: Exception) -> Response:
@@ -223,18 +292,23 @@ def create_app(
         )
         if request.path.startswith("/api/"):
             return _json({"error": message}, 500)
-        return page("error.html.j2", 500, message=message, title="Internal error")
+        return state.page("error.html.j2", 500, message=message, title="Internal error")
+
+
+def _add_pages(app: Flask, state: _State) -> None:
+    """The home page, its script and style, and Convert."""
+    config = state.config
 
     @app.get("/")
     def index() -> Response:
-        return home()
+        return state.home()
 
     @app.get("/static/<name>")
     def static_file(name: str) -> Response:
         types = {"app.js": "text/javascript", "app.css": "text/css"}
         if name not in types:
             abort(404, "no such file")
-        for folder in folders:
+        for folder in state.folders:
             if (folder / name).is_file():
                 response = send_file(folder / name, mimetype=types[name])
                 response.headers["Cache-Control"] = "no-cache"
@@ -243,26 +317,31 @@ def create_app(
 
     @app.post("/convert")
     def convert() -> Response:
-        check_csrf()
+        state.check_csrf()
         try:
             settings = _settings(request.form, config)
         except ReaderError as exc:
-            return home(400, error=str(exc))
+            return state.home(400, error=str(exc))
         try:
             sources = _sources(request, config)
         except ReaderError as exc:
-            return home(400, error=str(exc), settings=settings)
-        records = [store.add_source(label, text, md, settings) for label, text, md in sources]
+            return state.home(400, error=str(exc), settings=settings)
+        records = [state.store.add_source(label, text, md, settings) for label, text, md in sources]
         label = sources[0][0] if len(sources) == 1 else f"{len(sources)} files"
-        job = worker.submit("convert", label, make_work(records))
+        job = state.worker.submit("convert", label, state.make_work(records))
         return redirect(f"/job/{job}", code=303)  # type: ignore[return-value]
+
+
+def _add_jobs(app: Flask, state: _State) -> None:
+    """A job's page, and its status for the page's script."""
+    worker = state.worker
 
     @app.get("/job/<job_id>")
     def job_page(job_id: str) -> Response:
         status = worker.status(job_id)
         if status is None:
             abort(404, "no such job (the server was restarted?); see the list of sheets")
-        return page("job.html.j2", job=status, next=_next(status))
+        return state.page("job.html.j2", job=status, next=_next(status))
 
     @app.get("/api/job/<job_id>")
     def job_status(job_id: str) -> Response:
@@ -271,12 +350,17 @@ def create_app(
             abort(404, "no such job (the server was restarted?)")
         return _json({**status, "next": _next(status)})
 
+
+def _add_sheets(app: Flask, state: _State) -> None:
+    """A sheet's page, its files (shown or downloaded) and Delete."""
+    store = state.store
+
     @app.get("/sheet/<name>")
     def sheet_page(name: str) -> Response:
         sheet = store.get(name)
         if sheet is None:
             abort(404, "no such sheet; it may have been deleted")
-        return page("sheet.html.j2", sheet=sheet)
+        return state.page("sheet.html.j2", sheet=sheet)
 
     @app.get("/files/<name>/<fmt>")
     def sheet_file(name: str, fmt: str) -> Response:
@@ -287,18 +371,11 @@ def create_app(
         chosen = [f for f in files if ("-student." in f) == (wanted == "student")]
         if sheet is None or not chosen:
             abort(404, "no such file; it may have been deleted")
-        path = config.output_dir / chosen[0]
+        path = state.config.output_dir / chosen[0]
         download = request.args.get("download") == "1" or fmt != "html"
-        types = {
-            "anki": "text/tab-separated-values",
-            "json": "application/json",
-            "epub": "application/epub+zip",
-            "pdf": "application/pdf",
-            "html": "text/html",
-        }
         response = send_file(
             path.resolve(),
-            mimetype=types[fmt],
+            mimetype=_FILE_TYPES[fmt],
             as_attachment=download,
             download_name=Path(chosen[0]).name,
         )
@@ -308,51 +385,68 @@ def create_app(
 
     @app.post("/sheet/<name>/delete")
     def delete(name: str) -> Response:
-        check_csrf()
+        state.check_csrf()
         sheet = store.get(name)
         if sheet is None:
             abort(404, "no such sheet; it may have been deleted already")
         store.delete(sheet)
         return redirect("/", code=303)  # type: ignore[return-value]
 
+
+def _add_corrections(app: Flask, state: _State) -> None:
+    """Fix a word's reading or cut (then remake its sheet), and undo the last fix."""
+    store, fixes, worker = state.store, state.fixes, state.worker
+
     @app.post("/api/fix")
     def fix() -> Response:
-        check_csrf()
+        state.check_csrf()
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
             abort(400, "send the fix as JSON")
         sheet = store.get(str(data.get("sheet", "")))
         if sheet is None:
             abort(404, "no such sheet; it may have been deleted")
-        action = data.get("action")
-        word = str(data.get("word", ""))
         try:
-            if action == "reading":
-                done = fixes.set_reading(word, str(data.get("reading", "")), sheet.name)
-            elif action == "split":
-                done = fixes.split(word, str(data.get("pieces", "")).split(), sheet.name)
-            elif action == "join":
-                done = fixes.join([word, str(data.get("next", ""))], sheet.name)
-            else:
-                abort(400, "unknown fix: choose reading, split or join")
+            done = _apply_fix(fixes, data, sheet.name)
         except ReaderError as exc:
             return _json({"error": str(exc)}, 400)
-        job = worker.submit("fix", done, make_work([sheet.record]))
+        job = worker.submit("fix", done, state.make_work([sheet.record]))
         return _json({"job": job, "done": done})
 
     @app.post("/api/undo")
     def undo() -> Response:
-        check_csrf()
+        state.check_csrf()
         try:
             name, what = fixes.undo()
         except ReaderError as exc:
             return _json({"error": str(exc)}, 400)
         sheet = store.get(name)
         records = [sheet.record] if sheet else []
-        job = worker.submit("undo", f"undone: {what}", make_work(records))
+        job = worker.submit("undo", f"undone: {what}", state.make_work(records))
         return _json({"job": job, "done": f"undone: {what}"})
 
-    return app
+
+def _apply_fix(fixes: Fixes, data: dict[str, Any], sheet: str) -> str:
+    """Make the fix the request asks for (reading, split or join); returns what was done."""
+    action = data.get("action")
+    word = str(data.get("word", ""))
+    if action == "reading":
+        return fixes.set_reading(word, str(data.get("reading", "")), sheet)
+    if action == "split":
+        return fixes.split(word, str(data.get("pieces", "")).split(), sheet)
+    if action == "join":
+        return fixes.join([word, str(data.get("next", ""))], sheet)
+    abort(400, "unknown fix: choose reading, split or join")
+
+
+_FILE_TYPES = {
+    "anki": "text/tab-separated-values",
+    "json": "application/json",
+    "epub": "application/epub+zip",
+    "pdf": "application/pdf",
+    "html": "text/html",
+}
+"""The media type each format's files are sent with."""
 
 
 class _App(Flask):

@@ -1,32 +1,151 @@
-"""Which sources a run converts, the output names they map to, and their articles read in parts."""
+"""Sources a run converts (folders searched), their output names, and their articles in parts."""
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from reader.errors import InputError
 from reader.model import AnnotatedArticle, Article, Paragraph
-from reader.source.blocks import (
-    SOURCE_SUFFIXES,
-    Unlisted,
-    decode,
-    has_chinese,
-    parse,
-    read_file,
-    scan_sources,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from reader.source.blocks import has_chinese, parse
+from reader.source.decode import decode, read_file
 
 STDIN = "-"
+
+SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
+"""File name endings that a folder search picks up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unlisted:
+    """Something inside an input folder that is not converted, and why."""
+
+    path: Path
+    """The entry, as found under the input folder."""
+    message: str
+    """One line: what it is and how to fix it."""
+    lost: bool
+    """True when articles may be missing because of it (a source's name, a folder)."""
+
+
+def find_sources(folder: Path) -> list[Path]:
+    """List a folder's source files (recursively, sorted), skipping hidden ones."""
+    return scan_sources(folder)[0]
+
+
+def scan_sources(folder: Path) -> tuple[list[Path], list[Unlisted]]:
+    """List a folder's source files (recursively, sorted, hidden ones skipped) and what in it
+    can't be converted: unreadable sub-folders, dangling links, link loops, pipes and devices.
+
+    Linked folders are followed, except one that leads back to a folder above it.
+    """
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder; check the path")
+    found: list[Path] = []
+    problems: list[Unlisted] = []
+    top = folder.stat()
+    _visit(folder, folder, frozenset({(top.st_dev, top.st_ino)}), found, problems)
+    return sorted(found), problems
+
+
+def _visit(
+    folder: Path,
+    directory: Path,
+    above: frozenset[tuple[int, int]],
+    found: list[Path],
+    problems: list[Unlisted],
+) -> None:
+    """Add the sources under `directory` (inside the input `folder`) to `found`, and what
+    can't be converted to `problems`; `above` holds the folders it sits in (device, inode)."""
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        if directory == folder:
+            raise InputError(_unlistable(directory, exc)) from None
+        problems.append(Unlisted(directory, _unlistable(directory, exc), lost=True))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        info = _stat(entry, path, problems)
+        if info is None:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if key in above:
+                problems.append(Unlisted(path, _link_back(path), lost=False))
+                continue
+            _visit(folder, path, above | {key}, found, problems)
+        elif _source_like(path):
+            if stat.S_ISREG(info.st_mode):
+                found.append(path)
+            else:
+                problems.append(Unlisted(path, _not_regular(path), lost=True))
+
+
+def _source_like(path: Path) -> bool:
+    """Whether the name ends like a source file's."""
+    return path.suffix.lower() in SOURCE_SUFFIXES
+
+
+def _stat(entry: os.DirEntry[str], path: Path, problems: list[Unlisted]) -> os.stat_result | None:
+    """What the entry is, links followed; None (and a problem noted) when that can't be told."""
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        if entry.is_symlink():
+            problems.append(Unlisted(path, _broken_link(path, exc), lost=_source_like(path)))
+        elif _source_like(path):
+            message = f"{path}: can't be read ({exc.strerror or exc}); check the file"
+            problems.append(Unlisted(path, message, lost=True))
+        return None
+
+
+def _link_back(path: Path) -> str:
+    """The one-line message for a linked folder that leads back to a folder above it."""
+    return (
+        f"{path}: a link back to the folder {os.readlink(path)!r} above it, "
+        "not followed (its articles are converted from where they are)"
+    )
+
+
+def _not_regular(path: Path) -> str:
+    """The one-line message for a source's name on a pipe, device or socket."""
+    return (
+        f"{path}: is not a regular file (a pipe, device or socket), not read; "
+        "save the article to a file, or pipe it into '-'"
+    )
+
+
+def _unlistable(folder: Path, exc: OSError) -> str:
+    """The one-line message for a folder that can't be listed."""
+    if isinstance(exc, PermissionError):
+        return (
+            f"{folder}: permission denied, so the articles in this folder were not converted; "
+            f"make it readable (chmod u+rx '{folder}') or run as its owner"
+        )
+    return f"{folder}: can't be listed ({exc.strerror or exc}); check the folder"
+
+
+def _broken_link(path: Path, exc: OSError) -> str:
+    """The one-line message for a symbolic link that leads nowhere or in a circle."""
+    if exc.errno == errno.ELOOP:
+        return f"{path}: a symbolic link loop (it leads back to itself), not read; fix or remove it"
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return (
+        f"{path}: a symbolic link to {target!r}, which does not exist, not read; fix or remove it"
+    )
 
 
 @dataclass(frozen=True, slots=True)

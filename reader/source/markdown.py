@@ -111,35 +111,78 @@ def html_text(fragment: str) -> str:
 def _inline(children: Sequence[Any], target: _Inline) -> None:
     """Visible text and spans of an inline token list."""
     for token in children:
-        kind = token.type
-        if kind == "text":
-            target.add(token.content)
-        elif kind in ("softbreak", "hardbreak"):
-            rest = target.text
-            if (rest and not _WIDE.match(rest[-1])) or kind == "hardbreak":
-                target.add(" ")
-        elif kind == "code_inline":
-            target.mark(token.content, "code")
-        elif kind.endswith("_open") and kind[:-5] in _EMPHASIS:
-            target.start(_EMPHASIS[kind[:-5]])
-        elif kind.endswith("_close") and kind[:-6] in _EMPHASIS:
-            target.end(_EMPHASIS[kind[:-6]])
-        elif kind == "link_open":
-            href = safe_href(str(token.attrs.get("href", "")))
-            target.start("link", href)
-        elif kind == "link_close":
-            target.end("link")
-        elif kind == "image":
-            alt = _Inline()
-            _inline(token.children or [], alt)
-            target.mark(alt.text, "image")
-        elif kind == "footnote_ref":
-            target.mark(f"[{token.meta.get('label', token.meta.get('id', 0) + 1)}]", "note")
-        elif kind == "html_inline":
-            # Tags are dropped (their text arrives as text tokens); comments vanish.
-            continue
+        # Raw inline HTML has no handler: tags are dropped (their text arrives as text
+        # tokens) and comments vanish.
+        handler = _INLINE_HANDLERS.get(token.type)
+        if handler is not None:
+            handler(token, target)
     # A link whose target is not kept is text only; empty spans are dropped.
     target.spans = [s for s in target.spans if s.kind != "link" or s.href]
+
+
+def _text(token: Any, target: _Inline) -> None:
+    """Plain text as it is."""
+    target.add(token.content)
+
+
+def _line_break(token: Any, target: _Inline) -> None:
+    """A line break: a space, except between wide characters (Chinese runs on), unless hard."""
+    rest = target.text
+    if (rest and not _WIDE.match(rest[-1])) or token.type == "hardbreak":
+        target.add(" ")
+
+
+def _code(token: Any, target: _Inline) -> None:
+    """Inline code, marked as such."""
+    target.mark(token.content, "code")
+
+
+def _emphasis_open(kind: SpanKind, token: Any, target: _Inline) -> None:
+    """The start of emphasis, strong emphasis or strikethrough."""
+    target.start(kind)
+
+
+def _emphasis_close(kind: SpanKind, token: Any, target: _Inline) -> None:
+    """The end of emphasis, strong emphasis or strikethrough."""
+    target.end(kind)
+
+
+def _link_open(token: Any, target: _Inline) -> None:
+    """The start of a link, kept live only when its target is safe."""
+    href = safe_href(str(token.attrs.get("href", "")))
+    target.start("link", href)
+
+
+def _link_close(token: Any, target: _Inline) -> None:
+    """The end of a link."""
+    target.end("link")
+
+
+def _image(token: Any, target: _Inline) -> None:
+    """An image: its alternative text, marked."""
+    alt = _Inline()
+    _inline(token.children or [], alt)
+    target.mark(alt.text, "image")
+
+
+def _footnote_ref(token: Any, target: _Inline) -> None:
+    """A footnote reference: its number in brackets."""
+    target.mark(f"[{token.meta.get('label', token.meta.get('id', 0) + 1)}]", "note")
+
+
+_INLINE_HANDLERS: dict[str, Callable[[Any, _Inline], None]] = {
+    "text": _text,
+    "softbreak": _line_break,
+    "hardbreak": _line_break,
+    "code_inline": _code,
+    **{f"{tag}_open": functools.partial(_emphasis_open, kind) for tag, kind in _EMPHASIS.items()},
+    **{f"{tag}_close": functools.partial(_emphasis_close, kind) for tag, kind in _EMPHASIS.items()},
+    "link_open": _link_open,
+    "link_close": _link_close,
+    "image": _image,
+    "footnote_ref": _footnote_ref,
+}
+"""What each inline token type adds to the paragraph; other types add nothing."""
 
 
 def _sorted(spans: Sequence[Span]) -> tuple[Span, ...]:
@@ -155,15 +198,28 @@ def markdown_blocks(text: str, split: Callable[[str], tuple[str, ...]]) -> list[
     blocks. Raw HTML blocks give their text only; comments and reference definitions give
     nothing.
     """
-    tokens = _parser().parse(text)
-    result: list[Paragraph] = []
-    lists: list[dict[str, Any]] = []
-    quotes = 0
-    pending_marker = ""
+    blocks = _Blocks(split)
+    for token in _parser().parse(text):
+        handler = _BLOCK_HANDLERS.get(token.type)
+        if handler is not None:
+            handler(blocks, token)
+    return blocks.result
+
+
+@dataclass
+class _Blocks:
+    """The paragraphs read so far, and where the reading is: lists, quotes, heading, row."""
+
+    split: Callable[[str], tuple[str, ...]]
+    result: list[Paragraph] = field(default_factory=list)
+    lists: list[dict[str, Any]] = field(default_factory=list)
+    quotes: int = 0
+    pending_marker: str = ""
     heading: str | None = None
     row: list[_Inline] | None = None
 
-    def prose(kind: ParagraphKind, inline: _Inline, marker: str) -> None:
+    def prose(self, kind: ParagraphKind, inline: _Inline, marker: str) -> None:
+        """Add a paragraph of inline text (spans moved past its leading space); blank: none."""
         body = inline.text
         stripped = body.strip()
         if not stripped:
@@ -174,78 +230,126 @@ def markdown_blocks(text: str, split: Callable[[str], tuple[str, ...]]) -> list[
             for s in inline.spans
         ]
         spans = [s for s in spans if s.end > s.start]
-        result.append(
-            Paragraph(kind, split(stripped) or (stripped,), marker=marker, spans=_sorted(spans))
+        self.result.append(
+            Paragraph(
+                kind, self.split(stripped) or (stripped,), marker=marker, spans=_sorted(spans)
+            )
         )
 
-    def marker_now() -> str:
-        nonlocal pending_marker
-        lead = "> " * quotes
-        marker, pending_marker = pending_marker, ""
+    def marker_now(self) -> str:
+        """The marker of the paragraph that starts now: quote levels, then a pending one."""
+        lead = "> " * self.quotes
+        marker, self.pending_marker = self.pending_marker, ""
         return lead + marker
 
-    for token in tokens:
-        kind = token.type
-        if kind in ("bullet_list_open", "ordered_list_open"):
-            start = int(token.attrs.get("start", 1) or 1)
-            lists.append({"ordered": kind == "ordered_list_open", "number": start})
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-        elif kind == "list_item_open":
-            depth = len(lists) - 1
-            current = lists[-1]
-            if current["ordered"]:
-                label = f"{token.info or current['number']}{token.markup or '.'}"
-                current["number"] += 1
-            else:
-                label = _BULLETS[depth % len(_BULLETS)]
-            pending_marker = "  " * depth + label + " "
-        elif kind == "blockquote_open":
-            quotes += 1
-        elif kind == "blockquote_close":
-            quotes -= 1
-        elif kind == "footnote_open":
-            pending_marker = f"[{token.meta.get('label', token.meta.get('id', 0) + 1)}] "
-        elif kind == "heading_open":
-            heading = token.markup + " "
-        elif kind == "tr_open":
-            row = []
-        elif kind == "tr_close" and row is not None:
-            joined = _Inline()
-            for number, cell in enumerate(row):
-                if number:
-                    joined.add(_CELL_GAP)
-                offset = len(joined.text)
-                joined.add(cell.text.strip())
-                lead = len(cell.text) - len(cell.text.lstrip())
-                joined.spans.extend(
-                    Span(s.start - lead + offset, s.end - lead + offset, s.kind, s.href)
-                    for s in cell.spans
-                    if s.end - lead + offset <= len(joined.text)
-                )
-            prose("text", joined, marker_now())
-            row = None
-        elif kind == "inline":
+    def list_open(self, token: Any) -> None:
+        """A bullet or numbered list starts (numbers from its first one)."""
+        start = int(token.attrs.get("start", 1) or 1)
+        self.lists.append({"ordered": token.type == "ordered_list_open", "number": start})
+
+    def list_close(self, token: Any) -> None:
+        """A list ends."""
+        self.lists.pop()
+
+    def list_item_open(self, token: Any) -> None:
+        """A list item starts: its bullet or number, indented by depth, marks its paragraph."""
+        depth = len(self.lists) - 1
+        current = self.lists[-1]
+        if current["ordered"]:
+            label = f"{token.info or current['number']}{token.markup or '.'}"
+            current["number"] += 1
+        else:
+            label = _BULLETS[depth % len(_BULLETS)]
+        self.pending_marker = "  " * depth + label + " "
+
+    def blockquote_open(self, token: Any) -> None:
+        """A quote starts."""
+        self.quotes += 1
+
+    def blockquote_close(self, token: Any) -> None:
+        """A quote ends."""
+        self.quotes -= 1
+
+    def footnote_open(self, token: Any) -> None:
+        """A footnote starts: its number marks its paragraph."""
+        self.pending_marker = f"[{token.meta.get('label', token.meta.get('id', 0) + 1)}] "
+
+    def heading_open(self, token: Any) -> None:
+        """A heading starts: its `#`s mark its paragraph."""
+        self.heading = token.markup + " "
+
+    def tr_open(self, token: Any) -> None:
+        """A table row starts."""
+        self.row = []
+
+    def tr_close(self, token: Any) -> None:
+        """A table row ends: its cells, joined by a bar, make one paragraph."""
+        if self.row is None:
+            return
+        joined = _Inline()
+        for number, cell in enumerate(self.row):
+            if number:
+                joined.add(_CELL_GAP)
+            offset = len(joined.text)
+            joined.add(cell.text.strip())
+            lead = len(cell.text) - len(cell.text.lstrip())
+            joined.spans.extend(
+                Span(s.start - lead + offset, s.end - lead + offset, s.kind, s.href)
+                for s in cell.spans
+                if s.end - lead + offset <= len(joined.text)
+            )
+        self.prose("text", joined, self.marker_now())
+        self.row = None
+
+    def inline(self, token: Any) -> None:
+        """Inline text: a table cell, a heading's text or a paragraph."""
+        inline = _Inline()
+        _inline(token.children or [], inline)
+        if self.row is not None:
+            self.row.append(inline)
+        elif self.heading is not None:
+            self.prose("heading", inline, "> " * self.quotes + self.heading)
+            self.heading = None
+        else:
+            self.prose("text", inline, self.marker_now())
+
+    def code(self, token: Any) -> None:
+        """A fenced or indented code block, kept as one unsplit paragraph."""
+        body = token.content[:-1] if token.content.endswith("\n") else token.content
+        fence = f"{token.markup}{token.info}".strip() if token.type == "fence" else "    "
+        self.result.append(Paragraph("code", (body,), marker=fence))
+        self.pending_marker = ""
+
+    def hr(self, token: Any) -> None:
+        """A thematic break."""
+        self.result.append(Paragraph("code", (token.markup,), marker="---"))
+
+    def html_block(self, token: Any) -> None:
+        """Raw HTML: its visible text only, if any."""
+        shown = html_text(token.content)
+        if shown:
             inline = _Inline()
-            _inline(token.children or [], inline)
-            if row is not None:
-                row.append(inline)
-            elif heading is not None:
-                prose("heading", inline, "> " * quotes + heading)
-                heading = None
-            else:
-                prose("text", inline, marker_now())
-        elif kind in ("fence", "code_block"):
-            body = token.content[:-1] if token.content.endswith("\n") else token.content
-            fence = f"{token.markup}{token.info}".strip() if kind == "fence" else "    "
-            result.append(Paragraph("code", (body,), marker=fence))
-            pending_marker = ""
-        elif kind == "hr":
-            result.append(Paragraph("code", (token.markup,), marker="---"))
-        elif kind == "html_block":
-            shown = html_text(token.content)
-            if shown:
-                inline = _Inline()
-                inline.add(shown)
-                prose("text", inline, marker_now())
-    return result
+            inline.add(shown)
+            self.prose("text", inline, self.marker_now())
+
+
+_BLOCK_HANDLERS: dict[str, Callable[[_Blocks, Any], None]] = {
+    "bullet_list_open": _Blocks.list_open,
+    "ordered_list_open": _Blocks.list_open,
+    "bullet_list_close": _Blocks.list_close,
+    "ordered_list_close": _Blocks.list_close,
+    "list_item_open": _Blocks.list_item_open,
+    "blockquote_open": _Blocks.blockquote_open,
+    "blockquote_close": _Blocks.blockquote_close,
+    "footnote_open": _Blocks.footnote_open,
+    "heading_open": _Blocks.heading_open,
+    "tr_open": _Blocks.tr_open,
+    "tr_close": _Blocks.tr_close,
+    "inline": _Blocks.inline,
+    "fence": _Blocks.code,
+    "code_block": _Blocks.code,
+    "hr": _Blocks.hr,
+    "html_block": _Blocks.html_block,
+}
+"""What each block token type does; other types (closings of paragraphs, items, headings,
+cells …) do nothing."""

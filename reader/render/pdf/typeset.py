@@ -279,31 +279,46 @@ def _fitted(
         if alone[piece].box()[0] <= width:
             result.append(piece)
         elif piece.syllables and len(piece.syllables) == piece.end - piece.start:
-            last = piece.end - 1
-            for at in range(piece.start, piece.end):
-                text = piece.text[: at + 1] if at == piece.start else piece.text[at : at + 1]
-                if at == last:
-                    text += piece.text[piece.end :]
-                lead = at if at == piece.start else 0
-                syllable = (piece.syllables[at - piece.start],)
-                result.append(Piece(text, syllable, lead, lead + 1, piece.shown))
+            result.extend(_characters(piece))
         elif piece.syllables:
             result.append(piece)  # rather too wide than torn from its reading
         else:
-            part = ""
-            for char in piece.text:
-                if part and measure(part + char, size) > width:
-                    # a path or an address reads best cut after a slash, dot or hyphen
-                    cut = max(part.rfind(mark) for mark in "/.-_?&=:")
-                    cut = cut + 1 if cut >= len(part) // 2 else len(part)
-                    result.append(Piece(part[:cut]))
-                    part = part[cut:]
-                part += char
-            if part:
-                result.append(Piece(part))
+            result.extend(_cut_text(piece.text, measure, size, width))
     for piece in result:
         if piece not in alone:
             alone[piece] = _widths(piece, measure, size, small, readings)
+    return result
+
+
+def _characters(piece: Piece) -> list[Piece]:
+    """A word cut into its characters, each with its own syllable; text around the word
+    stays with its first and last character."""
+    result: list[Piece] = []
+    last = piece.end - 1
+    for at in range(piece.start, piece.end):
+        text = piece.text[: at + 1] if at == piece.start else piece.text[at : at + 1]
+        if at == last:
+            text += piece.text[piece.end :]
+        lead = at if at == piece.start else 0
+        syllable = (piece.syllables[at - piece.start],)
+        result.append(Piece(text, syllable, lead, lead + 1, piece.shown))
+    return result
+
+
+def _cut_text(text: str, measure: Measure, size: float, width: float) -> list[Piece]:
+    """Plain text cut into pieces no wider than `width`, between characters."""
+    result: list[Piece] = []
+    part = ""
+    for char in text:
+        if part and measure(part + char, size) > width:
+            # a path or an address reads best cut after a slash, dot or hyphen
+            cut = max(part.rfind(mark) for mark in "/.-_?&=:")
+            cut = cut + 1 if cut >= len(part) // 2 else len(part)
+            result.append(Piece(part[:cut]))
+            part = part[cut:]
+        part += char
+    if part:
+        result.append(Piece(part))
     return result
 
 
