@@ -22,7 +22,7 @@ from reader.serve.fixes import Fixes
 from reader.serve.jobs import Report, Worker
 from reader.serve.sheets import LABELS, Settings, SheetStore, options_for
 from reader.source.blocks import decode
-from reader.translate.engine import Translator
+from reader.translate.protocol import Translator
 from reader.translate.registry import make_translator
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
