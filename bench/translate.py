@@ -181,7 +181,7 @@ def targets_for(lengths: Any) -> Any:
 
 def reader_translator(model: Path, int8: bool) -> Any:
     """reader's TransformersTranslator, with forced output lengths and a token count."""
-    from reader.translate.engine import TransformersTranslator
+    from reader.translate.hf import TransformersTranslator
 
     class Forced(TransformersTranslator):
         made = 0
@@ -344,7 +344,7 @@ def run_naive(model: Path, paragraphs: list[list[str]], budget: float) -> dict[s
 
 def run_reader(model: Path, sentences: list[str], mode: str, models_dir: Path) -> dict[str, Any]:
     """reader's own path: the shared batching helper over one of its backends."""
-    from reader.translate.engine import translate_sentences
+    from reader.translate.run import translate_sentences
 
     started = time.perf_counter()
     if mode == "ct2":

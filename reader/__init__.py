@@ -12,7 +12,7 @@ from reader.options import Options
 
 if TYPE_CHECKING:
     from reader.model import ConvertResult
-    from reader.translate.engine import Translator
+    from reader.translate.protocol import Translator
 
 # The library logs to "reader" and leaves handlers to the application.
 logging.getLogger("reader").addHandler(logging.NullHandler())

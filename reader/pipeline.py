@@ -25,10 +25,16 @@ from reader.source.discover import (
     read_articles,
 )
 from reader.translate.cache import open_cache
-from reader.translate.engine import Translation, Translator, translate_checked, translate_grouped
+from reader.translate.protocol import Described, GroupTranslator, ScriptAware, Translator
 from reader.translate.registry import (
     _glossary,
     make_translator,
+)
+from reader.translate.run import (
+    Translation,
+    cache_key_of,
+    translate_checked,
+    translate_grouped,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -70,10 +76,9 @@ def translate_all(
         script_of([s.text for p in a.paragraphs if p.kind != "code" for s in p.sentences])
         for a in articles
     ]
-    for_script = getattr(translator, "for_script", None)
     translators: dict[str, Translator] = {"Hans": translator}
-    if callable(for_script) and "Hant" in scripts:
-        translators["Hant"] = for_script("Hant")
+    if isinstance(translator, ScriptAware) and "Hant" in scripts:
+        translators["Hant"] = translator.for_script("Hant")
     uses = [script if script in translators else "Hans" for script in scripts]
     wanted = {
         script: [
@@ -93,10 +98,10 @@ def translate_all(
 
     cache = None
     # a translator without a cache key (a fake, a remote service) is never cached
-    if options.cache and any(wanted.values()) and getattr(translator, "cache_key", None):
+    if options.cache and any(wanted.values()) and cache_key_of(translator) is not None:
         cache = open_cache(options.cache_dir or default_cache_dir(os.environ))
     try:
-        if callable(getattr(translator, "translate_groups", None)):
+        if isinstance(translator, GroupTranslator):
             made_by = _by_paragraph(articles, uses, translators, options, report, cache)
         else:
             made_by = {
@@ -157,6 +162,7 @@ def _by_paragraph(
     """Chat models: each paragraph at once, with the article's previous sentences as context."""
     made: dict[str, Iterator[Translation]] = {}
     for script, translator in translators.items():
+        assert isinstance(translator, GroupTranslator)  # a chat model's script view is one too
         paragraphs: list[list[str]] = []
         contexts: list[list[str]] = []
         for article, use in zip(articles, uses, strict=True):
@@ -181,7 +187,7 @@ def _by_paragraph(
 def _info(translator: Translator) -> object:
     """The translator's record of engine, precision and languages, if it can give one."""
     try:
-        return getattr(translator, "info", None)
+        return translator.info if isinstance(translator, Described) else None
     except ReaderError:  # its model isn't there: nothing was translated by it anyway
         return None
 

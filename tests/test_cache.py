@@ -16,7 +16,8 @@ import pytest
 
 from reader.options import Options
 from reader.translate.cache import CACHE_FILE, CachedTranslation, TranslationCache, open_cache
-from reader.translate.engine import TransformersTranslator, Translation, translate_checked
+from reader.translate.hf import TransformersTranslator
+from reader.translate.run import Translation, translate_checked
 
 SENTENCES = ["我今天早上七点起床。", "北京是中国的首都。", "你好！", "请你把窗户打开。"]
 

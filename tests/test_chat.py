@@ -196,7 +196,7 @@ def test_a_chat_model_translates_through_reader_convert(
 def test_chatter_is_retried_once_alone_then_flagged(
     retry: str, text: str, flag: str | None
 ) -> None:
-    from reader.translate.engine import translate_grouped
+    from reader.translate.run import translate_grouped
 
     chat = Scripted(["1. Here is the translation: Beijing is the capital.\n2. It is big.", retry])
     out = translate_grouped(chat, [["北京是中国的首都。", "它很大。"]], [[]])
@@ -207,7 +207,7 @@ def test_chatter_is_retried_once_alone_then_flagged(
 
 def test_glossary_files(tmp_path: Path) -> None:
     from reader.errors import InputError
-    from reader.translate.engine import load_glossary
+    from reader.translate.run import load_glossary
 
     tsv = tmp_path / "terms.tsv"
     tsv.write_text(
@@ -278,7 +278,7 @@ def test_download_keeps_what_a_chat_model_needs(
 
     import huggingface_hub
 
-    from reader.translate.engine import download_model
+    from reader.translate.store import download_model
 
     hub = tmp_path / "hub"
     hub.mkdir()

@@ -13,7 +13,8 @@ import pytest
 
 from reader.errors import ModelError
 from reader.options import Options
-from reader.translate.engine import ThreadLayout, translate_checked, translate_sentences
+from reader.translate.device import ThreadLayout
+from reader.translate.run import translate_checked, translate_sentences
 
 SENTENCES = [
     "我今天早上七点起床。",
@@ -53,7 +54,7 @@ def test_missing_extra_is_a_one_line_model_error(monkeypatch: pytest.MonkeyPatch
 @needs_ct2
 def test_make_translator_picks_the_engine_and_threads(tmp_path: Path) -> None:
     from reader.translate.ct2 import CTranslate2Translator
-    from reader.translate.engine import TransformersTranslator
+    from reader.translate.hf import TransformersTranslator
     from reader.translate.registry import make_translator
 
     chosen = make_translator(Options(engine="ctranslate2", threads="3x1", models_dir=tmp_path))
@@ -71,7 +72,7 @@ def test_auto_engine_is_ctranslate2_on_cpu_where_it_runs_the_model(
     tiny_model_dir: Path, tmp_path: Path
 ) -> None:
     from reader.translate.ct2 import CTranslate2Translator
-    from reader.translate.engine import TransformersTranslator
+    from reader.translate.hf import TransformersTranslator
     from reader.translate.registry import describe_translator, make_translator
 
     store = tmp_path / "models"

@@ -182,7 +182,7 @@ def test_language_codes_of_an_unknown_family_are_refused(
     models: dict[str, Path], tmp_path: Path
 ) -> None:
     """mBART-25's tokenizer has language codes but reader no mapping: it says how to give them."""
-    from reader.translate.engine import TransformersTranslator
+    from reader.translate.hf import TransformersTranslator
 
     copy = tmp_path / "mbart25"
     shutil.copytree(models["mbart50"], copy)
@@ -199,7 +199,7 @@ def test_language_codes_of_an_unknown_family_are_refused(
 
 
 def test_profiles_and_cache_keys_without_loading(models: dict[str, Path]) -> None:
-    from reader.translate.engine import TransformersTranslator
+    from reader.translate.hf import TransformersTranslator
 
     nllb = TransformersTranslator(str(models["nllb"]))
     assert nllb.profile.codes == "zho_Hans>eng_Latn"
@@ -216,7 +216,7 @@ def test_profiles_and_cache_keys_without_loading(models: dict[str, Path]) -> Non
 
 
 def test_a_view_shares_the_loaded_model(models: dict[str, Path]) -> None:
-    from reader.translate.engine import TransformersTranslator
+    from reader.translate.hf import TransformersTranslator
 
     nllb = TransformersTranslator(str(models["nllb"]))
     traditional = nllb.for_script("Hant")

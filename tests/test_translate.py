@@ -1,4 +1,4 @@
-"""Tests for reader.translate.engine: model lookup, download, the transformers backend, batching, checks."""
+"""Tests for reader.translate: model lookup, download, the transformers backend, batching, checks."""
 
 from __future__ import annotations
 
@@ -15,20 +15,12 @@ from typing import Any
 import pytest
 
 from reader.errors import ModelError, ModelUnavailableError, UsageError
+from reader.options import DEFAULT_MODEL
 from reader.translate.checks import diagnose
-from reader.translate.engine import (
-    DEFAULT_MODEL,
-    ThreadLayout,
-    TransformersTranslator,
-    Translation,
-    download_model,
-    models_dir_for,
-    parse_threads,
-    resolve_device,
-    resolve_model,
-    translate_checked,
-    translate_sentences,
-)
+from reader.translate.device import ThreadLayout, parse_threads, resolve_device
+from reader.translate.hf import TransformersTranslator
+from reader.translate.run import Translation, translate_checked, translate_sentences
+from reader.translate.store import download_model, models_dir_for, resolve_model
 
 SENTENCES = [
     "我今天早上七点起床。",
@@ -121,7 +113,7 @@ def tiny(tiny_model_dir: Path) -> TransformersTranslator:
 
 def test_import_does_not_load_torch_or_transformers() -> None:
     code = (
-        "import sys, reader.translate.engine\n"
+        "import sys, reader.translate.registry, reader.translate.run\n"
         "print(','.join(m for m in ('torch', 'transformers', 'huggingface_hub')"
         " if m in sys.modules))"
     )
@@ -539,7 +531,7 @@ def test_vectorised_no_repeat_ngram_matches_transformers() -> None:
     import torch
     from transformers import NoRepeatNGramLogitsProcessor
 
-    from reader.translate.engine import _NoRepeatNGram
+    from reader.translate.seq2seq import NoRepeatNGram
 
     generator = torch.Generator().manual_seed(0)
     for size in (2, 3, 4):
@@ -547,7 +539,7 @@ def test_vectorised_no_repeat_ngram_matches_transformers() -> None:
             # a tiny vocabulary makes repeated n-grams common
             ids = torch.randint(0, 4, (6, length), generator=generator)
             scores = torch.randn(6, 4, generator=generator)
-            ours = _NoRepeatNGram(size)(ids, scores.clone())
+            ours = NoRepeatNGram(size)(ids, scores.clone())
             theirs = NoRepeatNGramLogitsProcessor(size)(ids, scores.clone())
             assert torch.equal(torch.isinf(ours), torch.isinf(theirs)), (size, length)
             assert torch.equal(ours[~torch.isinf(ours)], scores[~torch.isinf(ours)])
@@ -556,10 +548,10 @@ def test_vectorised_no_repeat_ngram_matches_transformers() -> None:
 def test_vectorised_no_repeat_ngram_bans_the_repeat() -> None:
     import torch
 
-    from reader.translate.engine import _NoRepeatNGram
+    from reader.translate.seq2seq import NoRepeatNGram
 
     ids = torch.tensor([[9, 1, 2, 3, 1, 2], [9, 1, 2, 3, 4, 5]])
-    scores = _NoRepeatNGram(3)(ids, torch.zeros(2, 10))
+    scores = NoRepeatNGram(3)(ids, torch.zeros(2, 10))
     assert torch.isinf(scores[0]).nonzero().flatten().tolist() == [3]
     assert not torch.isinf(scores[1]).any()
 

@@ -46,8 +46,9 @@ from reader.source.discover import (
     output_names,
     read_articles,
 )
-from reader.translate.engine import Translator, models_dir_for, resolve_model
+from reader.translate.protocol import Translator
 from reader.translate.registry import make_translator
+from reader.translate.store import models_dir_for, resolve_model
 
 MANIFEST = ".reader-manifest.json"
 """File in the output folder recording what each output was made from."""

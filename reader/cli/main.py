@@ -17,12 +17,12 @@ from reader.errors import ReaderError, UsageError
 from reader.options import DEFAULT_MODEL, FORMATS, Options
 from reader.source.discover import STDIN
 from reader.translate.ct2 import convert_model
-from reader.translate.engine import download_model, model_profile, models_dir_for
 from reader.translate.registry import describe_translator, make_translator
+from reader.translate.store import download_model, model_profile, models_dir_for
 
 if TYPE_CHECKING:
     from reader.model import ConvertResult
-    from reader.translate.engine import Translator
+    from reader.translate.protocol import Translator
 
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
 

@@ -13,7 +13,7 @@ from reader.errors import ReaderError, UsageError
 
 if TYPE_CHECKING:
     from reader.serve.app import ServeConfig
-    from reader.translate.engine import Translator
+    from reader.translate.protocol import Translator
 
 __all__ = ["is_loopback", "serve"]
 

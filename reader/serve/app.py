@@ -23,7 +23,7 @@ from reader.serve.jobs import Report, Worker
 from reader.serve.sheets import LABELS, Settings, SheetStore, options_for
 from reader.source.decode import decode
 from reader.source.discover import SOURCE_SUFFIXES
-from reader.translate.engine import Translator
+from reader.translate.protocol import Translator
 from reader.translate.registry import make_translator
 
 PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")

@@ -21,7 +21,7 @@ from reader.render import common as render
 from reader.render.files import write
 from reader.source.blocks import parse
 from reader.source.discover import SourceRef, output_names
-from reader.translate.engine import Translator
+from reader.translate.protocol import Translator
 
 STORE = ".reader-serve"
 """Folder inside the output folder holding each sheet's source text and record."""

@@ -12,17 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import ModelError
-from reader.translate.ct2 import _resolve_device, convert_model
-from reader.translate.engine import (
+from reader.script import Script
+from reader.translate.ct2 import convert_model
+from reader.translate.device import resolve_ct2_device, resolve_device
+from reader.translate.seq2seq import Slot, quiet_transformers
+from reader.translate.store import (
     ModelProfile,
-    Script,
-    Slot,
-    _quiet_transformers,
-    _short,
     model_cache_key,
     model_profile,
-    resolve_device,
     resolve_model,
+    short_error,
     translator_info,
 )
 
@@ -207,14 +206,14 @@ class ChatTranslator:
             from transformers import AutoTokenizer
         except ImportError as exc:
             raise ModelError(
-                f"chat models need transformers ({_short(exc)}): pip install transformers"
+                f"chat models need transformers ({short_error(exc)}): pip install transformers"
             ) from exc
         try:
-            with _quiet_transformers():
+            with quiet_transformers():
                 tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(
-                f"can't load the tokenizer of '{path}' ({_short(exc)}): "
+                f"can't load the tokenizer of '{path}' ({short_error(exc)}): "
                 f"run 'reader models download {self.name}' again or pick another --model"
             ) from exc
         if not getattr(tokenizer, "chat_template", None):
@@ -236,7 +235,7 @@ class ChatTranslator:
 
         device = resolve_device(self.device)
         try:
-            with _quiet_transformers():
+            with quiet_transformers():
                 model: Any = AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
             model.eval()
             model.to(device)
@@ -244,7 +243,7 @@ class ChatTranslator:
                 model.half()
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise ModelError(
-                f"can't load chat model from '{path}' ({_short(exc)}): "
+                f"can't load chat model from '{path}' ({short_error(exc)}): "
                 f"run 'reader models download {self.name}' again or pick another --model"
             ) from exc
         return _Loaded(tokenizer, model, torch, device, _stop_ids(tokenizer, model))
@@ -253,13 +252,13 @@ class ChatTranslator:
         """The model converted for ctranslate2 and loaded as a `Generator`."""
         ctranslate2: Any = importlib.import_module("ctranslate2")
         converted = convert_model(self.name, self.models_dir, self.quantization)
-        device = _resolve_device(self.device, ctranslate2)
+        device = resolve_ct2_device(self.device, ctranslate2)
         compute = self.quantization if device == "cpu" else f"{self.quantization}_float16"
         try:
             generator = ctranslate2.Generator(str(converted), device=device, compute_type=compute)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(
-                f"ctranslate2 can't load '{converted}' on {device} ({_short(exc)}): "
+                f"ctranslate2 can't load '{converted}' on {device} ({short_error(exc)}): "
                 "delete that folder to convert again, or use --engine transformers"
             ) from exc
         return _Loaded(tokenizer, generator, None, device, _stop_ids(tokenizer, None))
@@ -285,7 +284,7 @@ class ChatTranslator:
             return self._complete_transformers(state, prompts, limits)
         except (RuntimeError, ValueError, IndexError) as exc:
             raise ModelError(
-                f"chat model '{self.name}' failed ({_short(exc)}): "
+                f"chat model '{self.name}' failed ({short_error(exc)}): "
                 "try --device cpu, a smaller --batch-size, or --no-translate"
             ) from exc
 
@@ -306,7 +305,7 @@ class ChatTranslator:
             eos_token_id=list(state.eos),
             pad_token_id=state.tokenizer.pad_token_id,
         )
-        with _quiet_transformers(), state.torch.inference_mode():
+        with quiet_transformers(), state.torch.inference_mode():
             output = state.model.generate(**encoded, generation_config=config)
         start = encoded["input_ids"].shape[1]
         answers = []

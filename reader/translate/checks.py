@@ -12,9 +12,6 @@ from reader.text import HAN
 Flag = Literal["repetition", "too-long", "untranslated", "wrong-language", "chatter"]
 """Why a translation looks degenerate."""
 
-FLAGS: tuple[Flag, ...] = ("repetition", "too-long", "untranslated", "wrong-language", "chatter")
-"""Every flag `diagnose` can return."""
-
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 _WORD = re.compile(r"\w+")
 # What a chat model says around a translation instead of only giving it: a lead-in that

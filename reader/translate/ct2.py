@@ -18,29 +18,26 @@ from typing import Any
 
 from reader.errors import ModelError, ReaderError
 from reader.options import DEFAULT_MODEL
-from reader.translate.engine import (
-    _FALLBACK_LIMIT,
-    _NO_REPEAT_NGRAM,
-    _SANE_LIMIT,
-    _STRICT_BEAMS,
-    _STRICT_NO_REPEAT,
-    _STRICT_REPETITION_PENALTY,
+from reader.script import Script
+from reader.translate.device import ThreadLayout, resolve_ct2_device
+from reader.translate.seq2seq import (
+    NO_REPEAT_NGRAM,
+    STRICT_BEAMS,
+    STRICT_NO_REPEAT,
+    STRICT_REPETITION_PENALTY,
     LanguageModel,
-    ModelProfile,
-    Script,
-    Slot,
-    ThreadLayout,
-    _quiet_transformers,
-    _short,
+    input_limit,
+    output_limit,
+    quiet_transformers,
+)
+from reader.translate.store import (
     check_languages,
-    default_threads,
     generation_defaults,
     language_ids,
     language_token,
-    model_cache_key,
     model_fingerprint,
     resolve_model,
-    translator_info,
+    short_error,
 )
 
 logger = logging.getLogger(__name__)
@@ -175,7 +172,7 @@ def convert_model(name: str, models_dir: Path, quantization: str = "int8") -> Pa
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.convert-", dir=target.parent))
     except OSError as exc:
         raise ModelError(
-            f"can't create '{target.parent}' for the converted model ({_short(exc)}): "
+            f"can't create '{target.parent}' for the converted model ({short_error(exc)}): "
             "choose a writable --models-dir"
         ) from exc
     try:
@@ -253,18 +250,18 @@ def _convert(name: str, source: Path, output: Path, quantization: str) -> None:
     """Run ctranslate2's transformers converter from `source` into `output`."""
     try:
         converters: Any = importlib.import_module("ctranslate2.converters")
-        with _quiet_transformers():
+        with quiet_transformers():
             _converter(converters, source).convert(
                 str(output), quantization=quantization, force=True
             )
     except ImportError as exc:
         raise ModelError(
-            f"converting model '{name}' needs torch and transformers ({_short(exc)}): "
+            f"converting model '{name}' needs torch and transformers ({short_error(exc)}): "
             "pip install torch transformers"
         ) from exc
     except Exception as exc:  # the converters raise anything from AttributeError to OSError
         raise ModelError(
-            f"can't convert model '{name}' for ctranslate2 ({_short(exc)}): "
+            f"can't convert model '{name}' for ctranslate2 ({short_error(exc)}): "
             "use --engine transformers for this one"
         ) from exc
 
@@ -281,7 +278,7 @@ def _move_into_place(staging: Path, target: Path) -> None:
         if old.exists() and not target.exists():
             old.rename(target)
         raise ModelError(
-            f"can't move the converted model into '{target}' ({_short(exc)}): "
+            f"can't move the converted model into '{target}' ({short_error(exc)}): "
             "check that the models folder is writable"
         ) from exc
     shutil.rmtree(old, ignore_errors=True)
@@ -290,18 +287,6 @@ def _move_into_place(staging: Path, target: Path) -> None:
 def _token(tokenizer: Any, token_id: int | None) -> str | None:
     """The vocabulary string of `token_id`, or None."""
     return None if token_id is None else str(tokenizer.convert_ids_to_tokens(token_id))
-
-
-def _resolve_device(device: str, ctranslate2: Any) -> str:
-    """ctranslate2's device for `device`: auto becomes cuda when a GPU is visible, else cpu."""
-    if device == "auto":
-        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    if device.startswith("cuda") or device == "cpu":
-        return device.split(":")[0]
-    raise ModelError(
-        f"the ctranslate2 engine can't run on device '{device}': "
-        "use --device cpu or cuda, or --engine transformers"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +315,7 @@ class _Loaded:
     """The target language token given as the output's prefix, if the model has one."""
 
 
-class CTranslate2Translator(LanguageModel):
+class CTranslate2Translator(LanguageModel[_Loaded]):
     """A seq2seq model converted to ctranslate2 (int8) and run with it; converts on first use."""
 
     engine = "ctranslate2"
@@ -348,18 +333,10 @@ class CTranslate2Translator(LanguageModel):
         script: Script = "Hans",
     ) -> None:
         _require()
-        self.name = model
-        self.models_dir = models_dir
-        self.device = device
-        self.beams = beams
-        self.threads = threads or default_threads()
+        super().__init__(
+            model, models_dir, device, beams, threads, source_lang, target_lang, script
+        )
         self.quantization = quantization
-        self.source_lang = source_lang
-        self.target_lang = target_lang
-        self.script: Script = script
-        self._slot = Slot()
-        self._cache_key: str | None = None
-        self._profile: ModelProfile | None = None
 
     @property
     def precision(self) -> str:
@@ -369,53 +346,20 @@ class CTranslate2Translator(LanguageModel):
             return compute
         device = self.device
         if device == "auto":
-            device = _resolve_device(device, importlib.import_module("ctranslate2"))
+            device = resolve_ct2_device(device, importlib.import_module("ctranslate2"))
         return self.quantization if device == "cpu" else f"{self.quantization}_float16"
 
-    @property
-    def info(self) -> dict[str, str]:
-        """What made its translations: engine, precision, family and language codes."""
-        return translator_info(self.engine, self.precision, self.profile)
+    def cache_engine(self) -> str:
+        """The engine with ctranslate2's version: another version may decode differently."""
+        try:
+            version = metadata.version("ctranslate2")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        return f"{self.engine}-{version}"
 
-    @property
-    def workers(self) -> int:
-        """Batches ctranslate2 runs at the same time (`inter_threads`)."""
-        return self.threads.workers
-
-    @property
-    def loaded(self) -> bool:
-        """Whether the model has been loaded."""
-        return self._slot.value is not None
-
-    def load(self) -> None:
-        """Convert (if needed) and load the model now instead of on first use."""
-        self._state()
-
-    @property
-    def cache_key(self) -> str:
-        """What its translations depend on: model, its files, settings (doesn't load it)."""
-        if self._cache_key is None:
-            try:
-                version = metadata.version("ctranslate2")
-            except metadata.PackageNotFoundError:
-                version = "unknown"
-            profile = self.profile
-            self._cache_key = model_cache_key(
-                f"{self.engine}-{version}",
-                self.name,
-                self.models_dir,
-                self.beams,
-                self.device,
-                f"{self.quantization}|{profile.family}|langs={profile.codes}",
-            )
-        return self._cache_key
-
-    def _state(self) -> _Loaded:
-        """The loaded model, converting and loading it on first call."""
-        if self._slot.value is None:
-            self._slot.value = self._load()
-        loaded: _Loaded = self._slot.value
-        return loaded
+    def weights_setting(self) -> str:
+        """The quantisation of the converted weights, for the cache key."""
+        return self.quantization
 
     def _load(self) -> _Loaded:
         """Convert the model if needed, then load the converted model and the tokenizer."""
@@ -426,22 +370,22 @@ class CTranslate2Translator(LanguageModel):
         try:
             from transformers import AutoTokenizer
 
-            with _quiet_transformers():
+            with quiet_transformers():
                 tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
         except ImportError as exc:
             raise ModelError(
-                f"the ctranslate2 engine needs the model's tokenizer ({_short(exc)}): "
+                f"the ctranslate2 engine needs the model's tokenizer ({short_error(exc)}): "
                 "pip install transformers sentencepiece"
             ) from exc
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(
-                f"can't load the tokenizer of '{source}' ({_short(exc)}): "
+                f"can't load the tokenizer of '{source}' ({short_error(exc)}): "
                 f"run 'reader models download {self.name}' again or pick another --model"
             ) from exc
         # refused before converting: a wrong language code costs no conversion
         source_id, target_id = check_languages(profile, tokenizer, self.name)
         converted = convert_model(self.name, self.models_dir, self.quantization)
-        device = _resolve_device(self.device, ctranslate2)
+        device = resolve_ct2_device(self.device, ctranslate2)
         compute = self.quantization if device == "cpu" else f"{self.quantization}_float16"
         try:
             translator = ctranslate2.Translator(
@@ -453,52 +397,29 @@ class CTranslate2Translator(LanguageModel):
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelError(
-                f"ctranslate2 can't load '{converted}' on {device} ({_short(exc)}): "
+                f"ctranslate2 can't load '{converted}' on {device} ({short_error(exc)}): "
                 "delete that folder to convert again, or use --engine transformers"
             ) from exc
         settings = generation_defaults(source)
         beams = self.beams or settings.get("num_beams") or 1
         positions = settings.get("max_position_embeddings")
-        limits = [getattr(tokenizer, "model_max_length", None), positions]
-        sane = [n for n in limits if isinstance(n, int) and 0 < n <= _SANE_LIMIT]
-        cap = settings.get("max_length")
-        if not isinstance(cap, int) or cap <= 0:
-            cap = positions if isinstance(positions, int) and positions > 0 else _FALLBACK_LIMIT
         return _Loaded(
             path=source,
             converted=converted,
             tokenizer=tokenizer,
             translator=translator,
             beams=int(beams),
-            max_input_tokens=min(sane) if sane else _FALLBACK_LIMIT,
-            output_cap=int(cap),
+            max_input_tokens=input_limit(getattr(tokenizer, "model_max_length", None), positions),
+            output_cap=output_limit(settings.get("max_length"), positions),
             source_token=_token(tokenizer, source_id),
             target_token=_token(tokenizer, target_id),
             compute=compute,
         )
 
     @property
-    def path(self) -> Path:
-        """The original model's folder (loads the model)."""
-        return self._state().path
-
-    @property
     def max_input_tokens(self) -> int:
         """The most tokens (end-of-sentence included) one input may have (loads the model)."""
         return self._state().max_input_tokens
-
-    def count_tokens(self, text: str) -> int:
-        """How many tokens the model sees for `text`, end-of-sentence included."""
-        encoded = self._state().tokenizer(text, add_special_tokens=True, truncation=False)
-        return len(encoded["input_ids"])
-
-    def translate_batch(self, texts: Sequence[str]) -> list[str]:
-        """Translate texts, spread over the workers; never truncates input."""
-        return self._translate(texts, strict=False)
-
-    def translate_strict(self, texts: Sequence[str]) -> list[str]:
-        """Translate again with settings that fight loops: 4+ beams, repetition penalties."""
-        return self._translate(texts, strict=True)
 
     def _translate(self, texts: Sequence[str], strict: bool) -> list[str]:
         """One ctranslate2 call over `texts`, cut into one sub-batch per worker."""
@@ -518,7 +439,7 @@ class CTranslate2Translator(LanguageModel):
             results = state.translator.translate_batch(tokens, **options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(
-                f"translation model '{self.name}' failed in ctranslate2 ({_short(exc)}): "
+                f"translation model '{self.name}' failed in ctranslate2 ({short_error(exc)}): "
                 "try a smaller --batch-size, or --engine transformers"
             ) from exc
         hypotheses = self._hypotheses(results, limits)
@@ -554,13 +475,13 @@ class CTranslate2Translator(LanguageModel):
             "max_batch_size": -(-len(tokens) // workers),
             "max_decoding_length": max(limits),
             "beam_size": state.beams,
-            "no_repeat_ngram_size": _NO_REPEAT_NGRAM,
+            "no_repeat_ngram_size": NO_REPEAT_NGRAM,
             "return_scores": False,
         }
         if state.target_token is not None:
             options["target_prefix"] = [[state.target_token]] * len(tokens)
         if strict:
-            options["beam_size"] = max(state.beams, _STRICT_BEAMS)
-            options["no_repeat_ngram_size"] = _STRICT_NO_REPEAT
-            options["repetition_penalty"] = _STRICT_REPETITION_PENALTY
+            options["beam_size"] = max(state.beams, STRICT_BEAMS)
+            options["no_repeat_ngram_size"] = STRICT_NO_REPEAT
+            options["repetition_penalty"] = STRICT_REPETITION_PENALTY
         return options

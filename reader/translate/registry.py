@@ -9,16 +9,11 @@ from reader.errors import ReaderError, UsageError
 from reader.options import Options
 from reader.translate.chat import ChatTranslator
 from reader.translate.ct2 import CTranslate2Translator, runnable
-from reader.translate.engine import (
-    TransformersTranslator,
-    Translator,
-    load_glossary,
-    model_profile,
-    models_dir_for,
-    parse_threads,
-    resolve_device,
-    resolve_model,
-)
+from reader.translate.device import parse_threads, resolve_device
+from reader.translate.hf import TransformersTranslator
+from reader.translate.protocol import Described, OnDevice, Translator
+from reader.translate.run import load_glossary
+from reader.translate.store import model_profile, models_dir_for, resolve_model
 
 
 def make_translator(options: Options) -> Translator:
@@ -83,13 +78,13 @@ def choose_engine(options: Options, models_dir: Path) -> tuple[str, str]:
 def describe_translator(translator: Translator) -> str | None:
     """`translating with opus-mt-zh-en on ctranslate2 int8 (CPU)`; None if it can't say yet."""
     try:  # reads the model's config files: a missing model has its own warning later
-        info = getattr(translator, "info", None)
+        info = translator.info if isinstance(translator, Described) else None
     except ReaderError:
         return None
     if not isinstance(info, dict) or "engine" not in info:
         return None
     engine, precision = info["engine"], info.get("precision")
-    device = str(getattr(translator, "device", "cpu"))
+    device = str(translator.device) if isinstance(translator, OnDevice) else "cpu"
     shown = device.upper() if device in ("cpu", "cuda", "mps") else device
     name = translator.name
     if Path(name).expanduser().is_dir():
