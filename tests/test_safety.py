@@ -16,6 +16,7 @@ import pytest
 
 from reader import convert_file
 from reader.batch import build as batch
+from reader.batch import manifest
 from reader.cli.main import main
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle
@@ -345,13 +346,13 @@ def test_the_manifest_is_saved_periodically_not_per_group(
     for n in range(3 * batch.GROUP):
         (src / f"a{n:02}.txt").write_text(f"第{n}篇。\n", encoding="utf-8")
     saves: list[int] = []
-    real = batch._save_manifest
+    real = manifest.save
 
     def counting(out: Path, entries: dict[str, object]) -> None:
         saves.append(len(entries))
         real(out, entries)
 
-    monkeypatch.setattr(batch, "_save_manifest", counting)
+    monkeypatch.setattr(manifest, "save", counting)
     monkeypatch.setattr(batch, "MANIFEST_EVERY", 3600.0, raising=False)
     out = tmp_path / "out"
     code, err = run(["convert", str(src), "-o", str(out), "--no-translate", "-j", "1"])

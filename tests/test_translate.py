@@ -716,7 +716,7 @@ def test_pipeline_sets_translation_flags(tmp_path: Path) -> None:
     assert done.translation_status == "translated"
 
 
-# --- the progress display (reader.cli.main) -------------------------------------------------------
+# --- the progress display (reader.cli.progress) ---------------------------------------------------
 
 
 class Terminal(io.StringIO):
@@ -725,10 +725,10 @@ class Terminal(io.StringIO):
 
 
 def test_progress_bar_shows_rate_and_time_left() -> None:
-    from reader.cli.main import _Progress
+    from reader.cli.progress import ProgressDisplay
 
     stream = Terminal()
-    progress = _Progress(stream)
+    progress = ProgressDisplay(stream)
     now = [100.0]
     progress.clock = lambda: now[0]
     progress("annotate", 1, 1)
@@ -755,10 +755,10 @@ def _last_line(stream: io.StringIO) -> str:
 
 def test_eta_is_measured_past_a_slow_first_file() -> None:
     """A first file that loads the model (60 s) doesn't set the pace of the 1 s files after it."""
-    from reader.cli.main import _Progress
+    from reader.cli.progress import ProgressDisplay
 
     stream = Terminal()
-    progress = _Progress(stream)
+    progress = ProgressDisplay(stream)
     now = [0.0]
     progress.clock = lambda: now[0]
     progress("files", 0, 100)
@@ -773,10 +773,10 @@ def test_eta_is_measured_past_a_slow_first_file() -> None:
 
 def test_eta_follows_the_recent_pace_and_bursts_of_files() -> None:
     """Groups of 16 files finish at one moment; the rate is taken over the recent groups."""
-    from reader.cli.main import _Progress
+    from reader.cli.progress import ProgressDisplay
 
     stream = Terminal()
-    progress = _Progress(stream)
+    progress = ProgressDisplay(stream)
     now = [0.0]
     progress.clock = lambda: now[0]
     progress("files", 0, 160)
@@ -793,10 +793,10 @@ def test_eta_follows_the_recent_pace_and_bursts_of_files() -> None:
 
 
 def test_eta_of_the_next_group_starts_from_the_measured_rate() -> None:
-    from reader.cli.main import _Progress
+    from reader.cli.progress import ProgressDisplay
 
     stream = Terminal()
-    progress = _Progress(stream)
+    progress = ProgressDisplay(stream)
     now = [0.0]
     progress.clock = lambda: now[0]
     for done in (0, 10, 20, 30):
@@ -808,10 +808,10 @@ def test_eta_of_the_next_group_starts_from_the_measured_rate() -> None:
 
 
 def test_progress_is_silent_off_a_terminal() -> None:
-    from reader.cli.main import _Progress
+    from reader.cli.progress import ProgressDisplay
 
     stream = io.StringIO()
-    progress = _Progress(stream)
+    progress = ProgressDisplay(stream)
     progress("translate", 1, 10)
     progress.close()
     assert stream.getvalue() == ""

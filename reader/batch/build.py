@@ -1,31 +1,25 @@
-"""Batch conversion: sources in groups, up-to-date ones skipped, failures isolated, in parallel."""
+"""Batch conversion: sources in groups, up-to-date ones skipped, failures isolated, in parallel.
+
+`run` reads as the script of one run: collect the sources, reserve the files it writes, skip
+the up-to-date, convert the rest in groups, write the index and the book, return the result.
+"""
 
 from __future__ import annotations
 
 import concurrent.futures
-import concurrent.futures.process
 import dataclasses
-import hashlib
-import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from reader._version import __version__
 from reader.annotate import Annotator
-from reader.errors import (
-    InputError,
-    ModelUnavailableError,
-    OutputError,
-    ReaderError,
-    RenderError,
-    UsageError,
-)
+from reader.batch import manifest
+from reader.batch.names import Names, book_paths, combine_kind, resolved, targets
+from reader.batch.pool import map_isolated, worker_count, worker_pool
+from reader.errors import InputError, ModelUnavailableError, ReaderError, RenderError, UsageError
 from reader.model import AnnotatedArticle, ConvertResult, Failure, Handout
 from reader.options import Options
 from reader.output import sweep_partials, write_atomic
@@ -37,11 +31,11 @@ from reader.render.index import to_index
 from reader.render.pdf.combine import combine_pdfs
 from reader.render.pdf.document import RARE_FONT_HINT, undrawable
 from reader.source.blocks import has_chinese
-from reader.source.decode import read_source_bytes
 from reader.source.discover import (
     PART_CHARS,
     STDIN,
     SourceRef,
+    Unlisted,
     collect_sources,
     output_names,
     read_articles,
@@ -50,31 +44,12 @@ from reader.translate.protocol import Translator
 from reader.translate.registry import make_translator
 from reader.translate.store import models_dir_for, resolve_model
 
-MANIFEST = ".reader-manifest.json"
-"""File in the output folder recording what each output was made from."""
-
 GROUP = 16
 """Sources annotated, translated and rendered together: bounds memory with many files."""
 
 MANIFEST_EVERY = 5.0
 """Seconds between manifest saves in a long run (and once at its end): a kill loses at most
 this much of the record, never an output, and a large manifest isn't rewritten per group."""
-
-# Options that don't change what an output contains (`title` names only the index and the
-# combined book, which are made afresh every run).
-_NOT_CONTENT = {
-    "output_dir",
-    "force",
-    "fail_fast",
-    "jobs",
-    "combine",
-    "cache",
-    "cache_dir",
-    "title",
-}
-
-COMBINE_KINDS = {".pdf": "pdf", ".epub": "epub"}
-"""What `--combine FILE` makes, by the file name's ending."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +66,10 @@ class _Job:
 class _Run:
     """Book-keeping of one batch run (lives only inside `run`)."""
 
+    names: Names
+    """Every file the run writes, claimed before it is written."""
+    translator: Translator | None
+    """The translator given, else made when the first group needs one."""
     handouts: dict[str, Handout] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -103,8 +82,6 @@ class _Run:
     """Why the model can't be had now ('' when it can); looked up once, when first needed."""
     articles: dict[str, list[AnnotatedArticle]] = field(default_factory=dict)
     """Source → its translated articles, kept only when they are bound into one EPUB."""
-    names: _Names | None = None
-    """Every file the run writes, claimed before it is written."""
 
     def spent(self, stage: str, seconds: float) -> None:
         """Add time spent in a stage."""
@@ -112,105 +89,21 @@ class _Run:
 
 
 @dataclass(slots=True)
-class _Names:
-    """Output files claimed by this run, so no two outputs (nor an output and an input) meet.
+class _Tally:
+    """Sources finished so far, reported as each one finishes."""
 
-    Paths are compared resolved: `-o .` beside an input, or a symlinked folder, can't hide one.
-    """
+    done: int
+    total: int
+    progress: Progress | None
+    log: Callable[[str], None] | None
 
-    inputs: set[Path]
-    taken: set[Path] = field(default_factory=set)
-
-    def claim_paths(self, paths: Sequence[Path]) -> None:
-        """Reserve files that are written under fixed names (index, manifest, books)."""
-        self.taken.update(_resolved(p) for p in paths)
-
-    def free(self, paths: Sequence[Path]) -> bool:
-        """Whether none of these files is claimed already (an input counts as claimed)."""
-        return not any(_resolved(p) in self.taken for p in paths)
-
-    def claim(self, name: PurePosixPath, options: Options) -> PurePosixPath:
-        """The first of `name`, `name-2`, `name-3` … whose files (every copy) are all free.
-
-        OutputError when one of `name`'s own files is an input: writing it would destroy
-        the source.
-        """
-        files = [p for _, _, targets in _targets(name, options) for p in targets.values()]
-        for path in files:
-            if _resolved(path) in self.inputs:
-                raise OutputError(
-                    f"{path}: writing it would overwrite an input; "
-                    "choose another output folder with -o"
-                )
-        candidate, number = name, 2
-        while not self.free(files):
-            candidate = name.with_name(f"{name.name}-{number}")
-            files = [p for _, _, targets in _targets(candidate, options) for p in targets.values()]
-            number += 1
-        self.claim_paths(files)
-        return candidate
-
-
-def _resolved(path: Path) -> Path:
-    """A path made absolute with symlinks followed, for comparing where files land."""
-    return Path(os.path.realpath(path))
-
-
-def _targets(name: PurePosixPath, options: Options) -> list[tuple[str, Options, dict[str, Path]]]:
-    """Each copy of one handout: its options and the file it writes per format."""
-    result = []
-    for copy in options.copies:
-        copy_options, suffix = render.copy_options(options, copy)
-        targets = {
-            fmt: options.output_dir / f"{name.as_posix()}{suffix}.{render.extension(fmt)}"
-            for fmt in options.formats
-            if copy == "teacher" or fmt in render.HANDOUT_FORMATS
-        }
-        result.append((copy, copy_options, targets))
-    return result
-
-
-def _book_paths(options: Options) -> list[Path]:
-    """The files `--combine` writes: the book, and its student copy for an EPUB."""
-    target = options.combine
-    if target is None:
-        return []
-    if combine_kind(target) == "pdf":
-        return [target]
-    return [
-        target.with_name(f"{target.stem}{render.copy_options(options, copy)[1]}{target.suffix}")
-        for copy in options.copies
-    ]
-
-
-def settings_key(options: Options) -> str:
-    """A fingerprint of the options that shape an output's content."""
-    relevant = {k: str(v) for k, v in asdict(options).items() if k not in _NOT_CONTENT}
-    relevant["reader"] = __version__
-    # A file an option names counts by its contents: a fixed reading in the overrides file
-    # must redo the sheets, though the file's name is the same.
-    for name in _FILE_OPTIONS:
-        path = getattr(options, name)
-        if path is not None:
-            relevant[f"{name} contents"] = _contents_digest(Path(path))
-    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
-
-
-# Options that name a file (or a folder of templates) whose contents shape the output.
-_FILE_OPTIONS = ("pinyin_overrides", "user_dict", "glossary", "template_dir")
-
-
-def _contents_digest(path: Path) -> str:
-    """Hash of a file's bytes, or of every file in a folder (names and bytes); '' if unreadable."""
-    digest = hashlib.sha256()
-    try:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            digest.update(file.relative_to(path).as_posix().encode() if file != path else b"")
-            digest.update(file.read_bytes())
-    except OSError:
-        return ""
-    return digest.hexdigest()
+    def finished(self, label: str, ok: bool) -> None:
+        """Count a finished source: the progress bar moves, the log says how it went."""
+        self.done += 1
+        if self.progress:
+            self.progress("files", self.done, self.total)
+        if self.log:
+            self.log(f"{'done' if ok else 'failed'}: {label}")
 
 
 def run(
@@ -222,137 +115,219 @@ def run(
     log: Callable[[str], None] | None = None,
 ) -> ConvertResult:
     """Convert every source; failures are collected (or raised with `fail_fast`)."""
+    book = _book_kind(options)
+    refs, unlisted = collect_sources(inputs)
+    options = _failing_options(refs, unlisted, options)
+    given = {resolved(ref.path) for ref in refs if ref.path is not None}
+    state = _Run(names=Names(inputs=given, taken=set(given)), translator=translator)
+    _report_unlisted(unlisted, state)
+    batch = len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN)
+    _reserve_fixed_files(batch, state.names, options)
+    _sweep_leftovers(refs, options)
+    records = manifest.load(options.output_dir)
+    jobs, reread = _skip_up_to_date(refs, records, stdin, state, options, log)
+    tally = _Tally(done=len(refs) - len(jobs), total=len(refs), progress=progress, log=log)
+    if progress:
+        progress("files", tally.done, tally.total)
+    jobs = [part for job in jobs for part in _parts(job, state, options)]
+    workers = worker_count(options, len(jobs) + len(reread))
+    if workers > 1:
+        _load_dictionary_once(jobs, reread, stdin, options)
+    with worker_pool(workers) as pool:
+        _convert_in_groups(jobs, workers, records, tally, pool, state, options, stdin)
+        _read_again(reread, pool, state, options, stdin)
+    if batch:
+        _write_index(state, options)
+    if book == "pdf":
+        _combine(state, options)
+    elif book == "epub":
+        _combine_epub(refs, state, options)
+    return _result(state, options)
+
+
+def _book_kind(options: Options) -> str | None:
+    """Check the formats and `--combine`; the kind of book to bind, if any."""
     render.check_formats(options.formats)
     book = combine_kind(options.combine)
     if book == "pdf" and "pdf" not in options.formats:
         raise UsageError("--combine binds the PDFs: add pdf to --format (e.g. --format html,pdf)")
-    refs, unlisted = collect_sources(inputs)
+    return book
+
+
+def _failing_options(
+    refs: Sequence[SourceRef], unlisted: Sequence[Unlisted], options: Options
+) -> Options:
+    """Stop at a lost input with `fail_fast`; a single source fails the run by itself."""
     lost = [problem for problem in unlisted if problem.lost]
     if lost and options.fail_fast:
         raise InputError(lost[0].message)
     if len(refs) == 1:
         # One source: its failure is the run's error, reported as such.
-        options = dataclasses.replace(options, fail_fast=True)
-    out = options.output_dir
-    given = {_resolved(ref.path) for ref in refs if ref.path is not None}
-    state = _Run(names=_Names(inputs=given, taken=set(given)))
-    assert state.names is not None
-    # What a folder holds but can't be read is reported, never skipped without a word.
+        return dataclasses.replace(options, fail_fast=True)
+    return options
+
+
+def _report_unlisted(unlisted: Sequence[Unlisted], state: _Run) -> None:
+    """What a folder holds but can't be read is reported, never skipped without a word."""
     for problem in unlisted:
         if problem.lost:
             label = os.fsencode(problem.path).decode("utf-8", "backslashreplace")
             state.failures.append(Failure(source=label, message=problem.message))
         else:
             state.warnings.append(problem.message)
-    batch = len(refs) > 1 or any(Path(str(i)).is_dir() for i in inputs if str(i) != STDIN)
-    fixed = [out / MANIFEST, *_book_paths(options)] + ([out / "index.html"] if batch else [])
+
+
+def _reserve_fixed_files(batch: bool, names: Names, options: Options) -> None:
+    """Claim the manifest, the book and (for a batch) the index; none of them may be an input."""
+    out = options.output_dir
+    index = [out / "index.html"] if batch else []
+    fixed = [out / manifest.MANIFEST, *book_paths(options), *index]
     for path in fixed:
-        if _resolved(path) in given:
+        if resolved(path) in names.inputs:
             raise UsageError(
                 f"{path}: reader writes this file, and it is one of the inputs; "
                 "choose another output folder with -o (or another --combine name)"
             )
-    state.names.claim_paths(fixed)
+    names.claim_paths(fixed)
+
+
+def _sweep_leftovers(refs: Sequence[SourceRef], options: Options) -> None:
+    """Remove the temporary files a killed run left where this one writes."""
+    out = options.output_dir
     sweep_partials(
-        [out, *(out / ref.name.parent for ref in refs), *(p.parent for p in _book_paths(options))]
+        [out, *(out / ref.name.parent for ref in refs), *(p.parent for p in book_paths(options))]
     )
-    manifest = _load_manifest(out)
-    settings = settings_key(options)
+
+
+def _skip_up_to_date(
+    refs: Sequence[SourceRef],
+    records: dict[str, Any],
+    stdin: bytes | None,
+    state: _Run,
+    options: Options,
+    log: Callable[[str], None] | None,
+) -> tuple[list[_Job], list[SourceRef]]:
+    """The sources to convert, and the up-to-date ones an EPUB book needs read again.
+
+    An up-to-date source is counted as skipped, its files claimed and its handouts listed.
+    """
+    settings = manifest.settings_key(options)
     jobs: list[_Job] = []
     # An EPUB book is made from the annotated articles, so up-to-date sources are read again.
     reread: list[SourceRef] = []
     for ref in refs:
         try:
-            key = _source_key(ref, stdin, settings)
+            key = manifest.source_key(ref, stdin, settings)
         except ReaderError as exc:
             _fail(state, ref, exc, options)
             continue
-        entry = manifest.get(ref.name.as_posix())
+        entry = records.get(ref.name.as_posix())
         if (
-            not options.force
-            and _up_to_date(entry, key, out, state.names)
-            and not _model_now_there(entry, state, options)
+            options.force
+            or not manifest.up_to_date(entry, key, options.output_dir, state.names)
+            or manifest.model_now_there(entry, lambda: _model_missing(state, options))
         ):
-            assert entry is not None
-            state.skipped.append(ref.label)
-            state.names.claim_paths(
-                [out / f for item in entry["handouts"] for f in item.get("files", [])]
-            )
-            for item in entry["handouts"]:
-                state.handouts[item["name"]] = Handout(
-                    **{
-                        **item,
-                        "files": tuple(item["files"]),
-                        "levels": tuple(item.get("levels", ())),
-                        "untranslated": bool(item.get("untranslated", False)),
-                    }
-                )
-            if log:
-                log(f"up to date: {ref.label}")
-            if book == "epub":
-                reread.append(ref)
+            jobs.append(_Job(ref, key))
             continue
-        jobs.append(_Job(ref, key))
-    done = len(refs) - len(jobs)
-    if progress:
-        progress("files", done, len(refs))
-    jobs = [part for job in jobs for part in _parts(job, state, options)]
-    workers = _worker_count(options, len(jobs) + len(reread))
-    sources = list(dict.fromkeys(dataclasses.replace(j.ref, part=None) for j in jobs))
-    if workers > 1 and needs_annotator(sources + reread, stdin, options):
-        # Load jieba's dictionary once here: forked workers inherit it instead of each
-        # spending a second or two loading their own (not when all come from the cache).
+        assert entry is not None
+        state.skipped.append(ref.label)
+        state.names.claim_paths(manifest.files(entry, options.output_dir))
+        for handout in manifest.handouts(entry):
+            state.handouts[handout.name] = handout
+        if log:
+            log(f"up to date: {ref.label}")
+        if combine_kind(options.combine) == "epub":
+            reread.append(ref)
+    return jobs, reread
 
+
+def _load_dictionary_once(
+    jobs: Sequence[_Job], reread: Sequence[SourceRef], stdin: bytes | None, options: Options
+) -> None:
+    """Load jieba's dictionary here, before the workers fork, when any source needs it.
+
+    Forked workers inherit it instead of each spending a second or two loading their own
+    (not when all come from the cache).
+    """
+    sources = list(dict.fromkeys(dataclasses.replace(j.ref, part=None) for j in jobs))
+    if needs_annotator(sources + list(reread), stdin, options):
         Annotator(cache_dir=options.cache_dir).words("中文")
-    translator_box: list[Translator | None] = [translator]
+
+
+def _convert_in_groups(
+    jobs: Sequence[_Job],
+    workers: int,
+    records: dict[str, Any],
+    tally: _Tally,
+    pool: concurrent.futures.Executor | None,
+    state: _Run,
+    options: Options,
+    stdin: bytes | None,
+) -> None:
+    """Convert the jobs a group at a time, recording each finished source in the manifest."""
+    groups = list(_groups(jobs, workers))
+    # A long article's parts: its record says complete only when every part is.
+    whole: dict[str, bool] = {}
     saved = -MANIFEST_EVERY
-    with _pool(workers) as pool:
-        groups = list(_groups(jobs, workers))
-        # A long article's parts: its record says complete only when every part is.
-        whole: dict[str, bool] = {}
-        for number, group in enumerate(groups):
-            finished = _convert_group(group, options, stdin, pool, state, translator_box)
-            for job in group:
-                if job.ref.part is not None:
-                    label = job.ref.label
-                    whole[label] = whole.get(label, True) and label in finished
-                    if not job.last:
-                        continue
-                    if not whole[label]:
-                        finished.pop(label, None)
-                if job.ref.label in finished:
-                    manifest[job.ref.name.as_posix()] = {
-                        "source": job.ref.label,
-                        "key": job.key if job.ref.path is not None else "",
-                        "complete": finished[job.ref.label],
-                        "handouts": [
-                            {**asdict(h), "files": list(h.files), "levels": list(h.levels)}
-                            for h in state.handouts.values()
-                            if h.source == job.ref.label
-                        ],
-                    }
-                done += 1
-                if progress:
-                    progress("files", done, len(refs))
-                if log:
-                    status = "failed" if job.ref.label not in finished else "done"
-                    log(f"{status}: {job.ref.label}")
-            if time.monotonic() - saved >= MANIFEST_EVERY or number == len(groups) - 1:
-                _save_manifest(out, manifest)
-                saved = time.monotonic()
-        for start in range(0, len(reread), GROUP):
-            again = reread[start : start + GROUP]
-            for ref, items in _annotate_group(again, options, stdin, pool, state, translator_box):
-                state.articles[ref.label] = items
-    if batch:
-        index = out / "index.html"
-        handouts = sorted(state.handouts.values(), key=_order)
-        write_atomic(index, to_index(handouts, options, _books(options, out)))
-        state.outputs.append(index)
-    if book == "pdf":
-        _combine(state, options)
-    elif book == "epub":
-        _combine_epub(refs, state, options)
+    for number, group in enumerate(groups):
+        finished = _convert_group(group, options, stdin, pool, state)
+        for job in group:
+            if _record(job, finished, whole, records, state):
+                tally.finished(job.ref.label, job.ref.label in finished)
+        if time.monotonic() - saved >= MANIFEST_EVERY or number == len(groups) - 1:
+            manifest.save(options.output_dir, records)
+            saved = time.monotonic()
+
+
+def _record(
+    job: _Job,
+    finished: dict[str, bool],
+    whole: dict[str, bool],
+    records: dict[str, Any],
+    state: _Run,
+) -> bool:
+    """Record a source the job finished in the manifest; False for a part before its last.
+
+    A source with a failed part leaves `finished`: it has no record and counts as failed.
+    """
+    label = job.ref.label
+    if job.ref.part is not None:
+        whole[label] = whole.get(label, True) and label in finished
+        if not job.last:
+            return False
+        if not whole[label]:
+            finished.pop(label, None)
+    if label in finished:
+        records[job.ref.name.as_posix()] = manifest.record(
+            job.ref, job.key, finished[label], state.handouts.values()
+        )
+    return True
+
+
+def _read_again(
+    refs: Sequence[SourceRef],
+    pool: concurrent.futures.Executor | None,
+    state: _Run,
+    options: Options,
+    stdin: bytes | None,
+) -> None:
+    """Annotate and translate the up-to-date sources again, for the EPUB book only."""
+    for start in range(0, len(refs), GROUP):
+        again = refs[start : start + GROUP]
+        for ref, items in _annotate_group(again, options, stdin, pool, state):
+            state.articles[ref.label] = items
+
+
+def _write_index(state: _Run, options: Options) -> None:
+    """The output folder's index page, listing every handout (a batch only)."""
+    index = options.output_dir / "index.html"
+    handouts = sorted(state.handouts.values(), key=_order)
+    write_atomic(index, to_index(handouts, options, _books(options, options.output_dir)))
+    state.outputs.append(index)
+
+
+def _result(state: _Run, options: Options) -> ConvertResult:
+    """What the run made, skipped and failed, and why some sheets have no English."""
     untranslated = ""
     if any(h.untranslated for h in state.handouts.values()):
         untranslated = _model_missing(state, options) or "the translation model failed to load"
@@ -413,52 +388,11 @@ def _order(handout: Handout) -> tuple[str, str]:
     return (handout.name, handout.source)
 
 
-def combine_kind(path: Path | None) -> str | None:
-    """What `--combine FILE` binds, by its ending: `pdf`, `epub`, or None without the option."""
-    if path is None:
-        return None
-    kind = COMBINE_KINDS.get(path.suffix.lower())
-    if kind is None:
-        ending = f"'{path.suffix}'" if path.suffix else "no extension"
-        raise UsageError(
-            f"--combine {path.name}: can't make a file with {ending}; end its name in "
-            ".pdf (one printable PDF) or .epub (one e-book), e.g. --combine book.epub"
-        )
-    return kind
-
-
 def _fail(state: _Run, ref: SourceRef, exc: ReaderError, options: Options) -> None:
     """Record a failed source, or stop the run when asked to fail fast."""
     if options.fail_fast:
         raise exc
     state.failures.append(Failure(source=ref.label, message=str(exc)))
-
-
-def _source_key(ref: SourceRef, stdin: bytes | None, settings: str) -> str:
-    """Hash of the source's bytes and the content options."""
-    data = (stdin or b"") if ref.path is None else read_source_bytes(ref.path)
-    return hashlib.sha256(data + settings.encode()).hexdigest()
-
-
-def _up_to_date(entry: dict[str, Any] | None, key: str, out: Path, names: _Names) -> bool:
-    """Whether an earlier run made complete outputs from the same source and options.
-
-    Not when one of those files is now claimed by another output or is an input.
-    """
-    if not entry or entry.get("key") != key or not entry.get("complete"):
-        return False
-    files = [out / f for h in entry.get("handouts", []) for f in h.get("files", [])]
-    return bool(files) and all(f.is_file() for f in files) and names.free(files)
-
-
-def _model_now_there(entry: dict[str, Any] | None, state: _Run, options: Options) -> bool:
-    """Whether a sheet made without English (no model then) can now have it: redo it then.
-
-    Asked only for such sheets, so a run whose sheets all have English never looks for models.
-    """
-    if entry is None or not any(h.get("untranslated") for h in entry.get("handouts", [])):
-        return False
-    return _model_missing(state, options) == ""
 
 
 def _model_missing(state: _Run, options: Options) -> str:
@@ -474,76 +408,17 @@ def _model_missing(state: _Run, options: Options) -> str:
     return state.missing
 
 
-def _load_manifest(out: Path) -> dict[str, Any]:
-    """The output folder's manifest, or an empty one (a damaged manifest means redo all)."""
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    entries = data.get("entries") if isinstance(data, dict) else None
-    return entries if isinstance(entries, dict) else {}
-
-
-def _save_manifest(out: Path, entries: dict[str, Any]) -> None:
-    """Write the manifest atomically."""
-    document = {"format": "reader.manifest", "version": 1, "entries": entries}
-    write_atomic(out / MANIFEST, json.dumps(document, ensure_ascii=False, indent=1))
-
-
-def _worker_count(options: Options, sources: int) -> int:
-    """Processes to use: none for a single source, else --jobs (default: one per CPU)."""
-    wanted = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
-    return max(1, min(wanted, sources)) if sources > 1 else 1
-
-
-@contextmanager
-def _pool(workers: int) -> Iterator[concurrent.futures.Executor | None]:
-    """A process pool for annotation and rendering, or None to work inline."""
-    if workers <= 1:
-        yield None
-        return
-    # Workers start before the model loads (fork), and only run jieba, pypinyin and renderers.
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        yield pool
-
-
-_PARENT_CHECK = 0.5
-"""Seconds between a worker's checks that the run it works for is still there."""
-
-
-def _die_with_parent(parent: int) -> None:
-    """Make a pool worker exit when the main process is gone (`kill -9` skips all clean-up).
-
-    A daemon thread checks the parent's id: once the worker is re-parented it exits at once,
-    leaving nothing half-written (outputs are written through temporary files).
-    """
-    import threading
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_CHECK)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
-
-
 def _prepare(ref: SourceRef, stdin: bytes | None, options: Options) -> list[AnnotatedArticle]:
     """Read, split and annotate one source (runs in a worker)."""
     return prepare_all(read_articles(ref, stdin), options)
 
 
 def _render(
-    article: AnnotatedArticle, targets: dict[str, Path], options: Options
+    article: AnnotatedArticle, paths: dict[str, Path], options: Options
 ) -> dict[str, float]:
     """Render and write one article in every format; returns seconds per format (in a worker)."""
     seconds = {}
-    for fmt, target in targets.items():
+    for fmt, target in paths.items():
         started = time.perf_counter()
         write(article, fmt, target, options)
         seconds[fmt] = time.perf_counter() - started
@@ -569,15 +444,12 @@ def _convert_group(
     stdin: bytes | None,
     pool: concurrent.futures.Executor | None,
     state: _Run,
-    translator_box: list[Translator | None],
 ) -> dict[str, bool]:
     """Annotate, translate and render a group of sources; returns source → complete."""
-
-    prepared = _annotate_group([j.ref for j in group], options, stdin, pool, state, translator_box)
+    prepared = _annotate_group([j.ref for j in group], options, stdin, pool, state)
     tasks: list[tuple[AnnotatedArticle, dict[str, Path], Options]] = []
     owners: list[str] = []
     complete: dict[str, bool] = {}
-    assert state.names is not None
     for ref, mine in prepared:
         try:
             names = [state.names.claim(n, options) for n in output_names(ref, mine)]
@@ -591,16 +463,16 @@ def _convert_group(
             state.articles[ref.label] = mine
         for name, article in zip(names, mine, strict=True):
             files: list[str] = []
-            for _, copy_options, targets in _targets(name, options):
-                files.extend(p.relative_to(options.output_dir).as_posix() for p in targets.values())
-                tasks.append((article, targets, copy_options))
+            for _, copy_options, paths in targets(name, options):
+                files.extend(p.relative_to(options.output_dir).as_posix() for p in paths.values())
+                tasks.append((article, paths, copy_options))
                 owners.append(ref.label)
             state.handouts[name.as_posix()] = _handout(
                 name.as_posix(), ref.label, article, tuple(files)
             )
     started = time.perf_counter()
-    for (_, targets, _), owner, result in zip(
-        tasks, owners, _map(pool, _render, tasks, owners), strict=True
+    for (_, paths, _), owner, result in zip(
+        tasks, owners, map_isolated(pool, _render, tasks, owners), strict=True
     ):
         if isinstance(result, ReaderError):
             if options.fail_fast:
@@ -611,7 +483,7 @@ def _convert_group(
         else:
             for fmt, seconds in result.items():
                 state.spent(fmt, seconds)
-            state.outputs.extend(targets.values())
+            state.outputs.extend(paths.values())
     state.spent("render", time.perf_counter() - started)
     return complete
 
@@ -622,7 +494,6 @@ def _annotate_group(
     stdin: bytes | None,
     pool: concurrent.futures.Executor | None,
     state: _Run,
-    translator_box: list[Translator | None],
 ) -> list[tuple[SourceRef, list[AnnotatedArticle]]]:
     """Read, annotate (in the pool) and translate (together) a group of sources.
 
@@ -632,7 +503,7 @@ def _annotate_group(
     prepared: list[tuple[SourceRef, list[AnnotatedArticle]]] = []
     for ref, result in zip(
         refs,
-        _map(pool, _prepare, [(r, stdin, options) for r in refs], [r.label for r in refs]),
+        map_isolated(pool, _prepare, [(r, stdin, options) for r in refs], [r.label for r in refs]),
         strict=True,
     ):
         if isinstance(result, ReaderError):
@@ -643,9 +514,9 @@ def _annotate_group(
 
     started = time.perf_counter()
     articles = [a for _, items in prepared for a in items]
-    if options.translate and options.show_translation and translator_box[0] is None:
-        translator_box[0] = make_translator(options)
-    translator = translator_box[0]
+    if options.translate and options.show_translation and state.translator is None:
+        state.translator = make_translator(options)
+    translator = state.translator
     if state.translation_off and translator is not None:
         # the model was missing for an earlier group: these go without English too
         translated = [
@@ -664,56 +535,6 @@ def _annotate_group(
         result.append((ref, translated[position : position + len(items)]))
         position += len(items)
     return result
-
-
-def _map(
-    pool: concurrent.futures.Executor | None,
-    func: Callable[..., Any],
-    calls: Sequence[tuple[Any, ...]],
-    labels: Sequence[str],
-) -> list[Any]:
-    """Run calls in the pool (or inline), in order; a failure is returned as a ReaderError.
-
-    Whatever one source raises (a bug included) is that source's failure, named by its
-    label, and never stops the others.
-    """
-    if pool is None:
-        results = []
-        for args, label in zip(calls, labels, strict=True):
-            try:
-                results.append(func(*args))
-            except Exception as exc:  # one source's failure, whatever it is
-                results.append(_as_failure(exc, label))
-        return results
-    futures = [pool.submit(func, *args) for args in calls]
-    results = []
-    for future, label in zip(futures, labels, strict=True):
-        try:
-            results.append(future.result())
-        except Exception as exc:  # one source's failure, whatever it is
-            results.append(_as_failure(exc, label))
-    return results
-
-
-def _as_failure(exc: Exception, label: str) -> ReaderError:
-    """A source's exception as the one-line error the summary lists."""
-    if isinstance(exc, ReaderError):
-        return exc
-    if isinstance(exc, concurrent.futures.process.BrokenProcessPool):
-        return ReaderError(
-            f"{label}: a worker process died while converting it (out of memory?); "
-            "run again with fewer --jobs"
-        )
-    return ReaderError(
-        f"{label}: failed with an internal error ({type(exc).__name__}: {_shortened(str(exc))}); "
-        "the other files were converted; please report this with the file"
-    )
-
-
-def _shortened(text: str, limit: int = 120) -> str:
-    """A message cut to one short line."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str, ...]) -> Handout:
