@@ -43,6 +43,18 @@ def default_cache_dir(environ: Mapping[str, str]) -> Path:
     return xdg_folder(environ, "XDG_CACHE_HOME", ".cache")
 
 
+MODELS_DIR_ENV = "READER_MODELS_DIR"
+"""Environment variable naming the local model store."""
+
+
+def models_dir_for(explicit: Path | None, environ: Mapping[str, str]) -> Path:
+    """The local model store: `explicit`, else `$READER_MODELS_DIR`, else `./models`."""
+    if explicit is not None:
+        return explicit
+    from_env = environ.get(MODELS_DIR_ENV, "").strip()
+    return Path(from_env).expanduser() if from_env else Path("models")
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     """Everything a conversion depends on; the CLI builds one from its arguments."""
@@ -127,3 +139,13 @@ class Options:
     cache: bool = True
     """Keep translations and annotations in SQLite caches (in `cache_dir`): re-runs make no
     model call and load no dictionary."""
+
+    @property
+    def cache_folder(self) -> Path:
+        """Where the caches go: `cache_dir`, else $XDG_CACHE_HOME/reader or ~/.cache/reader."""
+        return self.cache_dir or default_cache_dir(os.environ)
+
+    @property
+    def models_folder(self) -> Path:
+        """The local model store: `models_dir`, else $READER_MODELS_DIR, else ./models."""
+        return models_dir_for(self.models_dir, os.environ)

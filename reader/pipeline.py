@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
 from reader.annotate.cache import all_cached, cached_annotate
 from reader.annotate.dictionary import Dictionary, gloss_article
 from reader.errors import ReaderError
-from reader.options import default_cache_dir
 from reader.script import script_of
 from reader.source.discover import (
     SourceRef,
@@ -27,7 +25,7 @@ from reader.source.discover import (
 from reader.translate.cache import open_cache
 from reader.translate.protocol import Described, GroupTranslator, ScriptAware, Translator
 from reader.translate.registry import (
-    _glossary,
+    glossary_of,
     make_translator,
 )
 from reader.translate.run import (
@@ -99,7 +97,7 @@ def translate_all(
     cache = None
     # a translator without a cache key (a fake, a remote service) is never cached
     if options.cache and any(wanted.values()) and cache_key_of(translator) is not None:
-        cache = open_cache(options.cache_dir or default_cache_dir(os.environ))
+        cache = open_cache(options.cache_folder)
     try:
         if isinstance(translator, GroupTranslator):
             made_by = _by_paragraph(articles, uses, translators, options, report, cache)
@@ -120,7 +118,7 @@ def translate_all(
     finally:
         if cache is not None:
             cache.close()
-    terms = _glossary(options)
+    terms = glossary_of(options)
     result = []
     for article, use in zip(articles, uses, strict=True):
         english = made_by[use]

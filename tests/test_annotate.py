@@ -12,11 +12,6 @@ from reader.annotate import Annotator
 from reader.source.blocks import parse
 
 
-@pytest.fixture(scope="module")
-def annotator(tmp_path_factory: pytest.TempPathFactory) -> Annotator:
-    return Annotator(cache_dir=tmp_path_factory.mktemp("cache"))
-
-
 def reading(annotator: Annotator, sentence: str, word: str) -> str:
     """The reading given to `word` inside `sentence` (the word must be segmented whole)."""
     for item in annotator.words(sentence):

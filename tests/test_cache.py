@@ -19,6 +19,9 @@ from reader.translate.cache import CACHE_FILE, CachedTranslation, TranslationCac
 from reader.translate.hf import TransformersTranslator
 from reader.translate.run import Translation, translate_checked
 
+# the tiny models run on one thread (see conftest.py)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 SENTENCES = ["我今天早上七点起床。", "北京是中国的首都。", "你好！", "请你把窗户打开。"]
 
 
@@ -50,17 +53,6 @@ def cache(tmp_path: Path) -> Iterator[TranslationCache]:
     assert opened is not None
     yield opened
     opened.close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    """Run the tiny model on one thread (see tests/test_translate.py)."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_second_run_is_all_hits_and_makes_no_model_call(cache: TranslationCache) -> None:

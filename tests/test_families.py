@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,9 @@ import pytest
 
 from reader.cli.main import main
 from reader.errors import ModelError
+
+# the tiny models run on one thread (see conftest.py)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 FAMILIES = {
     # family: (builder, source tag, traditional source tag, forced target token)
@@ -43,16 +45,6 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("store")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 class Spy:

@@ -27,11 +27,6 @@ def run(argv: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-@pytest.fixture(scope="module")
-def annotator() -> Annotator:
-    return Annotator()
-
-
 def test_the_extensions_are_han() -> None:
     for char in ("\u3400", "\u9fff", EXT_B, "\U0002a6d6", "\U00030ede", EXT_H, "\U000323af"):
         assert HAN.fullmatch(char), hex(ord(char))

@@ -8,19 +8,22 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reader.errors import ModelError, ModelUnavailableError, UsageError
-from reader.options import DEFAULT_MODEL
+from reader.options import DEFAULT_MODEL, models_dir_for
 from reader.translate.checks import diagnose
 from reader.translate.device import ThreadLayout, parse_threads, resolve_device
 from reader.translate.hf import TransformersTranslator
 from reader.translate.run import Translation, translate_checked, translate_sentences
-from reader.translate.store import download_model, models_dir_for, resolve_model
+from reader.translate.store import download_model, resolve_model
+
+# the tiny models run on one thread (see conftest.py)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 SENTENCES = [
     "我今天早上七点起床。",
@@ -86,19 +89,6 @@ class Bracketing:
     @property
     def received(self) -> list[str]:
         return [text for batch in self.batches for text in batch]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    """Run the tiny model on one thread."""
-    # its ops are too small to gain from more, and spinning worker threads slowed it
-    # down up to 40 times on a busy 2-core machine
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,6 @@ from reader.annotate import Annotator
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def annotator(tmp_path_factory: pytest.TempPathFactory) -> Annotator:
-    return Annotator(cache_dir=tmp_path_factory.mktemp("cache"))
-
-
 def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
     """(word, pinyin) for each Chinese word of the sentence."""
     return [(w.text, w.pinyin) for w in annotator.words(sentence) if w.is_chinese]

@@ -22,7 +22,7 @@ from reader.annotate.names import (
     titled,
 )
 from reader.annotate.orthography import ERHUA_SYLLABLE, erhua, join_erhua
-from reader.annotate.overrides import load_overrides, load_user_dict
+from reader.annotate.overrides import apply_overrides, load_overrides, load_user_dict
 from reader.annotate.particles import (
     VERB_PARTICLES,
     aspect,
@@ -123,7 +123,6 @@ class Annotator:
         self._user_word_set = frozenset(
             form for e in self._user_words for form in (e.word, to_simplified(e.word))
         )
-        self._longest_override = max((len(w) for w in self._overrides), default=0)
         self.resources = Resources(cache_dir, self._user_words)
 
     def words(self, sentence: str) -> tuple[Word, ...]:
@@ -214,9 +213,11 @@ class Annotator:
         readings, unsure = decided.readings, decided.unsure
         erhua(pieces, readings, self.resources)
         dictionary_tones(sentence, readings)
-        pinned = self._apply_overrides(sentence, readings)
+        pinned = apply_overrides(self._overrides, sentence, readings)
         if original is not None and original != sentence:
-            pinned |= self._apply_overrides(original, readings)  # words written as in the text
+            pinned |= apply_overrides(
+                self._overrides, original, readings
+            )  # words written as in the text
         unsure -= pinned
         if self.tone_sandhi:
             keep = decided.keep | pinned
@@ -275,25 +276,6 @@ class Annotator:
             decided.unsure.add(i)
         return reading, options
 
-    def _apply_overrides(self, sentence: str, readings: list[str | None]) -> set[int]:
-        """Put the user's readings in place (longest match first); returns the positions set."""
-        pinned: set[int] = set()
-        if not self._overrides:
-            return pinned
-        i = 0
-        while i < len(sentence):
-            for size in range(min(self._longest_override, len(sentence) - i), 0, -1):
-                reading = self._overrides.get(sentence[i : i + size])
-                if reading is not None:
-                    for k, syllable in enumerate(reading):
-                        readings[i + k] = syllable
-                        pinned.add(i + k)
-                    i += size
-                    break
-            else:
-                i += 1
-        return pinned
-
     def _word(self, piece: Piece, readings: Sequence[str | None], unsure: set[int]) -> Word:
         """One all-Han word with its decided reading, in the chosen style."""
         word, flag = piece.text, piece.pos
@@ -302,7 +284,7 @@ class Annotator:
         # A character no dictionary reads (a rare one, a mark) has no reading: never itself.
         tone3 = ["" if _UNREAD.search(s) or not s.rstrip("12345") else s for s in tone3]
         tones = tuple(tone(s) if s else 0 for s in tone3)
-        syllables = [self._display(s) if s else "" for s in tone3]
+        syllables = [written(s, self.style) if s else "" for s in tone3]
         if self.style in ("marks", "numbers"):
             for i in range(1, len(syllables)):
                 if _VOWEL_START.match(syllables[i]):
@@ -332,21 +314,6 @@ class Annotator:
             pos=flag,
             uncertain=any(i in unsure for i in span),
         )
-
-    def _display(self, tone3: str) -> str:
-        """One numbered syllable in the chosen style."""
-        from pypinyin import Style
-        from pypinyin.contrib.tone_convert import to_tone
-        from pypinyin.style import convert
-
-        if tone3 == ERHUA_SYLLABLE:
-            return "ㄦ" if self.style == "zhuyin" else tone3
-        if self.style == "numbers":
-            return tone3
-        marked = str(to_tone(tone3))
-        if self.style == "zhuyin":
-            return str(convert(marked, Style.BOPOMOFO, True))
-        return marked
 
     def annotate(self, article: Article) -> AnnotatedArticle:
         """Annotate every sentence of an article (code blocks and code spans pass through)."""
@@ -436,3 +403,19 @@ def _as_written(original: str, words: tuple[Word, ...]) -> tuple[Word, ...]:
 def annotate(article: Article, style: PinyinStyle = "marks") -> AnnotatedArticle:
     """Annotate one article with a fresh annotator (see `Annotator` to reuse jieba's state)."""
     return Annotator(style=style).annotate(article)
+
+
+def written(tone3: str, style: PinyinStyle) -> str:
+    """One numbered syllable written in a pinyin style (marks, numbers or zhuyin)."""
+    from pypinyin import Style
+    from pypinyin.contrib.tone_convert import to_tone
+    from pypinyin.style import convert
+
+    if tone3 == ERHUA_SYLLABLE:
+        return "ㄦ" if style == "zhuyin" else tone3
+    if style == "numbers":
+        return tone3
+    marked = str(to_tone(tone3))
+    if style == "zhuyin":
+        return str(convert(marked, Style.BOPOMOFO, True))
+    return marked

@@ -31,7 +31,7 @@ from reader.model import (
     Paragraph,
     Word,
 )
-from reader.options import Options, default_cache_dir
+from reader.options import Options
 from reader.sqlite import SharedCache
 
 logger = logging.getLogger(__name__)
@@ -341,7 +341,7 @@ def all_cached(articles: Sequence[Article], options: Options) -> bool:
     settings = settings_key(options) if options.cache else None
     if settings is None:
         return not articles
-    cache = open_annotation_cache(options.cache_dir or default_cache_dir(os.environ))
+    cache = open_annotation_cache(options.cache_folder)
     if cache is None:
         return not articles
     try:
@@ -364,7 +364,7 @@ def cached_annotate(
     settings = settings_key(options) if options.cache and articles else None
     cache = None
     if settings is not None:
-        cache = open_annotation_cache(options.cache_dir or default_cache_dir(os.environ))
+        cache = open_annotation_cache(options.cache_folder)
     if cache is None or settings is None:
         return list(fresh(list(articles)))
     try:

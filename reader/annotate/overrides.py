@@ -51,6 +51,28 @@ def load_overrides(path: Path) -> dict[str, tuple[str, ...]]:
     return result
 
 
+def apply_overrides(
+    overrides: Mapping[str, tuple[str, ...]], sentence: str, readings: list[str | None]
+) -> set[int]:
+    """Put the user's readings in place in `readings` (longest match first); returns the
+    positions they set."""
+    pinned: set[int] = set()
+    longest = max(map(len, overrides), default=0)
+    i = 0
+    while i < len(sentence):
+        for size in range(min(longest, len(sentence) - i), 0, -1):
+            reading = overrides.get(sentence[i : i + size])
+            if reading is not None:
+                for k, syllable in enumerate(reading):
+                    readings[i + k] = syllable
+                    pinned.add(i + k)
+                i += size
+                break
+        else:
+            i += 1
+    return pinned
+
+
 def _quoted(value: str, limit: int = 40) -> str:
     """A user's value quoted for a message, cut short when long (a line, not a whole file)."""
     if len(value) <= limit:

@@ -42,7 +42,7 @@ from reader.source.discover import (
 )
 from reader.translate.protocol import Translator
 from reader.translate.registry import make_translator
-from reader.translate.store import models_dir_for, resolve_model
+from reader.translate.store import resolve_model
 
 GROUP = 16
 """Sources annotated, translated and rendered together: bounds memory with many files."""
@@ -399,7 +399,7 @@ def _model_missing(state: _Run, options: Options) -> str:
     """Why the options' translation model can't be found now, or '' when it can (memoised)."""
     if state.missing is None:
         try:
-            resolve_model(options.model, models_dir_for(options.models_dir, os.environ))
+            resolve_model(options.model, options.models_folder)
             state.missing = ""
         except ModelUnavailableError as exc:
             state.missing = str(exc)

@@ -17,11 +17,10 @@ from reader.cli.parser import build_parser
 from reader.cli.progress import ProgressDisplay, summary
 from reader.errors import ReaderError, UsageError
 from reader.model import ConvertResult
-from reader.options import Options
+from reader.options import Options, models_dir_for
 from reader.source.discover import STDIN
 from reader.translate.protocol import Translator
 from reader.translate.registry import describe_translator, make_translator
-from reader.translate.store import models_dir_for
 
 
 def main(

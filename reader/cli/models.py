@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import IO
 
 from reader.errors import UsageError
+from reader.options import models_dir_for
 from reader.translate.ct2 import convert_model
-from reader.translate.store import download_model, model_profile, models_dir_for
+from reader.translate.store import download_model, model_profile
 
 _SAY_WHAT = (
     "say what to do with models: 'download', 'convert' or 'list' (see 'reader models --help')"

@@ -9,13 +9,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from flask import Flask, Response, abort, jsonify, redirect, render_template, request, send_file
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from reader._version import __version__
 from reader.errors import InputError, ReaderError, UsageError
+from reader.model import PinyinStyle
 from reader.options import FORMATS, Options
 from reader.render.common import template_dirs
 from reader.serve.fixes import Fixes
@@ -26,7 +27,7 @@ from reader.source.discover import SOURCE_SUFFIXES
 from reader.translate.protocol import Translator
 from reader.translate.registry import make_translator
 
-PINYIN_STYLES = ("marks", "numbers", "zhuyin", "none")
+PINYIN_STYLES = get_args(PinyinStyle)
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 _COOKIE = "reader-token"
 

@@ -280,65 +280,13 @@ class ChatTranslator:
         prompts = [self._prompt(user) for user in users]
         try:
             if self.engine == "ctranslate2":
-                return self._complete_ct2(state, prompts, limits)
-            return self._complete_transformers(state, prompts, limits)
+                return _complete_ct2(state, prompts, limits)
+            return _complete_transformers(state, prompts, limits)
         except (RuntimeError, ValueError, IndexError) as exc:
             raise ModelError(
                 f"chat model '{self.name}' failed ({short_error(exc)}): "
                 "try --device cpu, a smaller --batch-size, or --no-translate"
             ) from exc
-
-    def _complete_transformers(
-        self, state: _Loaded, prompts: Sequence[str], limits: Sequence[int]
-    ) -> list[str]:
-        """One greedy `generate` call (left-padded batch); the model's sampling settings unused."""
-        # Any: GenerationConfig's constructor is untyped
-        generation: Any = importlib.import_module("transformers").GenerationConfig
-        encoded = state.tokenizer(
-            list(prompts), return_tensors="pt", padding=True, add_special_tokens=False
-        ).to(state.device)
-        # a config of our own: greedy, new tokens only, whatever generation_config.json says
-        config = generation(
-            do_sample=False,
-            num_beams=1,
-            max_new_tokens=max(limits),
-            eos_token_id=list(state.eos),
-            pad_token_id=state.tokenizer.pad_token_id,
-        )
-        with quiet_transformers(), state.torch.inference_mode():
-            output = state.model.generate(**encoded, generation_config=config)
-        start = encoded["input_ids"].shape[1]
-        answers = []
-        for row, limit in zip(output[:, start:].tolist(), limits, strict=True):
-            kept = []
-            for token in row[:limit]:
-                if token in state.eos:
-                    break
-                kept.append(token)
-            answers.append(str(state.tokenizer.decode(kept, skip_special_tokens=True)))
-        return answers
-
-    def _complete_ct2(
-        self, state: _Loaded, prompts: Sequence[str], limits: Sequence[int]
-    ) -> list[str]:
-        """One greedy `generate_batch` call of the ctranslate2 Generator."""
-        tokenizer = state.tokenizer
-        tokens = [
-            tokenizer.convert_ids_to_tokens(tokenizer(p, add_special_tokens=False)["input_ids"])
-            for p in prompts
-        ]
-        results = state.model.generate_batch(
-            tokens,
-            max_length=max(limits),
-            sampling_topk=1,
-            beam_size=1,
-            include_prompt_in_result=False,
-            end_token=[tokenizer.convert_ids_to_tokens(i) for i in state.eos],
-        )
-        return [
-            str(tokenizer.decode(list(r.sequences_ids[0])[:limit], skip_special_tokens=True))
-            for r, limit in zip(results, limits, strict=True)
-        ]
 
     def translate_groups(
         self, groups: Sequence[tuple[Sequence[str], Sequence[str]]]
@@ -381,6 +329,58 @@ class ChatTranslator:
     def translate_strict(self, texts: Sequence[str]) -> list[str]:
         """The retry of a degenerate answer: the sentence alone, greedy again."""
         return self.translate_batch(texts)
+
+
+def _complete_transformers(
+    state: _Loaded, prompts: Sequence[str], limits: Sequence[int]
+) -> list[str]:
+    """One greedy `generate` call (left-padded batch); the model's sampling settings unused."""
+    # Any: GenerationConfig's constructor is untyped
+    generation: Any = importlib.import_module("transformers").GenerationConfig
+    encoded = state.tokenizer(
+        list(prompts), return_tensors="pt", padding=True, add_special_tokens=False
+    ).to(state.device)
+    # a config of our own: greedy, new tokens only, whatever generation_config.json says
+    config = generation(
+        do_sample=False,
+        num_beams=1,
+        max_new_tokens=max(limits),
+        eos_token_id=list(state.eos),
+        pad_token_id=state.tokenizer.pad_token_id,
+    )
+    with quiet_transformers(), state.torch.inference_mode():
+        output = state.model.generate(**encoded, generation_config=config)
+    start = encoded["input_ids"].shape[1]
+    answers = []
+    for row, limit in zip(output[:, start:].tolist(), limits, strict=True):
+        kept = []
+        for token in row[:limit]:
+            if token in state.eos:
+                break
+            kept.append(token)
+        answers.append(str(state.tokenizer.decode(kept, skip_special_tokens=True)))
+    return answers
+
+
+def _complete_ct2(state: _Loaded, prompts: Sequence[str], limits: Sequence[int]) -> list[str]:
+    """One greedy `generate_batch` call of the ctranslate2 Generator."""
+    tokenizer = state.tokenizer
+    tokens = [
+        tokenizer.convert_ids_to_tokens(tokenizer(p, add_special_tokens=False)["input_ids"])
+        for p in prompts
+    ]
+    results = state.model.generate_batch(
+        tokens,
+        max_length=max(limits),
+        sampling_topk=1,
+        beam_size=1,
+        include_prompt_in_result=False,
+        end_token=[tokenizer.convert_ids_to_tokens(i) for i in state.eos],
+    )
+    return [
+        str(tokenizer.decode(list(r.sequences_ids[0])[:limit], skip_special_tokens=True))
+        for r, limit in zip(results, limits, strict=True)
+    ]
 
 
 def _one(answer: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from reader.errors import ReaderError, UsageError
@@ -13,13 +12,13 @@ from reader.translate.device import parse_threads, resolve_device
 from reader.translate.hf import TransformersTranslator
 from reader.translate.protocol import Described, OnDevice, Translator
 from reader.translate.run import load_glossary
-from reader.translate.store import model_profile, models_dir_for, resolve_model
+from reader.translate.store import model_profile, resolve_model
 
 
 def make_translator(options: Options) -> Translator:
     """The translator the options ask for (engine, device, threads); loads on first use."""
     threads = parse_threads(options.threads)
-    models_dir = models_dir_for(options.models_dir, os.environ)
+    models_dir = options.models_folder
     if options.engine not in ("auto", "transformers", "ctranslate2"):
         raise UsageError(
             f"unknown translation engine '{options.engine}': "
@@ -36,7 +35,7 @@ def make_translator(options: Options) -> Translator:
             device=device,
             engine=engine,
             context=options.context,
-            glossary=_glossary(options),
+            glossary=glossary_of(options),
             threads=threads,
         )
     if engine == "ctranslate2":
@@ -102,6 +101,6 @@ def _is_chat(model: str, models_dir: Path) -> bool:
         return False
 
 
-def _glossary(options: Options) -> dict[str, str]:
+def glossary_of(options: Options) -> dict[str, str]:
     """The `--glossary` terms, or none."""
     return load_glossary(options.glossary) if options.glossary is not None else {}

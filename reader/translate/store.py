@@ -11,16 +11,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reader.errors import ModelError, ModelUnavailableError
 from reader.script import Script
-
-MODELS_DIR_ENV = "READER_MODELS_DIR"
-"""Environment variable naming the local model store."""
 
 # Files a translation model needs; weights are fetched separately so that one format suffices.
 # chat_template.jinja and *.tiktoken: chat models' templates and tokenizers (transformers 5).
@@ -34,14 +30,6 @@ _HASHED_FILE_LIMIT = 4 * 1024 * 1024
 
 DECODING_VERSION = 1
 """Bumped when reader's decoding rules change, so cached translations made under old ones miss."""
-
-
-def models_dir_for(explicit: Path | None, environ: Mapping[str, str]) -> Path:
-    """The local model store: `explicit`, else `$READER_MODELS_DIR`, else `./models`."""
-    if explicit is not None:
-        return explicit
-    from_env = environ.get(MODELS_DIR_ENV, "").strip()
-    return Path(from_env).expanduser() if from_env else Path("models")
 
 
 def _looks_like_path(name: str) -> bool:
