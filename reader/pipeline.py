@@ -1,4 +1,4 @@
-"""Pipeline: inputs → articles → annotation → translation → rendered files, in one direction."""
+"""The stages for one set of documents: read → annotate → gloss → translate, one way only."""
 
 from __future__ import annotations
 

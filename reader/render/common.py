@@ -1,4 +1,4 @@
-"""Render stage: an annotated article to HTML (Jinja2, autoescaped) or JSON, written atomically."""
+"""What every renderer shares: the Jinja environment, filters, word layout, copies, credits."""
 
 from __future__ import annotations
 
