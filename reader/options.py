@@ -109,6 +109,9 @@ class Options:
     """The model's code for the source language (e.g. `zho_Hans`); None: reader's own mapping."""
     target_lang: str | None = None
     """The model's code for English (e.g. `eng_Latn`); None: reader's own mapping."""
+    prefix: str | None = None
+    """Text put before every input of a seq2seq model, the task prefix a T5 model was trained
+    with (`translate Chinese to English: `); None: the zh→en prefix its config names, if any."""
     glossary: Path | None = None
     """A TOML or TSV file of term → English: chat models are told the terms, every engine's
     output is checked for them (a miss is flagged `glossary`)."""

@@ -226,3 +226,83 @@ def test_models_convert_never_prints_a_traceback(tmp_path: Path, models: dict[st
     assert code == 1
     assert err.getvalue().count("\n") == 1 and "Traceback" not in err.getvalue()
     assert "--engine transformers" in err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def t5_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two tiny T5 models: one whose config names its zh→en prefix, one that names none."""
+    from tests.tinymodel import build_t5
+
+    root = tmp_path_factory.mktemp("t5")
+    return {
+        "named": build_t5(root / "named"),
+        "unnamed": build_t5(root / "unnamed", prefix=None),
+    }
+
+
+def _input_texts(model: Path, rows: list[list[str]]) -> list[str]:
+    """The encoder inputs as text (pads and the end-of-sentence token dropped)."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    return [
+        tokenizer.convert_tokens_to_string([t for t in row if t not in ("<pad>", "</s>")])
+        for row in rows
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_a_t5_model_gets_the_task_prefix_its_config_names(
+    engine: str, t5_models: dict[str, Path], store: Path, spy: Spy, tmp_path: Path
+) -> None:
+    from tests.tinymodel import T5_PREFIX
+
+    code, err, json_path = convert(tmp_path, t5_models["named"], store, "--engine", engine)
+    assert code == 0, err
+    texts = _input_texts(t5_models["named"], spy.inputs)
+    assert texts and all(t.startswith(T5_PREFIX.strip()) for t in texts), texts
+    # the Chinese follows the prefix, whole
+    assert any("北京是中国的首都" in t for t in texts), texts
+    doc = json.loads(json_path.read_text(encoding="utf-8"))
+    assert doc["model_info"]["family"] == "t5"
+    assert doc["model_info"]["prefix"] == T5_PREFIX
+    english = [s["translation"] for p in doc["paragraphs"] for s in p["sentences"]]
+    assert not any(T5_PREFIX.strip() in e for e in english if e)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_prefix_option_gives_a_t5_model_its_prefix(
+    engine: str, t5_models: dict[str, Path], store: Path, spy: Spy, tmp_path: Path
+) -> None:
+    code, err, json_path = convert(tmp_path, t5_models["unnamed"], store, "--engine", engine)
+    assert code == 0, err
+    assert not any(
+        t.startswith("translate") for t in _input_texts(t5_models["unnamed"], spy.inputs)
+    )
+    assert "prefix" not in json.loads(json_path.read_text(encoding="utf-8"))["model_info"]
+    spy.inputs.clear()
+    wanted = "translate Chinese to English: "
+    code, err, json_path = convert(
+        tmp_path, t5_models["unnamed"], store, "--engine", engine, "--prefix", wanted
+    )
+    assert code == 0, err
+    texts = _input_texts(t5_models["unnamed"], spy.inputs)
+    assert texts and all(t.startswith(wanted.strip()) for t in texts), texts
+    assert json.loads(json_path.read_text(encoding="utf-8"))["model_info"]["prefix"] == wanted
+
+
+def test_the_prefix_is_part_of_the_cache_key(t5_models: dict[str, Path]) -> None:
+    from reader.translate.hf import TransformersTranslator
+    from tests.tinymodel import T5_PREFIX
+
+    named = TransformersTranslator(str(t5_models["named"]))
+    assert named.profile.prefix == T5_PREFIX
+    assert f"prefix={T5_PREFIX}" in named.cache_key
+    other = TransformersTranslator(str(t5_models["named"]), prefix="translate zh to en: ")
+    assert other.profile.prefix == "translate zh to en: "
+    assert other.cache_key != named.cache_key
+    unnamed = TransformersTranslator(str(t5_models["unnamed"]))
+    assert unnamed.profile.prefix == "" and "prefix=" not in unnamed.cache_key
+    assert not named.loaded and not other.loaded and not unnamed.loaded

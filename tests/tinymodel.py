@@ -343,6 +343,52 @@ def build_mbart50(folder: Path, *, d_model: int = 32) -> Path:
     return _save_seq2seq(folder, MBartForConditionalGeneration, config, tokenizer)
 
 
+T5_PREFIX = "translate Chinese to English: "
+"""The task prefix the tiny T5 model's config names for zh→en, as a hub T5 config would."""
+
+
+def build_t5(folder: Path, *, d_model: int = 32, prefix: str | None = T5_PREFIX) -> Path:
+    """A T5 model: SentencePiece pieces of the test text (and the prefix), pad 0, eos 1, unk 2;
+    its config names the zh→en task prefix in `task_specific_params` (None: it names none)."""
+    import sentencepiece as spm_module
+    import torch
+    from transformers import GenerationConfig, T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spm = _train_spm((*ZH_LINES, *EN_LINES, T5_PREFIX), 400)
+    processor = spm_module.SentencePieceProcessor(model_proto=spm)
+    pieces = [(PAD, 0.0), (EOS, 0.0), (UNK, 0.0)] + [
+        (processor.id_to_piece(i), processor.get_score(i))
+        for i in range(processor.get_piece_size())
+        if not (processor.is_control(i) or processor.is_unknown(i))
+    ]
+    tokenizer = T5Tokenizer(vocab=pieces, extra_ids=0)
+    tokenizer.save_pretrained(folder)
+    params = {"translation_zh_to_en": {"prefix": prefix}} if prefix is not None else None
+    config = T5Config(
+        vocab_size=len(tokenizer),
+        d_model=d_model,
+        d_kv=d_model // 2,
+        d_ff=2 * d_model,
+        num_layers=2,
+        num_decoder_layers=2,
+        num_heads=2,
+        dropout_rate=0.0,
+        initializer_factor=4.0,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+        task_specific_params=params,
+    )
+    torch.manual_seed(0)
+    model = T5ForConditionalGeneration(config)
+    model.generation_config = GenerationConfig(
+        pad_token_id=0, eos_token_id=1, decoder_start_token_id=0, num_beams=1, max_length=64
+    )
+    model.save_pretrained(folder, safe_serialization=True)
+    return folder
+
+
 CHAT_TEMPLATE = (
     "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
     "{{ message['content'] }}<|im_end|>\n{% endfor %}"

@@ -138,6 +138,7 @@ def _options(args: argparse.Namespace) -> Options:
         engine=args.engine,
         source_lang=args.source_lang,
         target_lang=args.target_lang,
+        prefix=args.prefix,
         glossary=args.glossary,
         context=args.context,
         int8=args.int8,

@@ -249,6 +249,13 @@ def _add_convert(commands: Any) -> None:
         help="the model's code for English, e.g. eng_Latn (default: from the tokenizer's family)",
     )
     convert.add_argument(
+        "--prefix",
+        default=None,
+        metavar="TEXT",
+        help="text put before every input, the task prefix of a T5 model, e.g. 'translate "
+        "Chinese to English: ' (default: the one the model's config names, if any)",
+    )
+    convert.add_argument(
         "--glossary",
         type=Path,
         default=None,

@@ -331,10 +331,11 @@ class CTranslate2Translator(LanguageModel[_Loaded]):
         source_lang: str | None = None,
         target_lang: str | None = None,
         script: Script = "Hans",
+        prefix: str | None = None,
     ) -> None:
         _require()
         super().__init__(
-            model, models_dir, device, beams, threads, source_lang, target_lang, script
+            model, models_dir, device, beams, threads, source_lang, target_lang, script, prefix
         )
         self.quantization = quantization
 

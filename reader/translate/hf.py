@@ -76,9 +76,10 @@ class TransformersTranslator(LanguageModel[_Loaded]):
         source_lang: str | None = None,
         target_lang: str | None = None,
         script: Script = "Hans",
+        prefix: str | None = None,
     ) -> None:
         super().__init__(
-            model, models_dir, device, beams, threads, source_lang, target_lang, script
+            model, models_dir, device, beams, threads, source_lang, target_lang, script, prefix
         )
         self.int8 = int8
 

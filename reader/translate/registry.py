@@ -47,6 +47,7 @@ def make_translator(options: Options) -> Translator:
             threads=threads,
             source_lang=options.source_lang,
             target_lang=options.target_lang,
+            prefix=options.prefix,
         )
     return TransformersTranslator(
         model=options.model,
@@ -57,6 +58,7 @@ def make_translator(options: Options) -> Translator:
         threads=threads,
         source_lang=options.source_lang,
         target_lang=options.target_lang,
+        prefix=options.prefix,
     )
 
 

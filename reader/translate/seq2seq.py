@@ -194,6 +194,7 @@ class LanguageModel(ABC, Generic[LoadedT]):
         source_lang: str | None,
         target_lang: str | None,
         script: Script,
+        prefix: str | None = None,
     ) -> None:
         self.name = model
         self.models_dir = models_dir
@@ -202,6 +203,7 @@ class LanguageModel(ABC, Generic[LoadedT]):
         self.threads = threads or default_threads()
         self.source_lang = source_lang
         self.target_lang = target_lang
+        self.prefix = prefix
         self.script: Script = script
         self._slot = Slot()
         self._cache_key: str | None = None
@@ -220,7 +222,9 @@ class LanguageModel(ABC, Generic[LoadedT]):
         """The model's family and language codes (reads its config files, doesn't load it)."""
         if self._profile is None:
             folder = resolve_model(self.name, self.models_dir)
-            self._profile = model_profile(folder, self.script, self.source_lang, self.target_lang)
+            self._profile = model_profile(
+                folder, self.script, self.source_lang, self.target_lang, self.prefix
+            )
         return self._profile
 
     @property
@@ -252,6 +256,8 @@ class LanguageModel(ABC, Generic[LoadedT]):
         if self._cache_key is None:
             profile = self.profile
             setting = f"{self.weights_setting()}|{profile.family}|langs={profile.codes}"
+            if profile.prefix:
+                setting += f"|prefix={profile.prefix}"
             self._cache_key = model_cache_key(
                 self.cache_engine(), self.name, self.models_dir, self.beams, self.device, setting
             )
@@ -284,16 +290,23 @@ class LanguageModel(ABC, Generic[LoadedT]):
 
     def count_tokens(self, text: str) -> int:
         """How many tokens the model sees for `text`, end-of-sentence included."""
-        encoded = self._state().tokenizer(text, add_special_tokens=True, truncation=False)
+        encoded = self._state().tokenizer(
+            self.profile.prefix + text, add_special_tokens=True, truncation=False
+        )
         return len(encoded["input_ids"])
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
         """Translate a batch of texts with the model's settings; never truncates input."""
-        return self._translate(texts, strict=False)
+        return self._translate(self._prefixed(texts), strict=False)
 
     def translate_strict(self, texts: Sequence[str]) -> list[str]:
         """Translate again with settings that fight loops: 4+ beams, repetition penalties."""
-        return self._translate(texts, strict=True)
+        return self._translate(self._prefixed(texts), strict=True)
+
+    def _prefixed(self, texts: Sequence[str]) -> list[str]:
+        """The texts as the model takes them: after its task prefix, if it has one."""
+        prefix = self.profile.prefix
+        return [prefix + text for text in texts]
 
     @abstractmethod
     def _translate(self, texts: Sequence[str], strict: bool) -> list[str]:

@@ -211,6 +211,8 @@ def translator_info(engine: str, precision: str, profile: ModelProfile) -> dict[
         info["source_lang"] = profile.source_lang
     if profile.target_lang:
         info["target_lang"] = profile.target_lang
+    if profile.prefix:
+        info["prefix"] = profile.prefix
     return info
 
 
@@ -279,6 +281,9 @@ class ModelProfile:
     """The source language code the tokenizer tags input with, if the model has such codes."""
     target_lang: str | None = None
     """The target language code forced as the first output token, if any."""
+    prefix: str = ""
+    """Text put before every input: the task prefix of a T5-style model (`translate Chinese
+    to English: `), from `--prefix` or the model's own config; '' for none."""
 
     @property
     def chat(self) -> bool:
@@ -307,13 +312,15 @@ def model_profile(
     script: Script = "Hans",
     source_lang: str | None = None,
     target_lang: str | None = None,
+    prefix: str | None = None,
 ) -> ModelProfile:
     """The family and language codes of the model in `folder`, from its config files.
 
     Encoder-decoder or decoder-only comes from `config.is_encoder_decoder` (or the
     architecture's name where an old config leaves it out); the family from the tokenizer's
     class. `source_lang`/`target_lang` (`--source-lang`/`--target-lang`) win over reader's
-    own codes; traditional text gets the family's traditional code where it has one.
+    own codes; traditional text gets the family's traditional code where it has one. A T5
+    model's task prefix is `prefix` (`--prefix`), else the zh→en one its config names.
     """
     config = _read_json(folder / "config.json")
     tokenizer = _read_json(folder / "tokenizer_config.json")
@@ -329,11 +336,29 @@ def model_profile(
         or _MODEL_TYPE_FAMILIES.get(str(config.get("model_type", "")))
         or "seq2seq"
     )
+    if prefix is None:
+        prefix = task_prefix(config) if family == "t5" else ""
     if family in _LANGUAGES:
         simplified, traditional, english = _LANGUAGES[family]
         source = source_lang or (traditional if script == "Hant" else simplified)
-        return ModelProfile(family, source, target_lang or english)
-    return ModelProfile(family, source_lang, target_lang)
+        return ModelProfile(family, source, target_lang or english, prefix)
+    return ModelProfile(family, source_lang, target_lang, prefix)
+
+
+# The task names transformers' translation pipeline looks up in a config (`translation_xx_to_yy`).
+_TASKS = ("translation_zh_to_en", "translation_zh-cn_to_en", "translation_cn_to_en")
+
+
+def task_prefix(config: dict[str, Any]) -> str:
+    """The zh→en task prefix a T5-style config names in `task_specific_params`, or ''."""
+    params = config.get("task_specific_params")
+    if not isinstance(params, dict):
+        return ""
+    for task in _TASKS:
+        entry = params.get(task)
+        if isinstance(entry, dict) and isinstance(entry.get("prefix"), str):
+            return str(entry["prefix"])
+    return ""
 
 
 def language_token(family: str, code: str) -> str:
