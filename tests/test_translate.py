@@ -805,3 +805,12 @@ def test_progress_is_silent_off_a_terminal() -> None:
     progress("translate", 1, 10)
     progress.close()
     assert stream.getvalue() == ""
+
+
+def test_control_characters_from_a_model_never_reach_the_english() -> None:
+    # a byte-level tokenizer's random or broken output: controls, U+FFFD, line breaks
+    raw = "\x01Good\ufffd morning,\x7f\n  teacher.\x1b\x9b"
+    fake = Scripted(plain={"老师好。": raw}, strict={})
+    (out,) = translate_checked(fake, ["老师好。"])
+    assert out == Translation("Good morning, teacher.")
+    assert all(ch.isprintable() for ch in out.text)

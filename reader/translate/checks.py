@@ -22,6 +22,11 @@ _CHATTER = re.compile(
     re.IGNORECASE,
 )
 _THINK = re.compile(r"<\s*/?\s*think\s*>", re.IGNORECASE)
+# What no translation may carry onto a sheet: C0 and C1 controls (XHTML, and so EPUB, can't
+# even hold most of them), the replacement character a byte-level tokenizer leaves for an
+# incomplete character, lone surrogates, and line breaks inside one sentence's English.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
+_BREAKS = re.compile(r"\s*[\t\n\r\u2028\u2029]\s*")
 
 # English runs about 3 letters per Chinese character; a model only passes 5 (plus slack for
 # short sentences) when it rambles on to its length limit.
@@ -37,6 +42,11 @@ _MIN_CHAR_LOOP = 16
 # Below this share of distinct words a long output is going round in circles.
 _MIN_DISTINCT_SHARE = 0.3
 _MIN_WORDS_FOR_SHARE = 16
+
+
+def tidy(english: str) -> str:
+    """A model's English made fit for a sheet: no control characters, one line, trimmed."""
+    return _BREAKS.sub(" ", _UNPRINTABLE.sub("", english)).strip()
 
 
 def diagnose(source: str, english: str) -> Flag | None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from reader.errors import InputError, ModelError
 from reader.translate.cache import CachedTranslation
-from reader.translate.checks import diagnose
+from reader.translate.checks import diagnose, tidy
 from reader.translate.chunking import batches, fitter, split_to_fit, workers_of
 from reader.translate.protocol import Cacheable, GroupTranslator, StrictRetry, Translator
 from reader.translate.store import short_error
@@ -116,7 +116,9 @@ def _checked(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Translation]:
     """Translate `sources`, retry the degenerate ones once more strictly, flag what stays bad."""
-    english = translate_sentences(translator, sources, batch_size, progress)
+    english = [
+        tidy(text) for text in translate_sentences(translator, sources, batch_size, progress)
+    ]
     result = {
         source: Translation(text, diagnose(source, text))
         for source, text in zip(sources, english, strict=True)
@@ -127,7 +129,7 @@ def _checked(
         again = _translate_pieces(
             translator, bad, batch_size, None, lambda texts: _strict_batch(translator, texts)
         )
-        for source, text in zip(bad, again, strict=True):
+        for source, text in zip(bad, map(tidy, again), strict=True):
             result[source] = Translation(text, diagnose(source, text))
     return result
 
@@ -165,7 +167,7 @@ def translate_checked(
     model = cache_key_of(translator) if cache is not None and unique else None
     if cache is not None and model is not None:
         for source, hit in cache.get_many(model, unique).items():
-            done[source] = Translation(hit.text, hit.flag)
+            done[source] = Translation(tidy(hit.text), hit.flag)
         logger.debug("translation cache: %d of %d sentences found", len(done), len(unique))
     total = len(unique)
     if progress is not None and total:
@@ -207,7 +209,7 @@ def translate_grouped(
     model = cache_key_of(translator) if cache is not None and unique else None
     if cache is not None and model is not None:
         for source, hit in cache.get_many(model, unique).items():
-            done[source] = Translation(hit.text, hit.flag)
+            done[source] = Translation(tidy(hit.text), hit.flag)
     total = len(unique)
     if progress is not None and total:
         progress(len(done), total)
@@ -245,13 +247,13 @@ def _translate_paragraphs(
                 f"translator '{translator.name}' returned {len(english)} translations "
                 f"for {len(sentences)} sentences: the backend is broken"
             )
-        for source, text in zip(sentences, english, strict=True):
-            made.setdefault(source, Translation(text.strip(), diagnose(source, text)))
+        for source, text in zip(sentences, map(tidy, english), strict=True):
+            made.setdefault(source, Translation(text, diagnose(source, text)))
     bad = [source for source, made_one in made.items() if made_one.flag]
     if bad:
         again = _strict_batch(translator, bad)
-        for source, text in zip(bad, again, strict=True):
-            made[source] = Translation(text.strip(), diagnose(source, text))
+        for source, text in zip(bad, map(tidy, again), strict=True):
+            made[source] = Translation(text, diagnose(source, text))
     return made
 
 
