@@ -50,3 +50,6 @@ def with_marks(tokens: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
 CLOSING = frozenset("，。、；：？！…—～·”’」』）》〉】〕］｝〗〙,.;:?!)]}%")
 
 OPENING = frozenset("“‘「『（《〈【〔［｛〖〘([{")
+
+PLURAL = "们"
+"""The plural suffix of nouns for people, written joined to its noun (háizimen)."""

@@ -178,7 +178,15 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
     article = Article(
         source="t",
         paragraphs=(
-            Paragraph(kind="text", sentences=("这个东西太重了。", "李明是大夫。", "一共三块钱。")),
+            Paragraph(
+                kind="text",
+                sentences=(
+                    "这个东西太重了。",
+                    "李明是大夫。",
+                    "一共三块钱。",
+                    "别担心，我七点先走。",
+                ),
+            ),
         ),
     )
     annotated = Annotator(cache_dir=tmp_path).annotate(article)
@@ -188,6 +196,27 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
     assert gloss["重"].startswith("heavy")
     assert gloss["大夫"].startswith("doctor")
     assert gloss["块"].startswith("classifier")  # a measure word after a number
+    # an adverb before a verb, a time after a number: the sense they have there
+    assert gloss["别"].startswith("don't")
+    assert gloss["先"].startswith("first")
+    assert gloss["点"].startswith("o'clock")
+
+
+def test_plural_and_familiar_names_are_glossed_as_such(tmp_path: Path) -> None:
+    from reader.annotate.dictionary import Dictionary, gloss_article
+    from reader.model import Article, Paragraph
+
+    article = Article(
+        source="t", paragraphs=(Paragraph(kind="text", sentences=("同学们都认识小周。",)),)
+    )
+    dictionary = Dictionary(tmp_path)
+    annotated = Annotator(cache_dir=tmp_path).annotate(article)
+    words = {
+        w.text: w for w in gloss_article(annotated, dictionary).paragraphs[0].sentences[0].words
+    }
+    assert "classmate" in words["同学们"].gloss and words["同学们"].gloss.endswith("(plural)")
+    assert words["同学们"].level == dictionary.level("同学")
+    assert words["周"].gloss == "surname Zhou"  # not the dynasty
 
 
 def test_vocabulary_lists_dictionary_words_only(tmp_path: Path) -> None:
@@ -223,7 +252,26 @@ def test_verbs_joined_to_what_follows(
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("林小雨是一个十岁的小姑娘。", [("林小雨", "Lín Xiǎoyǔ"), ("小姑娘", "xiǎogūniang")]),
+        (
+            "林小雨是一个十岁的小姑娘。",
+            [("林小雨", "Lín Xiǎoyǔ"), ("小", "xiǎo"), ("姑娘", "gūniang")],
+        ),
+        # GB/T 16159: 们 joined to its noun; 小/老 and a surname two capitalised words
+        ("孩子们在公园里玩。", [("孩子们", "háizimen")]),
+        ("同学们好！", [("同学们", "tóngxuémen")]),
+        ("小周今天没来上班。", [("小", "Xiǎo"), ("周", "Zhōu")]),
+        ("我跟老王一起去。", [("跟", "gēn"), ("老", "Lǎo"), ("王", "Wáng")]),
+        ("老张和小李都是老师。", [("老", "Lǎo"), ("张", "Zhāng"), ("和", "hé"), ("李", "Lǐ")]),
+        ("他老是迟到。", [("老", "lǎo")]),
+        # an adverb apart from its word; a long compound name word by word; learners' words
+        ("别着急，慢慢来。", [("别", "bié"), ("着急", "zháojí")]),
+        ("这个手机挺好用的。", [("挺", "tǐng"), ("好用", "hǎoyòng")]),
+        ("明天的天气预报说有雨。", [("天气", "tiānqì"), ("预报", "yùbào")]),
+        ("我帮妈妈洗衣服。", [("洗", "xǐ"), ("衣服", "yīfu")]),
+        ("这是第二十五课。", [("第二十五", "dì'èrshíwǔ")]),
+        ("他花了两千块钱。", [("两千", "liǎngqiān"), ("块", "kuài")]),
+        ("城市里的空房子越来越多。", [("空", "kòng"), ("房子", "fángzi")]),
+        ("这个瓶子是空的。", [("空", "kōng")]),
         ("周六下午，我去李华家做客。", [("周六", "zhōuliù"), ("李华", "Lǐ Huá"), ("家", "jiā")]),
         ("我已经吃饱了，谢谢阿姨！", [("谢谢", "xièxie"), ("阿姨", "āyí")]),
         ("我们每天都去这家店。", [("每", "měi"), ("天", "tiān")]),

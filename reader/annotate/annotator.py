@@ -21,7 +21,7 @@ from reader.annotate.names import (
     surname_reading,
     titled,
 )
-from reader.annotate.orthography import ERHUA_SYLLABLE, erhua, join_erhua
+from reader.annotate.orthography import ERHUA_SYLLABLE, erhua, join_erhua, join_plural
 from reader.annotate.overrides import apply_overrides, load_overrides, load_user_dict
 from reader.annotate.particles import (
     VERB_PARTICLES,
@@ -224,7 +224,7 @@ class Annotator:
             apply_sandhi(sentence, readings, keep, lambda i: default_tone(sentence[i]))
         return tuple(
             self._word(p, readings, unsure) if p.han else Word(p.text, "", pos=p.pos)
-            for p in pieces
+            for p in join_plural(pieces)
         )
 
     def _read_characters(

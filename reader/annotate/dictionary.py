@@ -21,7 +21,7 @@ from typing import Literal
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, PinyinStyle, Word
 from reader.options import default_cache_dir
-from reader.text import HAN
+from reader.text import HAN, PLURAL
 
 NAME = "(name)"
 """The gloss of a person's name that CC-CEDICT lacks."""
@@ -66,6 +66,26 @@ _POINTER = re.compile(r"^(?:\w+ )*variant of (?:[^\s\[\]|]+\|)?([^\s\[\]|]+)\[([
 _CLASSIFIER = re.compile(r"\bclassifier\b|\bmeasure word\b")
 # Numbers and demonstratives that a measure word follows.
 _COUNTING = frozenset("一二两三四五六七八九十百千万几这那哪每半某各整0123456789")
+# What a word says after a number, where that is not its classifier sense (三点 o'clock).
+_COUNTED_SENSES = {"点": "o'clock"}
+# One-character adverbs whose adverb sense CC-CEDICT lists after others: before a verb or an
+# adjective (别担心, 先走, 八点才起床, 刚到, 挺贵) that sense is the one meant; not 老, which
+# jieba's tags would make "always" in 老邻居.
+_ADVERB_SENSES = {
+    "别": "don't",
+    "先": "first",
+    "才": "then and only then",
+    "刚": "just",
+    "挺": "quite",
+    "正": "just (at that time)",
+    "光": "only",
+    "白": "in vain",
+}
+# jieba's tags of what an adverb stands before: verbs, adjectives, other adverbs.
+_ADVERB_HEADS = ("v", "a", "d")
+
+Use = Literal["", "counted", "adverb"]
+"""How a word is used where it stands: plainly, after a number, as an adverb before a verb."""
 
 _MAX_SENSES = 3
 _MAX_DEFINITION = 60
@@ -125,7 +145,7 @@ class Dictionary:
         self._entries: dict[str, tuple[Entry, ...]] = {}
         self._levels: dict[str, int | None] = {}
         self._usages: dict[str, int] = {}
-        self._glosses: dict[tuple[str, tuple[str, ...], bool], Gloss | None] = {}
+        self._glosses: dict[tuple[str, tuple[str, ...], Use], Gloss | None] = {}
         self._zhuyin: dict[str, str] | None = None
 
     @classmethod
@@ -200,17 +220,18 @@ class Dictionary:
             ).fetchone()
             return None if row is None else int(row[0])
 
-        # The lists are in simplified characters and write some words with erhua (一下儿).
+        # The lists are in simplified characters and write some words with erhua (一下儿);
         forms = [word, *sorted({e.simplified for e in self.entries(word)} - {word})]
+        # 孩子们 is at the level of 孩子.
         for form in forms + [
-            f[:-1] if f.endswith("儿") and len(f) > 1 else f + "儿" for f in forms
+            f[:-1] if f.endswith(("儿", PLURAL)) and len(f) > 1 else f + "儿" for f in forms
         ]:
             level = listed(form)
             if level is not None:
                 return level
         return None
 
-    def lookup(self, word: str, tone3: Sequence[str], counted: bool = False) -> Gloss | None:
+    def lookup(self, word: str, tone3: Sequence[str], use: Use = "") -> Gloss | None:
         """The gloss of `word` read as `tone3` (`["yin2", "hang2"]`); None if nothing fits.
 
         The entry whose reading matches wins (行 hang2 → row, xing2 → to walk), then the one
@@ -220,27 +241,35 @@ class Dictionary:
         `好 good + 看 to see`.
         """
         reading = tuple(_normal(s) for s in tone3)
-        key = (word, reading, counted)
+        key = (word, reading, use)
         if key not in self._glosses:
-            self._glosses[key] = self._gloss(word, reading, counted)
+            self._glosses[key] = self._gloss(word, reading, use)
         return self._glosses[key]
 
-    def _gloss(self, word: str, reading: tuple[str, ...], counted: bool = False) -> Gloss | None:
-        """Look a word up afresh (see `lookup`); `counted`: it follows a number (三块, 这家)."""
+    def surname(self, char: str) -> str | None:
+        """CC-CEDICT's "surname …" sense of a character, or None if it is no surname."""
+        for entry in self.entries(char):
+            for sense in entry.senses:
+                if sense.startswith("surname "):
+                    return _clean(sense)
+        return None
+
+    def _gloss(self, word: str, reading: tuple[str, ...], use: Use = "") -> Gloss | None:
+        """Look a word up afresh (see `lookup`); `use`: after a number (三块, 这家), or an
+        adverb before a verb (别走)."""
         entry = self._best(word, reading)
         if entry is not None:
-            senses = self._main_senses(entry)
-            if counted:
-                # A measure word after a number: its classifier senses say what it counts.
-                senses = (
-                    *(s for s in senses if _CLASSIFIER.search(s)),
-                    *(s for s in senses if not _CLASSIFIER.search(s)),
-                )
+            senses = _in_use(word, self._main_senses(entry), use)
             definition = _definition(senses)
             if definition:
                 return Gloss(definition, self.level(word), entry.reading)
         if len(word) < 2:
             return None
+        if word.endswith(PLURAL):
+            # 同学们: the noun's gloss, in the plural; its level is the noun's.
+            noun = self._gloss(word[:-1], reading[:-1], use)
+            if noun is not None and not noun.composed:
+                return Gloss(f"{noun.definition} (plural)", noun.level, (*noun.reading, "men5"))
         parts = self._compose(word, reading)
         if not parts:
             return None
@@ -356,16 +385,21 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
     Each word is looked up in the reading the article gives it; a person's name (jieba tag
     nr*) that CC-CEDICT lacks is glossed `(name)` rather than by its characters.
     """
-    cache: dict[tuple[str, tuple[str, ...], bool], tuple[str, int | None]] = {}
+    cache: dict[tuple[str, tuple[str, ...], Use, bool], tuple[str, int | None]] = {}
 
-    def fill(word: Word, counted: bool = False) -> Word:
+    def fill(word: Word, use: Use = "") -> Word:
         if not word.is_chinese or word.pos == "code":
             return word
         reading = dictionary.reading(word, article.pinyin_style)
-        key = (word.text, reading, counted)
+        person = word.pos.startswith("nr")
+        key = (word.text, reading, use, person)
         if key not in cache:
-            found = dictionary.lookup(word.text, reading, counted)
-            if found is None:
+            found = dictionary.lookup(word.text, reading, use)
+            surname = dictionary.surname(word.text) if person and len(word.text) == 1 else None
+            if surname is not None:
+                # 老|王 Lǎo Wáng: the name, not the dynasty; the character's level stays
+                cache[key] = (surname, found.level if found else dictionary.level(word.text))
+            elif found is None:
                 cache[key] = ("", dictionary.level(word.text))
             elif found.composed and word.pos.startswith("nr"):
                 # A person's name is not the sum of its characters: 张伟 is not "to open up big".
@@ -376,10 +410,10 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         return dataclasses.replace(word, gloss=gloss, level=level)
 
     def sentence(s: AnnotatedSentence) -> AnnotatedSentence:
-        after = [""] + [w.text for w in s.words[:-1]]
+        before = (None, *s.words[:-1])
+        after = (*s.words[1:], None)
         filled = (
-            fill(w, len(w.text) == 1 and before[-1:] in _COUNTING)
-            for w, before in zip(s.words, after, strict=True)
+            fill(w, _use(w, *around)) for w, *around in zip(s.words, before, after, strict=True)
         )
         return dataclasses.replace(s, words=tuple(filled))
 
@@ -390,6 +424,38 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         for p in article.paragraphs
     )
     return dataclasses.replace(article, paragraphs=paragraphs)
+
+
+def _use(word: Word, before: Word | None, after: Word | None) -> Use:
+    """How a one-character word is used between its neighbours (see `Use`)."""
+    if len(word.text) != 1:
+        return ""
+    if before is not None and before.text[-1:] in _COUNTING:
+        return "counted"
+    if (
+        word.text in _ADVERB_SENSES
+        and after is not None
+        and after.is_chinese
+        and after.pos.startswith(_ADVERB_HEADS)
+    ):
+        return "adverb"
+    return ""
+
+
+def _in_use(word: str, senses: Sequence[str], use: Use) -> Sequence[str]:
+    """The senses in the order the word's use asks: the ones it has there first."""
+    if use == "counted":
+        wanted = _COUNTED_SENSES.get(word)
+    elif use == "adverb":
+        wanted = _ADVERB_SENSES[word]
+    else:
+        return senses
+
+    def fits(sense: str) -> bool:
+        # A measure word after a number: its classifier senses say what it counts.
+        return wanted in sense if wanted else bool(_CLASSIFIER.search(sense))
+
+    return (*(s for s in senses if fits(s)), *(s for s in senses if not fits(s)))
 
 
 # -- readings ----------------------------------------------------------------------------

@@ -92,7 +92,7 @@ NOT_PROPER = frozenset(
     海滨 湖区 沿河 中路 江中 山口 山洞 重阳 北洋 莲蓬 黄连 南极 朝阳 安宁 青城 新河 天河 中洲 三中
     四中 长河 明白 阳光 文明 智慧 道德 武功 小姐 和尚 卫星 雷达 荣誉 王朝 陆军 太后
     老先生 老太太 老大爷 老大妈 老同志 老大夫 老师傅 大师傅 大将军 士大夫 太夫人 少夫人 尊夫人
-    诸位先生 千金小姐 空中小姐 公关小姐 官太太
+    诸位先生 千金小姐 空中小姐 公关小姐 官太太 正月 腊月
     """.split()
 ) | frozenset(  # days of the week, which CC-CEDICT capitalises as English does (周六 Saturday)
     p + d for p in ("周", "星期", "礼拜") for d in "一二三四五六日天"

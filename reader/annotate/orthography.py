@@ -1,4 +1,4 @@
-"""Orthography: erhua joined to the syllable before it, as GB/T 16159 writes it."""
+"""Orthography: erhua joined to the syllable before it, 们 to its noun, as GB/T 16159 writes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.annotate.pieces import Piece
+from reader.text import PLURAL
 
 if TYPE_CHECKING:
     from reader.annotate.resources import Resources
@@ -14,6 +15,8 @@ ERHUA = "儿"
 """The erhua character."""
 ERHUA_SYLLABLE = "r"
 """How erhua is written: r, joined to the syllable before it (哪儿 nǎr)."""
+# jieba's tags of the words 们 joins: common nouns and pronouns, not names (小明 men).
+_PLURAL_HOSTS = frozenset({"n", "r", "ng", "nz"})
 
 
 def join_erhua(pieces: list[Piece], resources: Resources) -> list[Piece]:
@@ -56,3 +59,23 @@ def erhua(pieces: Sequence[Piece], readings: list[str | None], resources: Resour
         elif last != ("er5",):
             continue
         readings[piece.start + len(text) - 1] = ERHUA_SYLLABLE
+
+
+def join_plural(pieces: Sequence[Piece]) -> list[Piece]:
+    """A 们 that jieba cut off its noun joins it again (孩子|们 → 孩子们 háizimen), once each
+    character has its reading: the reading of the noun stays the one read on its own."""
+    result: list[Piece] = []
+    for piece in pieces:
+        last = result[-1] if result else None
+        if (
+            piece.text == PLURAL
+            and last is not None
+            and last.han
+            and last.pos in _PLURAL_HOSTS
+            and not last.text.endswith(PLURAL)
+            and last.start + len(last.text) == piece.start
+        ):
+            result[-1] = Piece(last.text + PLURAL, last.pos, last.start, last.titled)
+            continue
+        result.append(piece)
+    return result

@@ -316,8 +316,11 @@ def _jiao_sleep(spot: Spot) -> str | None:
 
 
 def _kong(spot: Spot) -> str | None:
-    """空 kòng "free time" after 有 or 没 (有空, 没空); else kōng "empty"."""
-    return "kong4" if spot.before in ("有", "没") else "kong1"
+    """空 kòng "free time" after 有 or 没 (有空, 没空), and "vacant, unused" before a place
+    to use (空房子, 空座位, 空格: Xiandai Hanyu Cidian's 空房, 空地); else kōng "empty"."""
+    if spot.before in ("有", "没") or spot.after[:1] in ("房", "位", "座", "格", "床"):
+        return "kong4"
+    return "kong1"
 
 
 def _shu(spot: Spot) -> str | None:

@@ -19,6 +19,7 @@ _MEASURES = frozenset(
     "个只条张本件次天年岁位名口家种场双块把辆台部首棵朵匹头间层门封支杯瓶碗斤米元毛角号周趟遍"
     "顿届所座架片滴颗粒根份套篇幅首课分秒步站层楼盒袋包箱瓶顶件"
 )
+_DIGITS = _NUMBERS | frozenset("零〇百千万亿")
 # Numeral words that are words of their own (一下 "a little", 一些, 一切, 一半 …).
 _NUMBER_WORDS = frozenset(
     "一下 一些 一点 一会 一切 一半 一共 一致 一阵 一番 一样 一起 一道 一块".split()
@@ -49,6 +50,12 @@ _PLURAL = frozenset("们")
 _AFTER_NAME = frozenset("家们")
 # A surname after 姓 is a name: 姓张 xìng Zhāng.
 _SURNAME_VERBS = frozenset({"姓"})
+# One-character adverbs that jieba's dictionary runs into the word after them (别着急, 很高兴,
+# 都知道); GB/T 16159 writes an adverb apart from its verb or adjective (bié zháojí).
+_ADVERBS = frozenset("别很太最挺都也还就再又才更真")
+# A name of four or more syllables is written word by word (tiānqì yùbào, shēngrì kuàilè,
+# GB/T 16159 6.1.1.2); shorter ones are one word (lǐfàdiàn).
+_LONG_NAME = 4
 
 
 def split_phrases(
@@ -71,6 +78,10 @@ def split_phrases(
     """
     result: list[Piece] = []
     for piece in pieces:
+        familiar = [] if piece.text in kept else _familiar(piece, surname, known)
+        if familiar:
+            result.extend(familiar)
+            continue
         parts = _split(piece, known, kept, free, basic)
         if len(parts) == 1:
             result.append(piece)
@@ -80,7 +91,7 @@ def split_phrases(
             found = tag(part) or ("m" if all(c in _NUMBERS for c in part) else piece.pos)
             result.append(Piece(part, found, offset))
             offset += len(part)
-    return _name_after_xing(_whole_names(result, surname), surname)
+    return _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
 
 
 def _split(
@@ -92,29 +103,45 @@ def _split(
 ) -> list[str]:
     """The words a piece is made of: itself, unless it is a free phrase."""
     text = piece.text
-    if not piece.han or len(text) < 2 or text in kept or piece.pos in _WHOLE:
+    if not piece.han or len(text) < 2 or text in kept:
         return [text]
-    if all(c in _NUMBERS or c in "零〇百千万亿" for c in text):
-        return [text]  # a number: 三十八
-    if piece.pos[:1] == "m" and text not in _NUMBER_WORDS and not (text[0] == "半" and known(text)):
-        numbers = len(text) - 1
-        if text[-1] in _MEASURES and all(c in _NUMBERS for c in text[:numbers]):
-            return [text[:numbers], text[-1]]
+    if _adverb_first(text, known, free):
+        return [text[0], text[1:]]
+    if piece.pos in _WHOLE:
+        return [text]
+    counted = _counted(piece, known)
+    if counted:
+        return counted
     phrase = _transparent(text)
     if phrase:
         return phrase
-    if known(text) or _reduplicated(text) or text[-1] in _PLURAL:
+    if _reduplicated(text) or text[-1] in _PLURAL:
         return [text]
+    if known(text):
+        return _long_name(text, piece.pos, known, free)
     if piece.pos in _PERSON and not any(known(text[:n]) for n in range(2, len(text))):
         return [text]  # a name (李明): no common word stands at its start
     if len(text) == 3 and text[1] in _INFIXES and all(free(c) for c in text):
         return list(text)
-    parts = _cut(text, known)
+    parts = _cut(text, known, free)
     if any(len(p) == 1 and not free(p) for p in parts):
         return [text]
     if len(text) > 2 and all(len(p) == 1 for p in parts) and not all(basic(p) for p in parts):
         return [text]  # 空包弹, 新地王: no dictionary word inside, rarer characters
     return parts
+
+
+def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
+    """A number or an ordinal whole (三十八, 第二十五), a number and its measure word apart
+    (三|只), or [] for anything else."""
+    text = piece.text
+    if all(c in _DIGITS for c in text.removeprefix("第")):
+        return [text]
+    if piece.pos[:1] == "m" and text not in _NUMBER_WORDS and not (text[0] == "半" and known(text)):
+        numbers = len(text) - 1
+        if text[-1] in _MEASURES and all(c in _DIGITS for c in text[:numbers]):
+            return [text[:numbers], text[-1]]
+    return []
 
 
 def _transparent(text: str) -> list[str]:
@@ -132,6 +159,24 @@ def _transparent(text: str) -> list[str]:
     return []
 
 
+def _adverb_first(text: str, known: Callable[[str], bool], free: Callable[[str], bool]) -> bool:
+    """An adverb before a two-character word, the whole no learner's word (别着急, 很高兴)."""
+    return len(text) == 3 and text[0] in _ADVERBS and known(text[1:]) and not free(text)
+
+
+def _long_name(
+    text: str, pos: str, known: Callable[[str], bool], free: Callable[[str], bool]
+) -> list[str]:
+    """A dictionary word as written: itself, or, for a long compound name no learner's list
+    holds (天气预报, 生日快乐), the words of two or more characters it is made of."""
+    if len(text) < _LONG_NAME or free(text) or pos[:1] in ("i", "l") or pos[:2] in ("nr", "ns"):
+        return [text]
+    parts = _cut(text, known, free, whole=False)
+    if len(parts) > 1 and all(len(p) > 1 and known(p) for p in parts):
+        return parts
+    return [text]
+
+
 def _reduplicated(text: str) -> bool:
     """看看, 高高兴兴, 研究研究, 试一试: one word by GB/T 16159."""
     half = len(text) // 2
@@ -142,27 +187,35 @@ def _reduplicated(text: str) -> bool:
     return len(text) == 3 and text[0] == text[2] and text[1] in "一了"
 
 
-def _cut(text: str, known: Callable[[str], bool]) -> list[str]:
-    """Fewest dictionary words (or single characters) that make up `text`; longer first."""
+def _cut(
+    text: str, known: Callable[[str], bool], free: Callable[[str], bool], *, whole: bool = True
+) -> list[str]:
+    """Fewest dictionary words (or single characters) that make up `text`, learners' words
+    first, then longer first; `whole=False` leaves `text` itself out of the choice."""
     best: list[list[str] | None] = [None] * (len(text) + 1)
     best[0] = []
     for end in range(1, len(text) + 1):
         for start in range(end):
             before = best[start]
             part = text[start:end]
-            if before is None or (len(part) > 1 and not known(part)):
+            if (
+                before is None
+                or (len(part) > 1 and not known(part))
+                or (part == text and not whole)
+            ):
                 continue
             candidate = [*before, part]
             current = best[end]
-            if current is None or _rank(candidate) < _rank(current):
+            if current is None or _rank(candidate, free) < _rank(current, free):
                 best[end] = candidate
     found = best[len(text)]
     return found if found else [text]
 
 
-def _rank(parts: Sequence[str]) -> tuple[int, list[int]]:
-    """Fewer words first, then the longer word first (邻居|家, not 邻|居家)."""
-    return len(parts), [-len(p) for p in parts]
+def _rank(parts: Sequence[str], free: Callable[[str], bool]) -> tuple[int, int, list[int]]:
+    """Fewer words first, then more of them learners' words (付|现金, not 付现|金), then the
+    longer word first (邻居|家, not 邻|居家)."""
+    return len(parts), -sum(map(free, parts)), [-len(p) for p in parts]
 
 
 def _whole_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Piece]:
@@ -198,3 +251,48 @@ def _name_after_xing(pieces: list[Piece], surname: Callable[[str], bool]) -> lis
             piece = pieces[i]
             pieces[i] = Piece(piece.text, "nr", piece.start, titled=True)
     return pieces
+
+
+# 小 and 老 before a surname make the name friends and colleagues use (小李, 老王).
+_FAMILIAR = frozenset("小老")
+# Words jieba's HMM runs into such a name (和小李, 跟老王): linking words, not surnames.
+_LINKS = frozenset("和跟与对给向在被把让叫同及")
+
+
+def _familiar(
+    piece: Piece, surname: Callable[[str], bool], known: Callable[[str], bool]
+) -> list[Piece]:
+    """小 or 老 and a surname as two capitalised words, as GB/T 16159 writes them (老张 Lǎo
+    Zhāng, 和小李 hé Xiǎo Lǐ); [] when the piece holds no such name."""
+    text, start = piece.text, piece.start
+    lead = 1 if len(text) == 3 and text[0] in _LINKS and piece.pos in _PERSON else 0
+    if len(text) - lead != 2 or text[lead] not in _FAMILIAR or not surname(text[-1]):
+        return []
+    if not (piece.pos in _PERSON or (not known(text) and piece.pos[:1] in ("n", "t"))):
+        return []
+    parts = [Piece(text[0], "c", start)] if lead else []
+    return [
+        *parts,
+        Piece(text[lead], "a", start + lead, titled=True),
+        Piece(text[-1], "nr", start + lead + 1, titled=True),
+    ]
+
+
+def _familiar_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Piece]:
+    """小 or 老 that jieba cut off the surname after it: both capitalised (小周 Xiǎo Zhōu)."""
+    result: list[Piece] = []
+    for piece in pieces:
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and last.text in _FAMILIAR
+            and len(piece.text) == 1
+            and piece.pos in _PERSON
+            and surname(piece.text)
+            and last.start + 1 == piece.start
+        ):
+            result[-1] = Piece(last.text, last.pos, last.start, titled=True)
+            result.append(Piece(piece.text, "nr", piece.start, titled=True))
+            continue
+        result.append(piece)
+    return result
