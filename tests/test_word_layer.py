@@ -202,6 +202,34 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
     assert gloss["点"].startswith("o'clock")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "word", "sense"),
+    [
+        ("我想去北京。", "想", "to desire; to want"),
+        ("我想你。", "想", "to think"),
+        ("他一有空就打电话。", "一", "as soon as"),
+        ("他越跑越快。", "越", "the more"),
+        ("他喜欢打篮球。", "打", "to play"),
+        ("下课后我去图书馆。", "后", "afterwards; after"),
+        ("她长得很高。", "长", "to grow"),
+        ("晚上我睡不着。", "着", "(after a verb)"),
+        ("来了三十多个人。", "多", "(after a numeral)"),
+        ("一共三块钱。", "块", "classifier"),
+    ],
+)
+def test_the_sense_the_context_calls_for_comes_first(
+    tmp_path: Path, sentence: str, word: str, sense: str
+) -> None:
+    from reader.annotate.dictionary import Dictionary, gloss_article
+    from reader.model import Article, Paragraph
+
+    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=(sentence,)),))
+    annotated = Annotator(cache_dir=tmp_path).annotate(article)
+    words = gloss_article(annotated, Dictionary(tmp_path)).paragraphs[0].sentences[0].words
+    gloss = {w.text: w.gloss for w in words}
+    assert gloss[word].startswith(sense), gloss
+
+
 def test_plural_and_familiar_names_are_glossed_as_such(tmp_path: Path) -> None:
     from reader.annotate.dictionary import Dictionary, gloss_article
     from reader.model import Article, Paragraph
@@ -272,6 +300,12 @@ def test_verbs_joined_to_what_follows(
         ("他花了两千块钱。", [("两千", "liǎngqiān"), ("块", "kuài")]),
         ("城市里的空房子越来越多。", [("空", "kòng"), ("房子", "fángzi")]),
         ("这个瓶子是空的。", [("空", "kōng")]),
+        ("雨越下越大。", [("雨", "yǔ"), ("越", "yuè"), ("下", "xià")]),
+        ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
+        # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
+        ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),
+        ("我找不着钥匙。", [("找不着", "zhǎobuzháo")]),
+        ("他睡得着吗？", [("得", "de"), ("着", "zháo")]),
         ("周六下午，我去李华家做客。", [("周六", "zhōuliù"), ("李华", "Lǐ Huá"), ("家", "jiā")]),
         ("我已经吃饱了，谢谢阿姨！", [("谢谢", "xièxie"), ("阿姨", "āyí")]),
         ("我们每天都去这家店。", [("每", "měi"), ("天", "tiān")]),

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from reader.annotate.senses import Spot, in_use, wanted_sense
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, PinyinStyle, Word
 from reader.options import default_cache_dir
@@ -61,31 +62,6 @@ _WEAK = re.compile(
 )
 # A variant entry's pointer to the main one: `erhua variant of 一點|一点[yi1 dian3]`.
 _POINTER = re.compile(r"^(?:\w+ )*variant of (?:[^\s\[\]|]+\|)?([^\s\[\]|]+)\[([^\]]+)\]")
-
-# A classifier sense of a measure word (块: "classifier for money and currency units").
-_CLASSIFIER = re.compile(r"\bclassifier\b|\bmeasure word\b")
-# Numbers and demonstratives that a measure word follows.
-_COUNTING = frozenset("一二两三四五六七八九十百千万几这那哪每半某各整0123456789")
-# What a word says after a number, where that is not its classifier sense (三点 o'clock).
-_COUNTED_SENSES = {"点": "o'clock"}
-# One-character adverbs whose adverb sense CC-CEDICT lists after others: before a verb or an
-# adjective (别担心, 先走, 八点才起床, 刚到, 挺贵) that sense is the one meant; not 老, which
-# jieba's tags would make "always" in 老邻居.
-_ADVERB_SENSES = {
-    "别": "don't",
-    "先": "first",
-    "才": "then and only then",
-    "刚": "just",
-    "挺": "quite",
-    "正": "just (at that time)",
-    "光": "only",
-    "白": "in vain",
-}
-# jieba's tags of what an adverb stands before: verbs, adjectives, other adverbs.
-_ADVERB_HEADS = ("v", "a", "d")
-
-Use = Literal["", "counted", "adverb"]
-"""How a word is used where it stands: plainly, after a number, as an adverb before a verb."""
 
 _MAX_SENSES = 3
 _MAX_DEFINITION = 60
@@ -145,7 +121,7 @@ class Dictionary:
         self._entries: dict[str, tuple[Entry, ...]] = {}
         self._levels: dict[str, int | None] = {}
         self._usages: dict[str, int] = {}
-        self._glosses: dict[tuple[str, tuple[str, ...], Use], Gloss | None] = {}
+        self._glosses: dict[tuple[str, tuple[str, ...], str], Gloss | None] = {}
         self._zhuyin: dict[str, str] | None = None
 
     @classmethod
@@ -231,19 +207,20 @@ class Dictionary:
                 return level
         return None
 
-    def lookup(self, word: str, tone3: Sequence[str], use: Use = "") -> Gloss | None:
+    def lookup(self, word: str, tone3: Sequence[str], wanted: str = "") -> Gloss | None:
         """The gloss of `word` read as `tone3` (`["yin2", "hang2"]`); None if nothing fits.
 
         The entry whose reading matches wins (行 hang2 → row, xing2 → to walk), then the one
         written in the same case (a capitalised reading is a name), then one with real senses
         over a surname or variant-only entry, then the traditional form more words use. A
         word CC-CEDICT lacks gets the glosses of its longest known parts, joined:
-        `好 good + 看 to see`.
+        `好 good + 看 to see`. The `wanted` sense, where the context calls for one (see
+        `reader.annotate.senses`), comes first.
         """
         reading = tuple(_normal(s) for s in tone3)
-        key = (word, reading, use)
+        key = (word, reading, wanted)
         if key not in self._glosses:
-            self._glosses[key] = self._gloss(word, reading, use)
+            self._glosses[key] = self._gloss(word, reading, wanted)
         return self._glosses[key]
 
     def surname(self, char: str) -> str | None:
@@ -254,12 +231,11 @@ class Dictionary:
                     return _clean(sense)
         return None
 
-    def _gloss(self, word: str, reading: tuple[str, ...], use: Use = "") -> Gloss | None:
-        """Look a word up afresh (see `lookup`); `use`: after a number (三块, 这家), or an
-        adverb before a verb (别走)."""
+    def _gloss(self, word: str, reading: tuple[str, ...], wanted: str = "") -> Gloss | None:
+        """Look a word up afresh (see `lookup`), the `wanted` sense first (see `senses`)."""
         entry = self._best(word, reading)
         if entry is not None:
-            senses = _in_use(word, self._main_senses(entry), use)
+            senses = in_use(self._main_senses(entry), wanted)
             definition = _definition(senses)
             if definition:
                 return Gloss(definition, self.level(word), entry.reading)
@@ -267,7 +243,7 @@ class Dictionary:
             return None
         if word.endswith(PLURAL):
             # 同学们: the noun's gloss, in the plural; its level is the noun's.
-            noun = self._gloss(word[:-1], reading[:-1], use)
+            noun = self._gloss(word[:-1], reading[:-1], wanted)
             if noun is not None and not noun.composed:
                 return Gloss(f"{noun.definition} (plural)", noun.level, (*noun.reading, "men5"))
         parts = self._compose(word, reading)
@@ -385,16 +361,16 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
     Each word is looked up in the reading the article gives it; a person's name (jieba tag
     nr*) that CC-CEDICT lacks is glossed `(name)` rather than by its characters.
     """
-    cache: dict[tuple[str, tuple[str, ...], Use, bool], tuple[str, int | None]] = {}
+    cache: dict[tuple[str, tuple[str, ...], str, bool], tuple[str, int | None]] = {}
 
-    def fill(word: Word, use: Use = "") -> Word:
+    def fill(word: Word, wanted: str = "") -> Word:
         if not word.is_chinese or word.pos == "code":
             return word
         reading = dictionary.reading(word, article.pinyin_style)
         person = word.pos.startswith("nr")
-        key = (word.text, reading, use, person)
+        key = (word.text, reading, wanted, person)
         if key not in cache:
-            found = dictionary.lookup(word.text, reading, use)
+            found = dictionary.lookup(word.text, reading, wanted)
             surname = dictionary.surname(word.text) if person and len(word.text) == 1 else None
             if surname is not None:
                 # 老|王 Lǎo Wáng: the name, not the dynasty; the character's level stays
@@ -413,7 +389,8 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         before = (None, *s.words[:-1])
         after = (*s.words[1:], None)
         filled = (
-            fill(w, _use(w, *around)) for w, *around in zip(s.words, before, after, strict=True)
+            fill(w, wanted_sense(Spot(w, b, a, s.text)))
+            for w, b, a in zip(s.words, before, after, strict=True)
         )
         return dataclasses.replace(s, words=tuple(filled))
 
@@ -424,38 +401,6 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         for p in article.paragraphs
     )
     return dataclasses.replace(article, paragraphs=paragraphs)
-
-
-def _use(word: Word, before: Word | None, after: Word | None) -> Use:
-    """How a one-character word is used between its neighbours (see `Use`)."""
-    if len(word.text) != 1:
-        return ""
-    if before is not None and before.text[-1:] in _COUNTING:
-        return "counted"
-    if (
-        word.text in _ADVERB_SENSES
-        and after is not None
-        and after.is_chinese
-        and after.pos.startswith(_ADVERB_HEADS)
-    ):
-        return "adverb"
-    return ""
-
-
-def _in_use(word: str, senses: Sequence[str], use: Use) -> Sequence[str]:
-    """The senses in the order the word's use asks: the ones it has there first."""
-    if use == "counted":
-        wanted = _COUNTED_SENSES.get(word)
-    elif use == "adverb":
-        wanted = _ADVERB_SENSES[word]
-    else:
-        return senses
-
-    def fits(sense: str) -> bool:
-        # A measure word after a number: its classifier senses say what it counts.
-        return wanted in sense if wanted else bool(_CLASSIFIER.search(sense))
-
-    return (*(s for s in senses if fits(s)), *(s for s in senses if not fits(s)))
 
 
 # -- readings ----------------------------------------------------------------------------

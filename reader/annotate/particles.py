@@ -104,14 +104,15 @@ def aspect(
 
 
 def potential(sentence: str, piece: Piece) -> dict[int, str]:
-    """了 after 不 (or 不得) is the complement liǎo (受不了, 不得了), not the particle le."""
-    return {
-        k: "liao3"
-        for k, char in enumerate(piece.text)
-        if char == "了"
-        and piece.start + k > 0
-        and (
-            sentence[piece.start + k - 1] == "不"
-            or sentence[max(0, piece.start + k - 2) : piece.start + k] == "不得"
-        )
-    }
+    """Potential complements, not particles: 了 after 不 (or 不得) is liǎo (受不了, 不得了); 着
+    inside a word after 不 or 得 is zháo (找不着, 用不着, 睡得着)."""
+    found: dict[int, str] = {}
+    for k, char in enumerate(piece.text):
+        i = piece.start + k
+        if i == 0:
+            continue
+        if char == "了" and (sentence[i - 1] == "不" or sentence[max(0, i - 2) : i] == "不得"):
+            found[k] = "liao3"
+        elif char == "着" and k > 0 and sentence[i - 1] in "不得":
+            found[k] = "zhao2"
+    return found

@@ -275,13 +275,15 @@ def _huan(spot: Spot) -> str | None:
 def _dei(spot: Spot) -> str | None:
     """得 děi "must" before what must be done (我得走, ，得先去); dé "to get" before 了.
 
-    After a verb or an adjective 得 links its complement (跑得快, 困得不得了): de.
+    After a verb or an adjective 得 links its complement (跑得快, 困得不得了, 睡得着): de.
     """
     previous, following = spot.previous, spot.following
     if following is None:
         return None
     if previous is not None and previous.pos[:1] in ("v", "a", "b", "z", "n", "u", "f"):
-        return None  # 跑得快; jieba tags many verbs and adjectives n (气得, 伤心得)
+        # 跑得快; jieba tags many verbs and adjectives n (气得, 伤心得); 睡得着: de, a particle
+        # jieba's tag may not say
+        return "de5" if following.text[:1] == "着" else None
     if following.text[:1] in ("了", "过"):
         return "de2"  # 他得了第一名, 得过奖
     if following.text[:1] in _DEGREE or following.text.startswith(("非常", "特别", "不")):

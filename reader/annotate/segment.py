@@ -91,7 +91,8 @@ def split_phrases(
             found = tag(part) or ("m" if all(c in _NUMBERS for c in part) else piece.pos)
             result.append(Piece(part, found, offset))
             offset += len(part)
-    return _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
+    named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
+    return _after_numbers(_correlatives(named))
 
 
 def _split(
@@ -293,6 +294,43 @@ def _familiar_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list
         ):
             result[-1] = Piece(last.text, last.pos, last.start, titled=True)
             result.append(Piece(piece.text, "nr", piece.start, titled=True))
+            continue
+        result.append(piece)
+    return result
+
+
+def _correlatives(pieces: list[Piece]) -> list[Piece]:
+    """越…越… "the more … the more": a 越 that jieba ran into the word before it, even into a
+    name (雨越|下|越大 → 雨 越 下 越 大), stands apart."""
+    if sum(p.text.count("越") for p in pieces) < 2:
+        return pieces
+    result: list[Piece] = []
+    for piece in pieces:
+        text = piece.text
+        if len(text) == 2 and text[1] == "越" and piece.han and text != "超越":
+            result.append(Piece(text[0], "n", piece.start))
+            result.append(Piece("越", "d", piece.start + 1))
+            continue
+        result.append(piece)
+    return result
+
+
+def _after_numbers(pieces: list[Piece]) -> list[Piece]:
+    """多 after a number is "more than", apart from the measure word jieba joins it to (三十
+    多|个, 二十多|年: sānshí duō gè)."""
+    result: list[Piece] = []
+    for piece in pieces:
+        last = result[-1] if result else None
+        text = piece.text
+        if (
+            last is not None
+            and len(text) == 2
+            and text[0] == "多"
+            and text[1] in _MEASURES
+            and last.text[-1:] in _DIGITS
+        ):
+            result.append(Piece("多", "m", piece.start))
+            result.append(Piece(text[1], "q", piece.start + 1))
             continue
         result.append(piece)
     return result
