@@ -301,6 +301,26 @@ def test_verbs_joined_to_what_follows(
         ("城市里的空房子越来越多。", [("空", "kòng"), ("房子", "fángzi")]),
         ("这个瓶子是空的。", [("空", "kōng")]),
         ("雨越下越大。", [("雨", "yǔ"), ("越", "yuè"), ("下", "xià")]),
+        # a verb and its object apart, but not a learner's word or a noun compound
+        ("我去商店买东西。", [("买", "mǎi"), ("东西", "dōngxi")]),
+        ("他又发脾气了。", [("发", "fā"), ("脾气", "píqi")]),
+        ("我坐出租车去。", [("出租车", "chūzūchē")]),
+        ("给我打电话。", [("打电话", "dǎdiànhuà")]),
+        ("我在办公室。", [("办公室", "bàngōngshì")]),
+        # free phrases jieba tags as idioms, A-not-A questions, 在家, 才能 before a verb
+        ("别忘了带伞。", [("别", "bié"), ("忘", "wàng"), ("了", "le")]),
+        ("你要多喝水。", [("多", "duō"), ("喝", "hē"), ("水", "shuǐ")]),
+        ("他一心一意地工作。", [("一心一意", "yīxīnyīyì")]),
+        ("你是不是累了？", [("是", "shì"), ("不", "bù")]),
+        ("我在家看电视。", [("在", "zài"), ("家", "jiā")]),
+        ("往前走就到了。", [("往", "wǎng"), ("前", "qián")]),
+        ("我明天才能去。", [("才", "cái"), ("能", "néng")]),
+        ("他的才能很高。", [("才能", "cáinéng")]),
+        # a piece split off for the page is read as the word it came from; idioms stay whole
+        ("这是研究后才弄清楚的。", [("弄", "nòng"), ("清楚", "qīngchu")]),
+        ("他犯了罪，在劫难逃。", [("在劫难逃", "zàijiénántáo")]),
+        ("我每天晚上都看书。", [("晚上", "wǎnshang")]),
+        ("我们聊聊天吧。", [("聊聊", "liáoliao"), ("天", "tiān")]),
         ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
         # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
         ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),

@@ -197,8 +197,7 @@ class Annotator:
         for index, piece in enumerate(pieces):
             if not piece.han:
                 continue
-            phrase = self.resources.phrase(piece.text)
-            cedict = self.resources.cedict_cover(piece.text)
+            phrase, cedict = self._dictionaries(sentence, piece)
             self._read_characters(sentence, piece, phrase, cedict, guesses, decided)
             following = pieces[index + 1].text[:1] if index + 1 < len(pieces) else ""
             fixed = (
@@ -226,6 +225,32 @@ class Annotator:
             self._word(p, readings, unsure) if p.han else Word(p.text, "", pos=p.pos)
             for p in join_plural(pieces)
         )
+
+    def _dictionaries(
+        self, sentence: str, piece: Piece
+    ) -> tuple[Phrase, tuple[tuple[str, ...] | None, ...]]:
+        """pypinyin's phrase reading and CC-CEDICT's readings of a piece's characters.
+
+        A piece split from a jieba word for the page (弄清楚 → 弄 清楚) is read by its own
+        entries, and where none covers it, as the word was (弄 nòng, from 弄清楚): the split
+        changes the spacing and the glosses, and loses no evidence for a reading.
+        """
+        own, own_cover = self.resources.phrase(piece.text), self.resources.cedict_cover(piece.text)
+        if piece.source is None:
+            return own, own_cover
+        start, end = piece.source
+        whole = sentence[start:end]
+        phrase, cover = self.resources.phrase(whole), self.resources.cedict_cover(whole)
+        at = range(piece.start - start, piece.start - start + len(piece.text))
+        readings = tuple(
+            phrase.readings[i] if phrase.covered[i] and not own.covered[k] else own.readings[k]
+            for k, i in enumerate(at)
+        )
+        covered = tuple(phrase.covered[i] or own.covered[k] for k, i in enumerate(at))
+        cedict = tuple(
+            own_cover[k] if own_cover[k] is not None else cover[i] for k, i in enumerate(at)
+        )
+        return Phrase(readings, covered, own.ends), cedict
 
     def _read_characters(
         self,

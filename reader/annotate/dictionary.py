@@ -241,6 +241,11 @@ class Dictionary:
                 return Gloss(definition, self.level(word), entry.reading)
         if len(word) < 2:
             return None
+        if len(word) == 2 and word[0] == word[1]:
+            # 聊聊, 散散: a verb doubled is the verb, done a little; CC-CEDICT lists few.
+            single = self._gloss(word[0], reading[:1], wanted)
+            if single is not None:
+                return Gloss(single.definition, single.level, single.reading)
         if word.endswith(PLURAL):
             # 同学们: the noun's gloss, in the plural; its level is the noun's.
             noun = self._gloss(word[:-1], reading[:-1], wanted)

@@ -21,6 +21,8 @@ class Piece:
     """Offset of the piece in its sentence."""
     titled: bool = False
     """A bare surname before a form of address (曾 in 曾老师)."""
+    source: tuple[int, int] | None = None
+    """Where the jieba word this piece was split from stands in its sentence (弄清楚 for 弄)."""
 
     @property
     def han(self) -> bool:

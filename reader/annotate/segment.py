@@ -48,6 +48,12 @@ _AFTER_BU = frozenset(
 _PLURAL = frozenset("们")
 # What jieba runs into a two-character name: 李华家 "Li Hua's home", 小明们.
 _AFTER_NAME = frozenset("家们")
+# jieba's tags for idioms and set phrases, which it also gives many free phrases.
+_SET_PHRASES = frozenset({"i", "l"})
+# Aspect particles after a one-character verb (别忘了).
+_ASPECT = frozenset("了着过")
+# Where one is or goes, and home (在家, 回家): a preposition or verb and its place.
+_GOING_HOME = frozenset("在家 回家 到家 离家".split())
 # A surname after 姓 is a name: 姓张 xìng Zhāng.
 _SURNAME_VERBS = frozenset({"姓"})
 # One-character adverbs that jieba's dictionary runs into the word after them (别着急, 很高兴,
@@ -82,17 +88,20 @@ def split_phrases(
         if familiar:
             result.extend(familiar)
             continue
-        parts = _split(piece, known, kept, free, basic)
+        parts = _split(piece, known, kept, free, basic, tag)
         if len(parts) == 1:
             result.append(piece)
             continue
         offset = piece.start
+        # A number and its measure word keep their own readings (两个 liǎng gè, not pypinyin's
+        # light ge); other parts are read as the word they were cut from.
+        source = None if piece.pos[:1] == "m" else (piece.start, piece.start + len(piece.text))
         for part in parts:
             found = tag(part) or ("m" if all(c in _NUMBERS for c in part) else piece.pos)
-            result.append(Piece(part, found, offset))
+            result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    return _after_numbers(_correlatives(named))
+    return _only_then(_after_numbers(_correlatives(named)))
 
 
 def _split(
@@ -101,35 +110,52 @@ def _split(
     kept: Collection[str],
     free: Callable[[str], bool],
     basic: Callable[[str], bool],
+    tag: Callable[[str], str | None],
 ) -> list[str]:
     """The words a piece is made of: itself, unless it is a free phrase."""
     text = piece.text
     if not piece.han or len(text) < 2 or text in kept:
         return [text]
-    if _adverb_first(text, known, free):
-        return [text[0], text[1:]]
-    if piece.pos in _WHOLE:
+    adverb = _adverb_first(text, known, free) or _transparent(text)
+    if adverb:
+        return adverb
+    # jieba tags many free phrases as idioms or set phrases (每天晚上, 多喝水): trust the tag
+    # for words a dictionary lists.
+    if piece.pos in _WHOLE and (known(text) or piece.pos not in _SET_PHRASES):
         return [text]
     counted = _counted(piece, known)
     if counted:
         return counted
-    phrase = _transparent(text)
-    if phrase:
-        return phrase
     if _reduplicated(text) or text[-1] in _PLURAL:
         return [text]
+    if len(text) == 3 and text[0] == text[1] and known(text[1:]):
+        return [text[:2], text[2]]  # 聊聊天 liáoliao tiān: the verb doubled, then its object
     if known(text):
-        return _long_name(text, piece.pos, known, free)
+        return _verb_object(text, free, tag) or _long_name(text, piece.pos, known, free)
     if piece.pos in _PERSON and not any(known(text[:n]) for n in range(2, len(text))):
         return [text]  # a name (李明): no common word stands at its start
     if len(text) == 3 and text[1] in _INFIXES and all(free(c) for c in text):
         return list(text)
+    return _free_phrase(piece, known, free, basic)
+
+
+def _free_phrase(
+    piece: Piece,
+    known: Callable[[str], bool],
+    free: Callable[[str], bool],
+    basic: Callable[[str], bool],
+) -> list[str]:
+    """A word no dictionary lists, as the dictionary words it is made of; itself when those
+    would be rare single characters or, for what jieba calls an idiom, not learners' words."""
+    text = piece.text
     parts = _cut(text, known, free)
     if any(len(p) == 1 and not free(p) for p in parts):
         return [text]
+    if piece.pos in _SET_PHRASES and not _plainly_words(parts, free):
+        return [text]  # 在劫难逃: an idiom the dictionaries lack, not learners' words
     if len(text) > 2 and all(len(p) == 1 for p in parts) and not all(basic(p) for p in parts):
         return [text]  # 空包弹, 新地王: no dictionary word inside, rarer characters
-    return parts
+    return [word for part in parts for word in (_transparent(part) or [part])]
 
 
 def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
@@ -145,6 +171,12 @@ def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
     return []
 
 
+def _plainly_words(parts: Sequence[str], free: Callable[[str], bool]) -> bool:
+    """Whether what jieba calls an idiom is plainly a phrase of words: learners' words all
+    (多喝水, 每天晚上), or two dictionary words of two characters or more (深入基层)."""
+    return all(free(p) for p in parts) or (len(parts) == 2 and all(len(p) > 1 for p in parts))
+
+
 def _transparent(text: str) -> list[str]:
     """Phrases CC-CEDICT lists as words that GB/T 16159 writes apart, or []: a demonstrative
     and its measure or time word (这种 zhè zhǒng, 每天 měi tiān, 下个月 xià gè yuè) and 不
@@ -157,12 +189,37 @@ def _transparent(text: str) -> list[str]:
         return [text[0], text[1], text[2:]]
     if len(text) == 2 and text[0] == "不" and text[1] in _AFTER_BU:
         return [text[0], text[1]]
+    if len(text) == 3 and text[0] == text[2] and text[1] == "不":
+        return list(text)  # 是不是 shì bù shì: a question, yes or no
+    if len(text) == 2 and (text in _GOING_HOME or (text[0] == "往" and text[1] in "前后左右")):
+        return [text[0], text[1]]  # 在家 zài jiā, 往前 wǎng qián
     return []
 
 
-def _adverb_first(text: str, known: Callable[[str], bool], free: Callable[[str], bool]) -> bool:
-    """An adverb before a two-character word, the whole no learner's word (别着急, 很高兴)."""
-    return len(text) == 3 and text[0] in _ADVERBS and known(text[1:]) and not free(text)
+def _adverb_first(
+    text: str, known: Callable[[str], bool], free: Callable[[str], bool]
+) -> list[str]:
+    """An adverb apart from the word after it, the whole no learner's word (别着急 → 别 着急,
+    很高兴, 别忘了 → 别 忘 了), or []."""
+    if len(text) != 3 or text[0] not in _ADVERBS or free(text):
+        return []
+    if known(text[1:]):
+        return [text[0], text[1:]]
+    if free(text[1]) and text[2] in _ASPECT:
+        return list(text)
+    return []
+
+
+def _verb_object(
+    text: str, free: Callable[[str], bool], tag: Callable[[str], str | None]
+) -> list[str]:
+    """A verb and its object that CC-CEDICT lists as one entry (买东西, 发脾气, 回老家) apart,
+    as GB/T 16159 writes them (mǎi dōngxi), or []: only a one-character verb before a noun
+    learners know on its own, and never a word of the learners' lists (打电话, 出租车)."""
+    if len(text) != 3 or free(text) or not free(text[1:]):
+        return []
+    verb, noun = tag(text[0]) or "", tag(text[1:]) or ""
+    return [text[0], text[1:]] if verb.startswith("v") and noun.startswith("n") else []
 
 
 def _long_name(
@@ -331,6 +388,26 @@ def _after_numbers(pieces: list[Piece]) -> list[Piece]:
         ):
             result.append(Piece("多", "m", piece.start))
             result.append(Piece(text[1], "q", piece.start + 1))
+            continue
+        result.append(piece)
+    return result
+
+
+def _only_then(pieces: list[Piece]) -> list[Piece]:
+    """才能 before a verb is 才 "only then" and the modal 能 (明天才能去), not the noun 才能
+    "talent" jieba's dictionary holds."""
+    result: list[Piece] = []
+    for index, piece in enumerate(pieces):
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        before = pieces[index - 1].text if index else ""
+        if (
+            piece.text == "才能"
+            and following is not None
+            and following.pos[:1] in ("v", "d", "a")
+            and before[-1:] not in ("的", "有")  # 他的才能, 很有才能: the noun
+        ):
+            result.append(Piece("才", "d", piece.start))
+            result.append(Piece("能", "v", piece.start + 1))
             continue
         result.append(piece)
     return result
