@@ -159,14 +159,18 @@ def _free_phrase(
 
 
 def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
-    """A number or an ordinal whole (三十八, 第二十五), a number and its measure word apart
-    (三|只), or [] for anything else."""
+    """A number or an ordinal whole (三十八, 第二十五), a number or an ordinal and its measure
+    word apart (三|只, 第一|次, 第二|天), or [] for anything else."""
     text = piece.text
-    if all(c in _DIGITS for c in text.removeprefix("第")):
+    digits = text.removeprefix("第")
+    if all(c in _DIGITS for c in digits):
         return [text]
-    if piece.pos[:1] == "m" and text not in _NUMBER_WORDS and not (text[0] == "半" and known(text)):
+    ordinal = len(digits) < len(text)
+    if (ordinal or piece.pos[:1] == "m") and text not in _NUMBER_WORDS:
+        if text[0] == "半" and known(text):
+            return []
         numbers = len(text) - 1
-        if text[-1] in _MEASURES and all(c in _DIGITS for c in text[:numbers]):
+        if text[-1] in _MEASURES and all(c in _DIGITS for c in digits[:-1]) and digits[:-1]:
             return [text[:numbers], text[-1]]
     return []
 
