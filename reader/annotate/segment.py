@@ -101,7 +101,7 @@ def split_phrases(
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    return _only_then(_after_numbers(_correlatives(named)))
+    return _aspect_after_verb(_only_then(_after_numbers(_correlatives(named))))
 
 
 def _split(
@@ -412,6 +412,28 @@ def _only_then(pieces: list[Piece]) -> list[Piece]:
         ):
             result.append(Piece("才", "d", piece.start))
             result.append(Piece("能", "v", piece.start + 1))
+            continue
+        result.append(piece)
+    return result
+
+
+def _aspect_after_verb(pieces: list[Piece]) -> list[Piece]:
+    """着 after a one-character verb is its aspect particle, not the first character of a word
+    jieba found (提|着装|得 → 提 着 装 得): the word after it takes 得 or 了, so it is a verb."""
+    result: list[Piece] = []
+    for index, piece in enumerate(pieces):
+        last = result[-1] if result else None
+        following = pieces[index + 1].text[:1] if index + 1 < len(pieces) else ""
+        if (
+            last is not None
+            and len(last.text) == 1
+            and last.pos[:1] == "v"
+            and len(piece.text) == 2
+            and piece.text[0] == "着"
+            and following in ("得", "了")
+        ):
+            result.append(Piece("着", "uz", piece.start))
+            result.append(Piece(piece.text[1], "v", piece.start + 1))
             continue
         result.append(piece)
     return result
