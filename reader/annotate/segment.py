@@ -101,7 +101,7 @@ def split_phrases(
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    return _aspect_after_verb(_only_then(_after_numbers(_correlatives(named))))
+    return _aspect_after_verb(_only_then(_after_numbers(_correlatives(named))), tag)
 
 
 def _split(
@@ -417,9 +417,10 @@ def _only_then(pieces: list[Piece]) -> list[Piece]:
     return result
 
 
-def _aspect_after_verb(pieces: list[Piece]) -> list[Piece]:
+def _aspect_after_verb(pieces: list[Piece], tag: Callable[[str], str | None]) -> list[Piece]:
     """着 after a one-character verb is its aspect particle, not the first character of a word
-    jieba found (提|着装|得 → 提 着 装 得): the word after it takes 得 or 了, so it is a verb."""
+    jieba found (提|着装|得 → 提 着 装 得): what follows it is a verb that takes 得 or 了; but
+    是|着凉|了 is catching cold."""
     result: list[Piece] = []
     for index, piece in enumerate(pieces):
         last = result[-1] if result else None
@@ -428,8 +429,10 @@ def _aspect_after_verb(pieces: list[Piece]) -> list[Piece]:
             last is not None
             and len(last.text) == 1
             and last.pos[:1] == "v"
+            and last.text != "是"
             and len(piece.text) == 2
             and piece.text[0] == "着"
+            and (tag(piece.text[1]) or "")[:1] == "v"
             and following in ("得", "了")
         ):
             result.append(Piece("着", "uz", piece.start))
