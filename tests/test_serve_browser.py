@@ -172,6 +172,8 @@ def test_click_a_word_and_fix_its_reading(browser: Any, sheet_url: str) -> None:
     dialog = browser.find_element(By.ID, "fix")
     assert dialog.get_attribute("open") is not None
     assert browser.find_element(By.ID, "fix-word").text == "银行"
+    # the sheet's own popup for the clicked word does not linger behind the dialog
+    assert in_sheet(browser, "return d.getElementById('popup').hidden") is True
     reading = browser.find_element(By.ID, "fix-reading")
     assert reading.get_attribute("value") == "yín háng"
     reading.clear()

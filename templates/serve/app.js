@@ -143,6 +143,9 @@
     document.getElementById("fix-next").textContent = nextWord;
     document.getElementById("fix-error").hidden = true;
     document.getElementById("fix-status").textContent = "";
+    // The sheet's own word popup opened on the same click: it would sit behind the dialog.
+    var popup = frame.contentDocument && frame.contentDocument.getElementById("popup");
+    if (popup) { popup.hidden = true; }
     if (dialog.showModal) { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
     document.getElementById("fix-reading").focus();
   }
