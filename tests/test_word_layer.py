@@ -214,7 +214,11 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("她长得很高。", "长", "to grow"),
         ("晚上我睡不着。", "着", "(after a verb)"),
         ("来了三十多个人。", "多", "(after a numeral)"),
-        ("一共三块钱。", "块", "classifier"),
+        ("一共三块钱。", "块", "classifier for money"),
+        ("他花了很多钱。", "花", "to spend"),
+        ("公园里的花很美。", "花", "flower"),
+        ("我的包很重。", "包", "bag"),
+        ("他在背课文。", "背", "to learn by heart"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(

@@ -73,6 +73,14 @@ _RULES: dict[str, tuple[tuple[Callable[[Spot], bool], str], ...]] = {
     "打": ((lambda s: s.after is not None and s.after.text.endswith("球"), "to play"),),
     # 睡不着, 睡得着: 着 zháo as a complement, succeeding in it.
     "着": ((lambda s: s.before is not None and s.before.text in ("不", "得"), "(after a verb)"),),
+    # 花钱, 花了两个小时: to spend.
+    "花": ((lambda s: s.after is not None and s.after.text[:1] in ("钱", "时", "了"), "to spend"),),
+    # 三块钱: money; before 钱 the measure word counts yuan.
+    "块": ((lambda s: s.after is not None and s.after.text[:1] == "钱", "money"),),
+    # 我的包, 一个包: a bag, not "to wrap".
+    "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
+    # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
+    "背": ((lambda s: s.after is not None and s.after.pos.startswith("n"), "to learn by heart"),),
     # 下课后, 三天后: after.
     "后": ((Spot.after_chinese, "after"),),
     # 长 zhǎng before 得, 大, 高: to grow (her 长得很高); the entry read cháng has no such sense.
@@ -83,12 +91,12 @@ _RULES: dict[str, tuple[tuple[Callable[[Spot], bool], str], ...]] = {
 def wanted_sense(spot: Spot) -> str:
     """The sense the word's neighbours call for, or "" when they call for none."""
     text = spot.word.text
-    before = spot.before
-    if len(text) == 1 and before is not None and before.text[-1:] in _COUNTING:
-        return _COUNTED.get(text, CLASSIFIER)
     for context, sense in _RULES.get(text, ()):
         if context(spot):
             return sense
+    before = spot.before
+    if len(text) == 1 and before is not None and before.text[-1:] in _COUNTING:
+        return _COUNTED.get(text, CLASSIFIER)
     return ""
 
 
