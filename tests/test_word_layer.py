@@ -309,6 +309,7 @@ def test_verbs_joined_to_what_follows(
         ("城市里的空房子越来越多。", [("空", "kòng"), ("房子", "fángzi")]),
         ("这个瓶子是空的。", [("空", "kōng")]),
         ("雨越下越大。", [("雨", "yǔ"), ("越", "yuè"), ("下", "xià")]),
+        ("他越跑越快，超越了所有人。", [("超越", "chāoyuè")]),
         # a verb and its object apart, but not a learner's word or a noun compound
         ("我去商店买东西。", [("买", "mǎi"), ("东西", "dōngxi")]),
         ("他又发脾气了。", [("发", "fā"), ("脾气", "píqi")]),

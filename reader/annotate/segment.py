@@ -101,7 +101,7 @@ def split_phrases(
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    return _aspect_after_verb(_only_then(_after_numbers(_correlatives(named))), tag)
+    return _aspect_after_verb(_only_then(_after_numbers(_correlatives(named, known))), tag)
 
 
 def _split(
@@ -360,15 +360,15 @@ def _familiar_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list
     return result
 
 
-def _correlatives(pieces: list[Piece]) -> list[Piece]:
+def _correlatives(pieces: list[Piece], known: Callable[[str], bool]) -> list[Piece]:
     """越…越… "the more … the more": a 越 that jieba ran into the word before it, even into a
-    name (雨越|下|越大 → 雨 越 下 越 大), stands apart."""
+    name (雨越|下|越大 → 雨 越 下 越 大), stands apart; words such as 超越, 卓越 stay whole."""
     if sum(p.text.count("越") for p in pieces) < 2:
         return pieces
     result: list[Piece] = []
     for piece in pieces:
         text = piece.text
-        if len(text) == 2 and text[1] == "越" and piece.han and text != "超越":
+        if len(text) == 2 and text[1] == "越" and piece.han and not known(text):
             result.append(Piece(text[0], "n", piece.start))
             result.append(Piece("越", "d", piece.start + 1))
             continue
