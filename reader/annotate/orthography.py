@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reader.annotate.pieces import Piece
@@ -21,21 +21,12 @@ _PLURAL_HOSTS = frozenset({"n", "r", "ng", "nz"})
 
 def join_erhua(pieces: list[Piece], resources: Resources) -> list[Piece]:
     """A 儿 that jieba cut off its word joins it again where it is erhua (画画|儿, 早点|儿)."""
-    result: list[Piece] = []
-    for piece in pieces:
-        last = result[-1] if result else None
-        if (
-            piece.text == ERHUA
-            and last is not None
-            and last.han
-            and last.start + len(last.text) == piece.start
-        ):
-            entry = resources.cedict().reading(last.text[-1] + ERHUA)
-            if entry is not None and entry[-1] == ("er5",):
-                result[-1] = Piece(last.text + ERHUA, last.pos, last.start, last.titled)
-                continue
-        result.append(piece)
-    return result
+
+    def is_erhua(word: Piece) -> bool:
+        entry = resources.cedict().reading(word.text[-1] + ERHUA)
+        return entry is not None and entry[-1] == ("er5",)
+
+    return _joined(pieces, ERHUA, is_erhua)
 
 
 def erhua(pieces: Sequence[Piece], readings: list[str | None], resources: Resources) -> None:
@@ -64,18 +55,25 @@ def erhua(pieces: Sequence[Piece], readings: list[str | None], resources: Resour
 def join_plural(pieces: Sequence[Piece]) -> list[Piece]:
     """A 们 that jieba cut off its noun joins it again (孩子|们 → 孩子们 háizimen), once each
     character has its reading: the reading of the noun stays the one read on its own."""
+    return _joined(
+        pieces, PLURAL, lambda word: word.pos in _PLURAL_HOSTS and not word.text.endswith(PLURAL)
+    )
+
+
+def _joined(pieces: Sequence[Piece], suffix: str, takes: Callable[[Piece], bool]) -> list[Piece]:
+    """The pieces, each `suffix` piece joined to the Chinese word right before it if `takes`
+    says that word takes it."""
     result: list[Piece] = []
     for piece in pieces:
         last = result[-1] if result else None
         if (
-            piece.text == PLURAL
+            piece.text == suffix
             and last is not None
             and last.han
-            and last.pos in _PLURAL_HOSTS
-            and not last.text.endswith(PLURAL)
             and last.start + len(last.text) == piece.start
+            and takes(last)
         ):
-            result[-1] = Piece(last.text + PLURAL, last.pos, last.start, last.titled)
+            result[-1] = Piece(last.text + suffix, last.pos, last.start, last.titled)
             continue
         result.append(piece)
     return result

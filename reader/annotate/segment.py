@@ -101,7 +101,9 @@ def split_phrases(
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    return _aspect_after_verb(_only_then(_after_numbers(_correlatives(named, known))), tag)
+    for cut in (_correlative(named, known), _more_than, _only_then, _aspect_particle(tag)):
+        named = _split_where(named, cut)
+    return named
 
 
 def _split(
@@ -360,71 +362,81 @@ def _familiar_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list
     return result
 
 
-def _correlatives(pieces: list[Piece], known: Callable[[str], bool]) -> list[Piece]:
-    """越…越… "the more … the more": a 越 that jieba ran into the word before it, even into a
-    name (雨越|下|越大 → 雨 越 下 越 大), stands apart; words such as 超越, 卓越 stay whole."""
-    if sum(p.text.count("越") for p in pieces) < 2:
-        return pieces
-    result: list[Piece] = []
-    for piece in pieces:
-        text = piece.text
-        if len(text) == 2 and text[1] == "越" and piece.han and not known(text):
-            result.append(Piece(text[0], "n", piece.start))
-            result.append(Piece("越", "d", piece.start + 1))
-            continue
-        result.append(piece)
-    return result
+# A cut of one piece in two that its neighbours call for: where, and the two parts' tags.
+Cut = tuple[int, str, str]
 
 
-def _after_numbers(pieces: list[Piece]) -> list[Piece]:
-    """多 after a number is "more than", apart from the measure word jieba joins it to (三十
-    多|个, 二十多|年: sānshí duō gè)."""
-    result: list[Piece] = []
-    for piece in pieces:
-        last = result[-1] if result else None
-        text = piece.text
-        if (
-            last is not None
-            and len(text) == 2
-            and text[0] == "多"
-            and text[1] in _MEASURES
-            and last.text[-1:] in _DIGITS
-        ):
-            result.append(Piece("多", "m", piece.start))
-            result.append(Piece(text[1], "q", piece.start + 1))
-            continue
-        result.append(piece)
-    return result
-
-
-def _only_then(pieces: list[Piece]) -> list[Piece]:
-    """才能 before a verb is 才 "only then" and the modal 能 (明天才能去), not the noun 才能
-    "talent" jieba's dictionary holds."""
+def _split_where(
+    pieces: list[Piece], cut: Callable[[Piece | None, Piece, Piece | None], Cut | None]
+) -> list[Piece]:
+    """The pieces, each cut in two where `cut`, given the piece before, the piece and the
+    piece after, says so."""
     result: list[Piece] = []
     for index, piece in enumerate(pieces):
+        last = result[-1] if result else None
         following = pieces[index + 1] if index + 1 < len(pieces) else None
-        before = pieces[index - 1].text if index else ""
-        if (
-            piece.text == "才能"
-            and following is not None
-            and following.pos[:1] in ("v", "d", "a")
-            and before[-1:] not in ("的", "有")  # 他的才能, 很有才能: the noun
-        ):
-            result.append(Piece("才", "d", piece.start))
-            result.append(Piece("能", "v", piece.start + 1))
+        found = cut(last, piece, following)
+        if found is None:
+            result.append(piece)
             continue
-        result.append(piece)
+        at, first, second = found
+        result.append(Piece(piece.text[:at], first, piece.start))
+        result.append(Piece(piece.text[at:], second, piece.start + at))
     return result
 
 
-def _aspect_after_verb(pieces: list[Piece], tag: Callable[[str], str | None]) -> list[Piece]:
+def _correlative(
+    pieces: list[Piece], known: Callable[[str], bool]
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """越…越… "the more … the more": a 越 that jieba ran into the word before it, even into a
+    name (雨越|下|越大 → 雨 越 下 越 大), stands apart; words such as 超越, 卓越 stay whole."""
+    twice = sum(p.text.count("越") for p in pieces) > 1
+
+    def cut(_: Piece | None, piece: Piece, __: Piece | None) -> Cut | None:
+        text = piece.text
+        if twice and len(text) == 2 and text[1] == "越" and piece.han and not known(text):
+            return (1, "n", "d")
+        return None
+
+    return cut
+
+
+def _more_than(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
+    """多 after a number is "more than", apart from the measure word jieba joins it to (三十
+    多|个, 二十多|年: sānshí duō gè)."""
+    text = piece.text
+    if (
+        last is not None
+        and len(text) == 2
+        and text[0] == "多"
+        and text[1] in _MEASURES
+        and last.text[-1:] in _DIGITS
+    ):
+        return (1, "m", "q")
+    return None
+
+
+def _only_then(last: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """才能 before a verb is 才 "only then" and the modal 能 (明天才能去), not the noun 才能
+    "talent" jieba's dictionary holds."""
+    if (
+        piece.text == "才能"
+        and following is not None
+        and following.pos[:1] in ("v", "d", "a")
+        and (last.text[-1:] if last else "") not in ("的", "有")  # 他的才能, 很有才能: the noun
+    ):
+        return (1, "d", "v")
+    return None
+
+
+def _aspect_particle(
+    tag: Callable[[str], str | None],
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
     """着 after a one-character verb is its aspect particle, not the first character of a word
     jieba found (提|着装|得 → 提 着 装 得): what follows it is a verb that takes 得 or 了; but
     是|着凉|了 is catching cold."""
-    result: list[Piece] = []
-    for index, piece in enumerate(pieces):
-        last = result[-1] if result else None
-        following = pieces[index + 1].text[:1] if index + 1 < len(pieces) else ""
+
+    def cut(last: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
         if (
             last is not None
             and len(last.text) == 1
@@ -433,10 +445,9 @@ def _aspect_after_verb(pieces: list[Piece], tag: Callable[[str], str | None]) ->
             and len(piece.text) == 2
             and piece.text[0] == "着"
             and (tag(piece.text[1]) or "")[:1] == "v"
-            and following in ("得", "了")
+            and (following.text[:1] if following else "") in ("得", "了")
         ):
-            result.append(Piece("着", "uz", piece.start))
-            result.append(Piece(piece.text[1], "v", piece.start + 1))
-            continue
-        result.append(piece)
-    return result
+            return (1, "uz", "v")
+        return None
+
+    return cut
