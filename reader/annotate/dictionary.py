@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from reader.annotate.senses import Spot, in_use, wanted_sense
+from reader.annotate.senses import Neighbours, in_use, wanted_sense
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, PinyinStyle, Word
 from reader.options import default_cache_dir
@@ -394,7 +394,7 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         before = (None, *s.words[:-1])
         after = (*s.words[1:], None)
         filled = (
-            fill(w, wanted_sense(Spot(w, b, a, s.text)))
+            fill(w, wanted_sense(Neighbours(w, b, a, s.text)))
             for w, b, a in zip(s.words, before, after, strict=True)
         )
         return dataclasses.replace(s, words=tuple(filled))

@@ -26,7 +26,7 @@ _TIME_UNITS = frozenset("周次个星月回学")
 
 
 @dataclass(frozen=True, slots=True)
-class Spot:
+class Neighbours:
     """A word with its neighbours in its sentence."""
 
     word: Word
@@ -49,20 +49,20 @@ class Spot:
 _COUNTED = {"点": "o'clock", "多": "(after a numeral)"}
 
 # For each word, the contexts that call for one of its senses, in order: (context, sense).
-_RULES: dict[str, tuple[tuple[Callable[[Spot], bool], str], ...]] = {
+_RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # One-character adverbs whose adverb sense CC-CEDICT lists after others, before a verb
     # or an adjective (别担心, 先走, 八点才起床, 刚到, 挺贵); not 老, which jieba's tags would
     # make "always" in 老邻居.
-    "别": ((Spot.before_head, "don't"),),
-    "先": ((Spot.before_head, "first"),),
-    "才": ((Spot.before_head, "then and only then"),),
-    "刚": ((Spot.before_head, "just"),),
-    "挺": ((Spot.before_head, "quite"),),
-    "正": ((Spot.before_head, "just (at that time)"),),
-    "光": ((Spot.before_head, "only"),),
-    "白": ((Spot.before_head, "in vain"),),
+    "别": ((Neighbours.before_head, "don't"),),
+    "先": ((Neighbours.before_head, "first"),),
+    "才": ((Neighbours.before_head, "then and only then"),),
+    "刚": ((Neighbours.before_head, "just"),),
+    "挺": ((Neighbours.before_head, "quite"),),
+    "正": ((Neighbours.before_head, "just (at that time)"),),
+    "光": ((Neighbours.before_head, "only"),),
+    "白": ((Neighbours.before_head, "in vain"),),
     # 想 before a verb is wanting to do it (我想去), not thinking.
-    "想": ((Spot.before_head, "to want"),),
+    "想": ((Neighbours.before_head, "to want"),),
     # 一…就…: as soon as (一有空就打电话).
     "一": ((lambda s: s.before_head() and "就" in s.sentence, "as soon as"),),
     # 越…越…: the more … the more.
@@ -82,13 +82,13 @@ _RULES: dict[str, tuple[tuple[Callable[[Spot], bool], str], ...]] = {
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
     "背": ((lambda s: s.after is not None and s.after.pos.startswith("n"), "to learn by heart"),),
     # 下课后, 三天后: after.
-    "后": ((Spot.after_chinese, "after"),),
+    "后": ((Neighbours.after_chinese, "after"),),
     # 长 zhǎng before 得, 大, 高: to grow (her 长得很高); the entry read cháng has no such sense.
     "长": ((lambda s: s.after is not None and s.after.text[:1] in "得大高胖", "to grow"),),
 }
 
 
-def wanted_sense(spot: Spot) -> str:
+def wanted_sense(spot: Neighbours) -> str:
     """The sense the word's neighbours call for, or "" when they call for none."""
     text = spot.word.text
     for context, sense in _RULES.get(text, ()):
