@@ -30,6 +30,14 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         # a number and its measure word apart (GB/T 16159); a number stays whole
         ("三只猫在睡觉。", [("三", "sān"), ("只", "zhī"), ("猫", "māo")]),
         ("他今年三十八岁。", [("三十八", "sānshíbā")]),
+        ("他说了一句话。", [("一", "yī"), ("句", "jù")]),
+        ("等了半个小时。", [("半", "bàn"), ("个", "gè")]),
+        ("一共五毛钱。", [("五", "wǔ"), ("毛", "máo")]),
+        ("我吃了一块蛋糕。", [("一", "yī"), ("块", "kuài")]),
+        # ... but words that mean more than a number stay whole
+        ("他十分高兴。", [("十分", "shífēn")]),
+        ("我们一块去吧。", [("一块", "yīkuài")]),
+        ("我等了半天。", [("半天", "bàntiān")]),
         # a rare word no dictionary lists is not cut into characters
         ("其书法朴拙圆满。", [("朴拙", "pǔzhuō")]),
     ],
@@ -215,6 +223,9 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("晚上我睡不着。", "着", "(after a verb)"),
         ("来了三十多个人。", "多", "(after a numeral)"),
         ("一共三块钱。", "块", "classifier for money"),
+        ("今天只有五度。", "度", "degree"),
+        ("我们一块去吧。", "一块", "together"),
+        ("一共五毛钱。", "毛", "classifier for Chinese fractional"),
         ("他花了很多钱。", "花", "to spend"),
         ("公园里的花很美。", "花", "flower"),
         ("我的包很重。", "包", "bag"),

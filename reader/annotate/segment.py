@@ -17,13 +17,16 @@ from reader.annotate.pieces import Piece
 _NUMBERS = frozenset("一二两三四五六七八九十百千万几半")
 _MEASURES = frozenset(
     "个只条张本件次天年岁位名口家种场双块把辆台部首棵朵匹头间层门封支杯瓶碗斤米元毛角号周趟遍"
-    "顿届所座架片滴颗粒根份套篇幅首课分秒步站层楼盒袋包箱瓶顶件"
+    "顿届所座架片滴颗粒根份套篇幅首课分秒步站层楼盒袋包箱瓶顶件句倍度段节批群串束副声对代"
 )
 _DIGITS = _NUMBERS | frozenset("零〇百千万亿")
 # Numeral words that are words of their own (一下 "a little", 一些, 一切, 一半 …).
 _NUMBER_WORDS = frozenset(
-    "一下 一些 一点 一会 一切 一半 一共 一致 一阵 一番 一样 一起 一道 一块".split()
+    "一下 一些 一点 一会 一切 一半 一共 一致 一阵 一番 一样 一起 一道 一块 一度 十分 万分".split()
 )
+# 一块 and 一道 are "together" before a verb (我们一块去), a number and its measure word
+# before a noun (一块蛋糕 yī kuài, 一道菜 yī dào).
+_TOGETHER = frozenset({"一块", "一道"})
 # Tags of words jieba is sure of as units: idioms, set phrases, places and organisations.
 _WHOLE = frozenset({"i", "l", "ns", "nt", "eng", "x"})
 _PERSON = frozenset({"nr", "nrfg", "nrt"})
@@ -96,12 +99,20 @@ def split_phrases(
         # A number and its measure word keep their own readings (两个 liǎng gè, not pypinyin's
         # light ge); other parts are read as the word they were cut from.
         source = None if piece.pos[:1] == "m" else (piece.start, piece.start + len(piece.text))
-        for part in parts:
+        for index, part in enumerate(parts):
             found = tag(part) or ("m" if all(c in _NUMBERS for c in part) else piece.pos)
+            if index and part in _MEASURES and all(c in _DIGITS for c in parts[index - 1]):
+                found = "q"  # 五|毛: a measure word, not the surname jieba's tag says
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    for cut in (_correlative(named, known), _more_than, _only_then, _aspect_particle(tag)):
+    for cut in (
+        _correlative(named, known),
+        _more_than,
+        _only_then,
+        _aspect_particle(tag),
+        _one_piece,
+    ):
         named = _split_where(named, cut)
     return named
 
@@ -157,7 +168,11 @@ def _free_phrase(
         return [text]  # 在劫难逃: an idiom the dictionaries lack, not learners' words
     if len(text) > 2 and all(len(p) == 1 for p in parts) and not all(basic(p) for p in parts):
         return [text]  # 空包弹, 新地王: no dictionary word inside, rarer characters
-    return [word for part in parts for word in (_transparent(part) or [part])]
+    return [
+        word
+        for part in parts
+        for word in (_transparent(part) or _number_measure(part, known) or [part])
+    ]
 
 
 def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
@@ -167,14 +182,23 @@ def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
     digits = text.removeprefix("第")
     if all(c in _DIGITS for c in digits):
         return [text]
-    ordinal = len(digits) < len(text)
-    if (ordinal or piece.pos[:1] == "m") and text not in _NUMBER_WORDS:
-        if text[0] == "半" and known(text):
-            return []
-        numbers = len(text) - 1
-        if text[-1] in _MEASURES and all(c in _DIGITS for c in digits[:-1]) and digits[:-1]:
-            return [text[:numbers], text[-1]]
+    if len(digits) < len(text) or piece.pos[:1] == "m":
+        return _number_measure(text, known)
     return []
+
+
+def _number_measure(text: str, known: Callable[[str], bool]) -> list[str]:
+    """A number (or an ordinal) and the measure word after it apart, as GB/T 16159 writes
+    them (三倍 sān bèi, 半个 bàn gè, 五毛 wǔ máo), or []; words such as 一些, 十分 "very" and
+    半天 "a long time" stay whole."""
+    digits = text.removeprefix("第")[:-1]
+    if text in _NUMBER_WORDS or text[-1] not in _MEASURES or not digits:
+        return []
+    if not all(c in _DIGITS for c in digits):
+        return []
+    if text[0] == "半" and text[-1] != "个" and known(text):
+        return []
+    return [text[:-1], text[-1]]
 
 
 def _plainly_words(parts: Sequence[str], free: Callable[[str], bool]) -> bool:
@@ -451,3 +475,11 @@ def _aspect_particle(
         return None
 
     return cut
+
+
+def _one_piece(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """一块, 一道 before a noun are a number and its measure word (一块蛋糕 yī kuài, 一道菜),
+    not "together" as before a verb (我们一块去)."""
+    if piece.text in _TOGETHER and following is not None and following.pos[:1] == "n":
+        return (1, "m", "q")
+    return None

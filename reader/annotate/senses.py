@@ -45,8 +45,13 @@ class Neighbours:
 
 
 # What a word says after a number where that is not its classifier sense (三点 o'clock,
-# 三十多 "... odd").
-_COUNTED = {"点": "o'clock", "多": "(after a numeral)"}
+# 三十多 "... odd", 五度 degrees, 三倍 -fold).
+_COUNTED = {
+    "点": "o'clock",
+    "多": "(after a numeral)",
+    "度": "degree (angles, temperature",
+    "倍": "-fold",
+}
 
 # For each word, the contexts that call for one of its senses, in order: (context, sense).
 _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
@@ -63,6 +68,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "白": ((Neighbours.before_head, "in vain"),),
     # 想 before a verb is wanting to do it (我想去), not thinking.
     "想": ((Neighbours.before_head, "to want"),),
+    # 我们一块去: together (一块蛋糕 is cut in two, a number and its measure word).
+    "一块": ((Neighbours.before_head, "together"),),
     # 一…就…: as soon as (一有空就打电话).
     "一": ((lambda s: s.before_head() and "就" in s.sentence, "as soon as"),),
     # 越…越…: the more … the more.
