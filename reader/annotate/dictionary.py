@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from reader.annotate.senses import Neighbours, in_use, wanted_sense
+from reader.annotate.senses import ANOTHER, Neighbours, in_use, wanted_sense
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, PinyinStyle, Word
 from reader.options import default_cache_dir
@@ -54,6 +54,8 @@ _NOISE = re.compile(
     r"(Tw|PRC|Japanese|old|archaic|ancient|literary|dialect) (pr\.|form))",
     re.IGNORECASE,
 )
+# A note on how Taiwan or an older standard reads the word, inside a sense.
+_ASIDE = re.compile(r"\s*\((?:Taiwan|Tw|also|old) pr\.[^()]*\)")
 # Senses that only point elsewhere or name a surname: kept only when nothing better exists.
 _WEAK = re.compile(
     r"^((\w+ )*variant of |see |see also |used in |surname |\(surname\)|"
@@ -233,6 +235,13 @@ class Dictionary:
 
     def _gloss(self, word: str, reading: tuple[str, ...], wanted: str = "") -> Gloss | None:
         """Look a word up afresh (see `lookup`), the `wanted` sense first (see `senses`)."""
+        if wanted.startswith(ANOTHER):
+            # The context reads the word as another one (吃点儿: 一点儿 "a little").
+            other = self._best(wanted[len(ANOTHER) :], ())
+            definition = _definition(self._main_senses(other)) if other else ""
+            if definition:
+                return Gloss(definition, self.level(word), reading)
+            wanted = ""
         entry = self._best(word, reading)
         if entry is not None:
             senses = in_use(self._main_senses(entry), wanted)
@@ -393,9 +402,10 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
     def sentence(s: AnnotatedSentence) -> AnnotatedSentence:
         before = (None, *s.words[:-1])
         after = (*s.words[1:], None)
+        further = (*s.words[2:], None, None)[: len(s.words)]
         filled = (
-            fill(w, wanted_sense(Neighbours(w, b, a, s.text)))
-            for w, b, a in zip(s.words, before, after, strict=True)
+            fill(w, wanted_sense(Neighbours(w, b, a, s.text, f)))
+            for w, b, a, f in zip(s.words, before, after, further, strict=True)
         )
         return dataclasses.replace(s, words=tuple(filled))
 
@@ -455,8 +465,9 @@ def _marks_to_tone3(syllable: str) -> str:
 
 
 def _clean(sense: str) -> str:
-    """A sense without pinyin cross-references, traditional doublets or a trailing space."""
-    return _CROSS_REFERENCE.sub(r"\1", sense).strip()
+    """A sense without pinyin cross-references, traditional doublets, pronunciation asides
+    (`how (Taiwan pr. [duo2])`) or a trailing space."""
+    return _ASIDE.sub("", _CROSS_REFERENCE.sub(r"\1", sense)).strip()
 
 
 def _strong(sense: str) -> bool:

@@ -21,6 +21,17 @@ _CLASSIFIER_SENSE = re.compile(r"\bclassifier\b|\bmeasure word\b")
 _COUNTING = frozenset("一二两三四五六七八九十百千万几这那哪每半某各整0123456789")
 # jieba's tags of what an adverb or a modal stands before: verbs, adjectives, other adverbs.
 _HEADS = ("v", "a", "d")
+# 吃了点东西: a verb's aspect particle.
+_DONE = frozenset("了")
+# Words of a sentence that gives a distance, and the tags of the places it is measured from.
+_DISTANCES = frozenset("远近米里")
+_PLACES = ("n", "r", "s")
+# Particles that close a clause.
+_CLOSING = frozenset("了吗吧啊呢呀")
+# Adverbs before 行 "all right" (就行, 也行, 不行).
+_BEFORE_OK = frozenset("就也都才不还")
+# What stands between 给 and the thing given (给我三十块): a person.
+_RECEIVERS = ("r", "n")
 # Words for units of time that 下 "next" and 上 "last" stand before (下周, 下个月, 下次).
 _TIME_UNITS = frozenset("周次个星月回学")
 
@@ -33,21 +44,82 @@ class Neighbours:
     before: Word | None
     after: Word | None
     sentence: str
+    further: Word | None = None
+    """The word after `after`."""
 
     def before_head(self) -> bool:
         """Whether the next word is a verb, an adjective or an adverb (别|担心, 先|走)."""
         after = self.after
         return after is not None and after.is_chinese and after.pos.startswith(_HEADS)
 
+    def before_word(self) -> bool:
+        """Whether a word that is not a particle follows (别|误会, 先|跑步: jieba's tags
+        call many verbs nouns, and 别, 先 stand alone only as adverbs)."""
+        after = self.after
+        return after is not None and after.is_chinese and after.pos[:1] not in ("u", "y")
+
+    def after_verb(self) -> bool:
+        """Whether a verb or an adjective stands before this word (吃点儿, 便宜点儿)."""
+        before = self.before
+        return before is not None and before.pos[:1] in ("v", "a")
+
+    def counted(self) -> bool:
+        """Whether a number or a demonstrative stands before this word."""
+        return self.before is not None and self.before.text[-1:] in _COUNTING
+
+    def ends_clause(self) -> bool:
+        """Whether nothing but a sentence particle or punctuation follows (就行了, 行吗)."""
+        after = self.after
+        return after is None or not after.is_chinese or after.text in _CLOSING
+
     def after_chinese(self) -> bool:
         """Whether a Chinese word stands before this one (吃完饭|后, not 后 opening a clause)."""
         return self.before is not None and self.before.is_chinese
+
+
+ANOTHER = "="
+"""Marks a wanted sense that is another word's gloss (点儿 after a verb: 一点儿)."""
+
+
+def _before_noun(spot: Neighbours) -> bool:
+    after = spot.after
+    return after is not None and after.pos[:1] == "n" and after.text[:1] != "钱"
+
+
+def _after_any(spot: Neighbours, words: frozenset[str]) -> bool:
+    return spot.before is not None and spot.before.text in words
+
+
+def _verb(spot: Neighbours) -> bool:
+    return spot.word.pos[:1] == "v"
+
+
+def _preposition(spot: Neighbours) -> bool:
+    return spot.word.pos == "p"
+
+
+def _distance(spot: Neighbours) -> bool:
+    """离 before a place in a sentence of distances (我家离学校很远)."""
+    after = spot.after
+    near = any(c in spot.sentence for c in _DISTANCES)
+    return _preposition(spot) or (near and after is not None and after.pos[:1] in _PLACES)
+
+
+def _giving(spot: Neighbours) -> bool:
+    """给 before a person and then what is given, not a verb (给我三十, 给了他三块)."""
+    after, further = spot.after, spot.further
+    if after is not None and after.text == "了":
+        return True
+    if after is None or after.pos[:1] not in _RECEIVERS:
+        return False
+    return further is None or not further.is_chinese or further.pos[:1] in ("m", "n", "q")
 
 
 # What a word says after a number where that is not its classifier sense (三点 o'clock,
 # 三十多 "... odd", 五度 degrees, 三倍 -fold).
 _COUNTED = {
     "点": "o'clock",
+    "号": "day of a month",
     "多": "(after a numeral)",
     "度": "degree (angles, temperature",
     "倍": "-fold",
@@ -58,8 +130,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # One-character adverbs whose adverb sense CC-CEDICT lists after others, before a verb
     # or an adjective (别担心, 先走, 八点才起床, 刚到, 挺贵); not 老, which jieba's tags would
     # make "always" in 老邻居.
-    "别": ((Neighbours.before_head, "don't"),),
-    "先": ((Neighbours.before_head, "first"),),
+    "别": ((Neighbours.before_word, "don't"),),
+    "先": ((Neighbours.before_word, "first"),),
     "才": ((Neighbours.before_head, "then and only then"),),
     "刚": ((Neighbours.before_head, "just"),),
     "挺": ((Neighbours.before_head, "quite"),),
@@ -70,6 +142,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "想": ((Neighbours.before_head, "to want"),),
     # 我们一块去: together (一块蛋糕 is cut in two, a number and its measure word).
     "一块": ((Neighbours.before_head, "together"),),
+    "一块儿": ((Neighbours.before_head, "together"),),
     # 一…就…: as soon as (一有空就打电话).
     "一": ((lambda s: s.before_head() and "就" in s.sentence, "as soon as"),),
     # 越…越…: the more … the more.
@@ -82,8 +155,41 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "着": ((lambda s: s.before is not None and s.before.text in ("不", "得"), "(after a verb)"),),
     # 花钱, 花了两个小时: to spend.
     "花": ((lambda s: s.after is not None and s.after.text[:1] in ("钱", "时", "了"), "to spend"),),
-    # 三块钱: money; before 钱 the measure word counts yuan.
-    "块": ((lambda s: s.after is not None and s.after.text[:1] == "钱", "money"),),
+    # 三块钱, 三十五块: money; before a noun (一块蛋糕) it counts pieces.
+    "块": ((lambda s: s.counted() and not _before_noun(s), "money"),),
+    # 吃点儿, 便宜点儿, 小心点儿: a little, as 一点儿 says; 点儿 is "o'clock" only after a
+    # number, and a dot hardly ever.
+    "点儿": ((lambda s: not s.counted(), f"{ANOTHER}一点儿"),),
+    "点": ((lambda s: s.after_verb() or _after_any(s, _DONE), f"{ANOTHER}一点儿"),),
+    # 您给我三十: to give; 给您倒杯茶: for.
+    "给": ((_giving, "to give"),),
+    # 就行了, 行吗: all right.
+    "行": ((lambda s: _after_any(s, _BEFORE_OK) or s.ends_clause(), "all right"),),
+    # 准备好了, 整理好。: the verb is done.
+    "好": ((lambda s: s.after_verb() and s.ends_clause(), "(verb complement"),),
+    # 倒水, 倒杯茶: to pour (倒 dǎo "to fall" has no such sense).
+    "倒": ((lambda s: s.after is not None and s.after.pos[:1] in ("n", "q", "m"), "to pour"),),
+    # Prepositions, where jieba tags them so: the preposition's sense, not the verb's.
+    "在": (
+        (Neighbours.before_head, "(used before a verb"),
+        (_preposition, "to be (located) at"),
+    ),
+    "跟": ((_preposition, "with"),),
+    "对": ((_preposition, "towards|for|concerning"),),
+    "把": ((_preposition, "(used to put the object before the verb"),),
+    "离": ((_distance, "(in giving distances) from"),),
+    "比": ((_preposition, "more {adj.} than"),),
+    "被": ((_preposition, "used to indicate passive voice"),),
+    "向": ((_preposition, "towards"),),
+    # The verbs' everyday senses before CC-CEDICT's first ones (带 "band", 干 "tree trunk").
+    "带": ((_verb, "to carry|to take along|to bring"),),
+    "干": ((_verb, "to do|to work"),),
+    "回": ((_verb, "to go back|to return"),),
+    # 让他去, 让我很感动: to let, to make (not "to yield").
+    "让": ((lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to let|to make"),),
+    # 多大, 多远: how.
+    "多": ((lambda s: s.after is not None and s.after.pos[:1] == "a", "how (to what extent)"),),
+    "做": ((_verb, "to do|to make"),),
     # 我的包, 一个包: a bag, not "to wrap".
     "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
@@ -108,11 +214,16 @@ def wanted_sense(spot: Neighbours) -> str:
 
 
 def in_use(senses: Sequence[str], wanted: str) -> Sequence[str]:
-    """The senses with the wanted one first (a measure word's classifier senses first)."""
+    """The senses with the wanted ones first (a measure word's classifier senses first);
+    `wanted` may name several, `|` between them, in the order they are to come."""
     if not wanted:
         return senses
-
-    def fits(sense: str) -> bool:
-        return bool(_CLASSIFIER_SENSE.search(sense)) if wanted == CLASSIFIER else wanted in sense
-
-    return (*(s for s in senses if fits(s)), *(s for s in senses if not fits(s)))
+    first: list[str] = []
+    for one in wanted.split("|"):
+        # The sense that is exactly the one wanted first (跟 "with" before "to go with").
+        exact = [s for s in senses if s == one]
+        for sense in (*exact, *senses):
+            fits = _CLASSIFIER_SENSE.search(sense) if one == CLASSIFIER else one in sense
+            if fits and sense not in first:
+                first.append(sense)
+    return (*first, *(s for s in senses if s not in first))
