@@ -4,7 +4,8 @@ Sets, each printed when present:
 - gold: `bench/data/everyday-gold.jsonl`, everyday sentences written for reader, every word
   segmented as GB/T 16159 and a dictionary would, with its standard reading (Xiandai Hanyu
   Cidian: neutral tones, erhua as -r, dictionary tones for 一/不) and, for content words, the
-  English sense that fits; written blind (from the sentences and the standard only).
+  English sense that fits; written blind (from the sentences and the standard only), its
+  word boundaries audited blind against GB/T 16159-2012 (`bench/data/AUDIT.md`).
 - heldout: `bench/data/everyday-heldout.jsonl`, 120 more such sentences, written the same
   way after the rules were made; judge changes on gold, confirm them here.
 - silver: the `hsk-sentences-audio` package (`pip install -e '.[bench]'`), 4,354 graded
