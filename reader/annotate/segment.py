@@ -35,10 +35,14 @@ _INFIXES = frozenset("不得")
 # Demonstratives and 每 before a measure or time word (这种, 那天, 每天, 这位), and the
 # pronouns they make that the dictionaries write whole (这个 zhège, 这些, 这样, 那么).
 _POINTING = frozenset("这那哪每")
+# 每 "every" stands apart from what it counts (GB/T 16159: měi gè, měi tiān); 每每 and 每当
+# are words of their own.
+_EVERY = "每"
+_EVERY_WORDS = frozenset("每当")
 _COUNTED = frozenset("种位天次年件本家条张只周月回遍顿场所座句首篇部台辆")
 _PRONOUNS = frozenset(
     """
-    这个 那个 哪个 每个 这些 那些 哪些 这样 那样 这么 那么 这里 那里 哪里 这儿 那儿 哪儿 这会
+    这个 那个 哪个 这些 那些 哪些 这样 那样 这么 那么 这里 那里 哪里 这儿 那儿 哪儿 这会
     那会
     """.split()
 )
@@ -135,10 +139,12 @@ def _split(
     # jieba tags many free phrases as idioms or set phrases (每天晚上, 多喝水): trust the tag
     # for words a dictionary lists.
     if piece.pos in _WHOLE and (known(text) or piece.pos not in _SET_PHRASES):
-        return [text]
+        return _set_phrase(text, piece.pos, known, free)
     counted = _counted(piece, known)
     if counted:
         return counted
+    if len(text) == 3 and text[0] == text[2] and text[1] in "一了" and free(text[0]):
+        return list(text)  # 试一试 shì yi shì, 看了看: GB/T 16159 writes A一A apart
     if _reduplicated(text) or text[-1] in _PLURAL:
         return [text]
     if len(text) == 3 and text[0] == text[1] and known(text[1:]):
@@ -201,6 +207,24 @@ def _number_measure(text: str, known: Callable[[str], bool]) -> list[str]:
     return [text[:-1], text[-1]]
 
 
+def _set_phrase(
+    text: str, pos: str, known: Callable[[str], bool], free: Callable[[str], bool]
+) -> list[str]:
+    """A phrase jieba holds as a unit: itself, or, for a saying of four characters or more
+    that no learners' list holds and that is plainly words (在我看来, 生日快乐), those words,
+    as GB/T 16159 writes them (zài wǒ kànlái); an idiom (i) stays whole."""
+    if pos != "l" or len(text) < _LONG_NAME or free(text):
+        return [text]
+    parts = _cut(text, known, free, whole=False)
+    if len(parts) > 1 and _plainly_words(parts, free):
+        return parts
+    # CC-CEDICT lists odd pieces too (在我看|来): learners' words only, one cut more at most.
+    words = _cut(text, free, free, whole=False)
+    if 1 < len(words) <= len(parts) + 1 and _plainly_words(words, free):
+        return words
+    return [text]
+
+
 def _plainly_words(parts: Sequence[str], free: Callable[[str], bool]) -> bool:
     """Whether what jieba calls an idiom is plainly a phrase of words: learners' words all
     (多喝水, 每天晚上), or two dictionary words of two characters or more (深入基层)."""
@@ -213,6 +237,8 @@ def _transparent(text: str) -> list[str]:
     before a one-character verb or adjective (不能 bù néng, 不好 bù hǎo)."""
     if len(text) == 2 and text[0] in _POINTING and text[1] in _COUNTED and text not in _PRONOUNS:
         return [text[0], text[1]]
+    if len(text) in (2, 3) and text[0] == _EVERY and text[1] not in _EVERY_WORDS:
+        return [text[0], text[1:]]  # 每隔 měi gé, 每周三 měi zhōusān
     if len(text) == 3 and text[0] in "上下" and text[1] == "个" and text[2] in "月周":
         return list(text)
     if len(text) == 4 and text[:2] in ("上个", "下个") and text[2:] == "星期":
@@ -266,13 +292,11 @@ def _long_name(
 
 
 def _reduplicated(text: str) -> bool:
-    """看看, 高高兴兴, 研究研究, 试一试: one word by GB/T 16159."""
+    """看看, 高高兴兴, 研究研究: one word by GB/T 16159."""
     half = len(text) // 2
     if len(text) % 2 == 0 and text[:half] == text[half:]:
         return True
-    if len(text) == 4 and text[0] == text[1] and text[2] == text[3]:
-        return True
-    return len(text) == 3 and text[0] == text[2] and text[1] in "一了"
+    return len(text) == 4 and text[0] == text[1] and text[2] == text[3]
 
 
 def _cut(
@@ -288,7 +312,7 @@ def _cut(
             part = text[start:end]
             if (
                 before is None
-                or (len(part) > 1 and not known(part))
+                or (len(part) > 1 and not known(part) and not _number(part))
                 or (part == text and not whole)
             ):
                 continue
@@ -298,6 +322,11 @@ def _cut(
                 best[end] = candidate
     found = best[len(text)]
     return found if found else [text]
+
+
+def _number(text: str) -> bool:
+    """Whether the text is a number written in characters (两千, 三十五)."""
+    return all(c in _DIGITS for c in text)
 
 
 def _rank(parts: Sequence[str], free: Callable[[str], bool]) -> tuple[int, int, list[int]]:
