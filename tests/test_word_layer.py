@@ -45,6 +45,16 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("我们每隔三天见一次。", [("每", "měi"), ("隔", "gé")]),
         ("在我看来，这样不好。", [("在", "zài"), ("我", "wǒ")]),
         ("我收藏了两千多张邮票。", [("两千", "liǎngqiān"), ("多", "duō")]),
+        ("走路只要五分钟。", [("只", "zhǐ"), ("要", "yào")]),
+        ("她和奶奶住在一起。", [("在", "zài"), ("一起", "yīqǐ")]),
+        # months, weekdays, solar terms and kinds CC-CEDICT capitalises are written small;
+        # festivals and places keep their capitals
+        ("昨天下了一场大雪。", [("大雪", "dàxuě")]),
+        (
+            "十月一日我星期一去看京剧。",
+            [("十月", "shíyuè"), ("星期一", "xīngqīyī"), ("京剧", "jīngjù")],
+        ),
+        ("春节我们去长江边。", [("春节", "Chūnjié"), ("长江", "Cháng Jiāng")]),
         # a rare word no dictionary lists is not cut into characters
         ("其书法朴拙圆满。", [("朴拙", "pǔzhuō")]),
     ],
@@ -253,6 +263,13 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("他比我高。", "比", "more"),
         ("让他去吧。", "让", "to let"),
         ("我明天回家。", "回", "to go back"),
+        ("明天要下大雨。", "下", "to rain"),
+        ("爷爷喜欢下象棋。", "下", "to play chess"),
+        ("我先吃饭再去。", "再", "then (after sth"),
+        ("他忙得连饭都没吃。", "连", "(used with 也, 都 etc) even"),
+        ("你哪儿不明白？", "明白", "to understand"),
+        ("三天前他来过。", "前", "before"),
+        ("我用手机点外卖。", "点", "to order (food"),
         ("一共五毛钱。", "毛", "classifier for Chinese fractional"),
         ("他花了很多钱。", "花", "to spend"),
         ("公园里的花很美。", "花", "flower"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,18 @@ if TYPE_CHECKING:
 # jieba's dictionary lists every prefix of its words with frequency 0, and a few fragments
 # with tiny ones (再一 3): a word inside a word must be at least this frequent.
 _KNOWN_WORD = 10
+
+
+# Words CC-CEDICT capitalises as English would (months, weekdays, the solar terms, the
+# Internet, a few kinds named after Beijing or China) that GB/T 16159 and Xiandai Hanyu
+# Cidian write small: shíyuè, xīngqīyī, dàxuě "heavy snow", jīngjù, zhōngyī.
+_CALENDAR = re.compile(r"[一二三四五六七八九十]+月|(?:星期|礼拜|周)[一二三四五六日天]")
+_COMMON_CAPITALS = frozenset(
+    """
+    立春 雨水 惊蛰 春分 清明 谷雨 立夏 小满 芒种 夏至 小暑 大暑 立秋 处暑 白露 秋分 寒露 霜降
+    立冬 小雪 大雪 冬至 小寒 大寒 京剧 中医 互联网 国会 美金 菩萨
+    """.split()
+)
 
 
 @contextmanager
@@ -117,7 +130,9 @@ class Resources:
             found = [
                 e.reading for e in self._dictionary.entries(word) if len(e.reading) == len(word)
             ]
-            if not found:
+            if found and (word in _COMMON_CAPITALS or _CALENDAR.fullmatch(word)):
+                self._proper[word] = ()
+            elif not found:
                 self._proper[word] = None
             elif all(r[0][:1].isupper() for r in found):
                 self._proper[word] = tuple(s[:1].isupper() for s in found[0])

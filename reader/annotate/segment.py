@@ -61,6 +61,8 @@ _SET_PHRASES = frozenset({"i", "l"})
 _ASPECT = frozenset("了着过")
 # Where one is or goes, and home (在家, 回家): a preposition or verb and its place.
 _GOING_HOME = frozenset("在家 回家 到家 离家".split())
+# 在 and the adverb CC-CEDICT runs into it (在一起 zài yīqǐ).
+_AT_TOGETHER = frozenset({"在一起"})
 # A surname after 姓 is a name: 姓张 xìng Zhāng.
 _SURNAME_VERBS = frozenset({"姓"})
 # One-character adverbs that jieba's dictionary runs into the word after them (别着急, 很高兴,
@@ -116,6 +118,7 @@ def split_phrases(
         _only_then,
         _aspect_particle(tag),
         _one_piece,
+        _only_takes,
     ):
         named = _split_where(named, cut)
     return named
@@ -249,6 +252,8 @@ def _transparent(text: str) -> list[str]:
         return list(text)  # 是不是 shì bù shì: a question, yes or no
     if len(text) == 2 and (text in _GOING_HOME or (text[0] == "往" and text[1] in "前后左右")):
         return [text[0], text[1]]  # 在家 zài jiā, 往前 wǎng qián
+    if text in _AT_TOGETHER:
+        return [text[0], text[1:]]  # 住在一起: zài yīqǐ
     return []
 
 
@@ -511,4 +516,12 @@ def _one_piece(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | 
     not "together" as before a verb (我们一块去)."""
     if piece.text in _TOGETHER and following is not None and following.pos[:1] == "n":
         return (1, "m", "q")
+    return None
+
+
+def _only_takes(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """只要 before a number is 只 "only" and 要 "to take" (走路只要五分钟: zhǐ yào), not the
+    conjunction "so long as"."""
+    if piece.text == "只要" and following is not None and following.text[:1] in _DIGITS:
+        return (1, "d", "v")
     return None

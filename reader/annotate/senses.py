@@ -26,6 +26,10 @@ _DONE = frozenset("了")
 # Words of a sentence that gives a distance, and the tags of the places it is measured from.
 _DISTANCES = frozenset("远近米里")
 _PLACES = ("n", "r", "s")
+# What comes first when 再 is "then" (先…再…, 等…再…), what follows 连 "even", and negation.
+_FIRST = frozenset("先等")
+_EVEN = frozenset("都也")
+_NOT = frozenset("不没")
 # Particles that close a clause.
 _CLOSING = frozenset("了吗吧啊呢呀")
 # Adverbs before 行 "all right" (就行, 也行, 不行).
@@ -86,8 +90,30 @@ def _before_noun(spot: Neighbours) -> bool:
     return after is not None and after.pos[:1] == "n" and after.text[:1] != "钱"
 
 
+def _before_thing(spot: Neighbours) -> bool:
+    """Whether a noun follows, or a word jieba tags a verb but may be a thing (外卖)."""
+    after = spot.after
+    return after is not None and after.is_chinese and after.pos[:1] in ("n", "v")
+
+
 def _after_any(spot: Neighbours, words: frozenset[str]) -> bool:
     return spot.before is not None and spot.before.text in words
+
+
+def _before_any(spot: Neighbours, words: frozenset[str]) -> bool:
+    return spot.after is not None and spot.after.text in words
+
+
+def _earlier(spot: Neighbours, marks: frozenset[str], word: str) -> bool:
+    """Whether one of the marks stands in the sentence before the word's first use."""
+    at = spot.sentence.find(word)
+    return any(0 <= spot.sentence.find(m) < at for m in marks)
+
+
+def _later(spot: Neighbours, word: str, marks: frozenset[str]) -> bool:
+    """Whether one of the marks stands in the sentence after the word's first use."""
+    at = spot.sentence.find(word)
+    return at >= 0 and any(m in spot.sentence[at + len(word) :] for m in marks)
 
 
 def _verb(spot: Neighbours) -> bool:
@@ -148,7 +174,26 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 越…越…: the more … the more.
     "越": ((lambda s: s.sentence.count("越") > 1, "the more"),),
     # 下周, 下个月, 下次: next; 上 is read with its own entries.
-    "下": ((lambda s: s.after is not None and s.after.text[:1] in _TIME_UNITS, "next"),),
+    # 下雨, 下雪 (split apart as a verb and its object): to rain, to snow.
+    "下": (
+        (lambda s: s.after is not None and s.after.text[:1] in _TIME_UNITS, "next"),
+        (lambda s: s.after is not None and s.after.text[-1:] == "雨", f"{ANOTHER}下雨"),
+        (lambda s: s.after is not None and s.after.text[-1:] == "雪", f"{ANOTHER}下雪"),
+        (lambda s: s.after is not None and s.after.text[-1:] == "棋", f"{ANOTHER}下棋"),
+    ),
+    # 先吃饭再去, 等水开了再放面: then (and not until then).
+    "再": ((lambda s: _earlier(s, _FIRST, "再"), "then (after sth"),),
+    # 连饭都没吃: even.
+    "连": ((lambda s: _later(s, "连", _EVEN), "even"),),
+    # 不明白, 明白了: to understand (jieba tags it a name).
+    "明白": ((lambda s: _after_any(s, _NOT) or _before_any(s, _CLOSING), "to understand"),),
+    # 三天前, 春节前: before, ago.
+    "前": ((lambda s: s.before is not None and s.before.pos[:1] in ("m", "t", "q"), "before|ago"),),
+    # 点外卖, 点菜: to order (food).
+    "点": (
+        (lambda s: s.after_verb() or _after_any(s, _DONE), f"{ANOTHER}一点儿"),
+        (lambda s: not s.counted() and _before_thing(s), "to order (food"),
+    ),
     # 打篮球, 打球: to play.
     "打": ((lambda s: s.after is not None and s.after.text.endswith("球"), "to play"),),
     # 睡不着, 睡得着: 着 zháo as a complement, succeeding in it.
@@ -160,7 +205,6 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 吃点儿, 便宜点儿, 小心点儿: a little, as 一点儿 says; 点儿 is "o'clock" only after a
     # number, and a dot hardly ever.
     "点儿": ((lambda s: not s.counted(), f"{ANOTHER}一点儿"),),
-    "点": ((lambda s: s.after_verb() or _after_any(s, _DONE), f"{ANOTHER}一点儿"),),
     # 您给我三十: to give; 给您倒杯茶: for.
     "给": ((_giving, "to give"),),
     # 就行了, 行吗: all right.
