@@ -55,6 +55,10 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
             [("十月", "shíyuè"), ("星期一", "xīngqīyī"), ("京剧", "jīngjù")],
         ),
         ("春节我们去长江边。", [("春节", "Chūnjié"), ("长江", "Cháng Jiāng")]),
+        # 地 cut from a word or after a number is the noun dì, not the particle
+        ("农民在地里种玉米。", [("地", "dì")]),
+        ("两地的距离很远。", [("地", "dì")]),
+        ("他高兴地说。", [("地", "de")]),
         # a rare word no dictionary lists is not cut into characters
         ("其书法朴拙圆满。", [("朴拙", "pǔzhuō")]),
     ],
@@ -270,6 +274,8 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("你哪儿不明白？", "明白", "to understand"),
         ("三天前他来过。", "前", "before"),
         ("我用手机点外卖。", "点", "to order (food"),
+        ("书在桌子上。", "上", "(noun suffix) on"),
+        ("农民在地里种玉米。", "里", "inside"),
         ("一共五毛钱。", "毛", "classifier for Chinese fractional"),
         ("他花了很多钱。", "花", "to spend"),
         ("公园里的花很美。", "花", "flower"),

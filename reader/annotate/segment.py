@@ -107,8 +107,12 @@ def split_phrases(
         source = None if piece.pos[:1] == "m" else (piece.start, piece.start + len(piece.text))
         for index, part in enumerate(parts):
             found = tag(part) or ("m" if all(c in _NUMBERS for c in part) else piece.pos)
-            if index and part in _MEASURES and all(c in _DIGITS for c in parts[index - 1]):
+            after_number = index > 0 and all(c in _DIGITS for c in parts[index - 1])
+            if after_number and part in _MEASURES:
                 found = "q"  # 五|毛: a measure word, not the surname jieba's tag says
+            elif found[:1] == "u" and (index == 0 or after_number):
+                # A particle follows a word: 地 opening 地里 or after 两 is the noun dì.
+                found = piece.pos if piece.pos[:1] != "u" else "n"
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)

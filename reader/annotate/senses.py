@@ -90,6 +90,11 @@ def _before_noun(spot: Neighbours) -> bool:
     return after is not None and after.pos[:1] == "n" and after.text[:1] != "钱"
 
 
+def _after_noun(spot: Neighbours) -> bool:
+    before = spot.before
+    return before is not None and before.is_chinese and before.pos[:1] in ("n", "r", "s")
+
+
 def _before_thing(spot: Neighbours) -> bool:
     """Whether a noun follows, or a word jieba tags a verb but may be a thing (外卖)."""
     after = spot.after
@@ -238,6 +243,9 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
     "背": ((lambda s: s.after is not None and s.after.pos.startswith("n"), "to learn by heart"),),
+    # 地里, 桌子上: inside, on (a locative after its noun).
+    "里": ((_after_noun, "inside"),),
+    "上": ((_after_noun, "(noun suffix) on"),),
     # 下课后, 三天后: after.
     "后": ((Neighbours.after_chinese, "after"),),
     # 长 zhǎng before 得, 大, 高: to grow (her 长得很高); the entry read cháng has no such sense.
