@@ -59,6 +59,12 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("农民在地里种玉米。", [("地", "dì")]),
         ("两地的距离很远。", [("地", "dì")]),
         ("他高兴地说。", [("地", "de")]),
+        # 的话 is "if" after a condition, 的 and 话 after a verb of heeding
+        ("听了朋友的话，他乐了。", [("的", "de"), ("话", "huà"), ("乐", "lè")]),
+        ("去杭州的话，别忘了坐船。", [("的话", "dehuà")]),
+        # alone, 脏 is zāng and 应 before an adverb yīng
+        ("房间很脏。", [("脏", "zāng")]),
+        ("有问题应及时解决。", [("应", "yīng")]),
         # a rare word no dictionary lists is not cut into characters
         ("其书法朴拙圆满。", [("朴拙", "pǔzhuō")]),
     ],
@@ -276,6 +282,7 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("我用手机点外卖。", "点", "to order (food"),
         ("书在桌子上。", "上", "(noun suffix) on"),
         ("农民在地里种玉米。", "里", "inside"),
+        ("你要相信他的话。", "话", "what sb said"),
         ("一共五毛钱。", "毛", "classifier for Chinese fractional"),
         ("他花了很多钱。", "花", "to spend"),
         ("公园里的花很美。", "花", "flower"),

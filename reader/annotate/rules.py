@@ -431,9 +431,10 @@ def _zhong_hit(spot: Spot) -> str | None:
 
 
 def _ying(spot: Spot) -> str | None:
-    """应 yīng "should" before a verb (应追溯, 应注意); else the sentence decides."""
+    """应 yīng "should" before a verb, an adverb or a preposition (应追溯, 应及时, 应在); else
+    the sentence decides."""
     following = spot.following
-    return "ying1" if following is not None and following.pos[:1] in ("v", "d") else None
+    return "ying1" if following is not None and following.pos[:1] in ("v", "d", "c", "p") else None
 
 
 def _tiao_pick(spot: Spot) -> str | None:
@@ -492,6 +493,9 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "挑": _tiao_pick,
     "更": _fixed("geng4"),
     "藏": _cang,
+    # Alone, 脏 is "dirty" and 乐 "glad" (很脏, 他乐了); zàng and yuè are in words (心脏, 音乐).
+    "脏": _fixed("zang1"),
+    "乐": _fixed("le4"),
 }
 
 

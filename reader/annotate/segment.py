@@ -123,6 +123,7 @@ def split_phrases(
         _aspect_particle(tag),
         _one_piece,
         _only_takes,
+        _someones_words(named),
     ):
         named = _split_where(named, cut)
     return named
@@ -529,3 +530,26 @@ def _only_takes(_: Piece | None, piece: Piece, following: Piece | None) -> Cut |
     if piece.text == "只要" and following is not None and following.text[:1] in _DIGITS:
         return (1, "d", "v")
     return None
+
+
+# Verbs whose object is someone's words (听了朋友的话, 相信他的话): there 的话 is 的 and 话.
+_HEEDING = frozenset("听 信 相信 记住 记得 照 按 按照 听从".split())
+
+
+def _someones_words(
+    pieces: list[Piece],
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """的话 after a noun or a pronoun that a verb of heeding takes (听了朋友的话) is 的 and 话
+    "words"; else it is the "if" that closes a condition (去杭州的话)."""
+    heeded = {
+        id(piece)
+        for i, piece in enumerate(pieces)
+        if piece.text == "的话" and any(p.text in _HEEDING for p in pieces[max(0, i - 4) : i])
+    }
+
+    def cut(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
+        if id(piece) in heeded and last is not None and last.pos[:1] in ("n", "r"):
+            return (1, "uj", "n")
+        return None
+
+    return cut

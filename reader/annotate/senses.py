@@ -26,6 +26,7 @@ _DONE = frozenset("了")
 # Words of a sentence that gives a distance, and the tags of the places it is measured from.
 _DISTANCES = frozenset("远近米里")
 _PLACES = ("n", "r", "s")
+_OF = frozenset("的")
 # What comes first when 再 is "then" (先…再…, 等…再…), what follows 连 "even", and negation.
 _FIRST = frozenset("先等")
 _EVEN = frozenset("都也")
@@ -243,6 +244,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
     "背": ((lambda s: s.after is not None and s.after.pos.startswith("n"), "to learn by heart"),),
+    # 朋友的话: what someone said.
+    "话": ((lambda s: _after_any(s, _OF), "what sb said|words"),),
     # 地里, 桌子上: inside, on (a locative after its noun).
     "里": ((_after_noun, "inside"),),
     "上": ((_after_noun, "(noun suffix) on"),),
