@@ -240,7 +240,7 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("sentence", "word", "sense"),
     [
-        ("我想去北京。", "想", "to desire; to want"),
+        ("我想去北京。", "想", "to want"),
         ("我想你。", "想", "to think"),
         ("他一有空就打电话。", "一", "as soon as"),
         ("他越跑越快。", "越", "the more"),
@@ -283,6 +283,11 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("书在桌子上。", "上", "(noun suffix) on"),
         ("农民在地里种玉米。", "里", "inside"),
         ("你要相信他的话。", "话", "what sb said"),
+        ("我们坐飞机去。", "坐", "to take (a bus"),
+        ("坐高铁要四个多小时。", "要", "to need"),
+        ("坐高铁要四个多小时。", "多", "(after a numeral)"),
+        ("他打篮球打得不错。", "不错", "not bad"),
+        ("他在做作业。", "做", "to do"),
         ("一共五毛钱。", "毛", "classifier for Chinese fractional"),
         ("他花了很多钱。", "花", "to spend"),
         ("公园里的花很美。", "花", "flower"),

@@ -27,6 +27,11 @@ _DONE = frozenset("了")
 _DISTANCES = frozenset("远近米里")
 _PLACES = ("n", "r", "s")
 _OF = frozenset("的")
+# The last characters of words for vehicles (车, 飞机, 船, 地铁, 公交).
+_VEHICLES = frozenset("车机船铁交")
+# Degree words and 得 before a judgement (很不错, 打得不错).
+_DEGREE = frozenset("很 挺 真 得 还 都 也 非常 特别 相当".split())
+_NUMERALS = frozenset("一二两三四五六七八九十几半")
 # What comes first when 再 is "then" (先…再…, 等…再…), what follows 连 "even", and negation.
 _FIRST = frozenset("先等")
 _EVEN = frozenset("都也")
@@ -237,8 +242,17 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "回": ((_verb, "to go back|to return"),),
     # 让他去, 让我很感动: to let, to make (not "to yield").
     "让": ((lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to let|to make"),),
-    # 多大, 多远: how.
-    "多": ((lambda s: s.after is not None and s.after.pos[:1] == "a", "how (to what extent)"),),
+    # 多大, 多远: how; 四个多小时: … odd.
+    "多": (
+        (lambda s: s.after is not None and s.after.pos[:1] == "a", "how (to what extent)"),
+        (lambda s: s.before is not None and s.before.pos[:1] == "q", "(after a numeral)"),
+    ),
+    # 坐车, 坐飞机, 坐地铁: to take (a vehicle).
+    "坐": ((lambda s: s.after is not None and s.after.text[-1:] in _VEHICLES, "to take (a bus"),),
+    # 很不错, 打得不错: not bad.
+    "不错": ((lambda s: _after_any(s, _DEGREE), "not bad|pretty good"),),
+    # 只要半个小时, 要五分钟: to need (an amount).
+    "要": ((lambda s: s.after is not None and s.after.text[:1] in _NUMERALS, "to need"),),
     "做": ((_verb, "to do|to make"),),
     # 我的包, 一个包: a bag, not "to wrap".
     "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
@@ -270,15 +284,19 @@ def wanted_sense(spot: Neighbours) -> str:
 
 def in_use(senses: Sequence[str], wanted: str) -> Sequence[str]:
     """The senses with the wanted ones first (a measure word's classifier senses first);
-    `wanted` may name several, `|` between them, in the order they are to come."""
+    `wanted` may name several, `|` between them, in the order they are to come. A wanted
+    sense inside a group (`to want; to need; to ask for`) comes out of it to the front."""
     if not wanted:
         return senses
+    parts = [[p for p in sense.split("; ") if p] for sense in senses]
     first: list[str] = []
     for one in wanted.split("|"):
-        # The sense that is exactly the one wanted first (跟 "with" before "to go with").
-        exact = [s for s in senses if s == one]
-        for sense in (*exact, *senses):
-            fits = _CLASSIFIER_SENSE.search(sense) if one == CLASSIFIER else one in sense
-            if fits and sense not in first:
-                first.append(sense)
-    return (*first, *(s for s in senses if s not in first))
+        found = [p for group in parts for p in group if _fits(p, one) and p not in first]
+        exact = [p for p in found if p == one]
+        first.extend(dict.fromkeys([*exact, *found]))
+    rest = ["; ".join(p for p in group if p not in first) for group in parts]
+    return (*first, *(r for r in rest if r))
+
+
+def _fits(sense: str, wanted: str) -> bool:
+    return bool(_CLASSIFIER_SENSE.search(sense)) if wanted == CLASSIFIER else wanted in sense
