@@ -36,14 +36,20 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("我吃了一块蛋糕。", [("一", "yī"), ("块", "kuài")]),
         # ... but words that mean more than a number stay whole
         ("他十分高兴。", [("十分", "shífēn")]),
+        ("我等了十分钟。", [("十", "shí"), ("分钟", "fēnzhōng")]),
+        ("他考了十分。", [("十", "shí"), ("分", "fēn")]),
         ("我们一块去吧。", [("一块", "yīkuài")]),
         ("我等了半天。", [("半天", "bàntiān")]),
-        # A一A apart (GB/T 16159: kàn yi kàn), 每 apart from what it counts, a long saying
-        # word by word, a number whole inside a phrase jieba joined
+        # A一A apart (GB/T 16159: kàn yi kàn), 每 apart from what it counts, a number whole
+        # inside a phrase jieba joined
         ("我帮你改一改。", [("改", "gǎi"), ("一", "yī")]),
         ("每个人都来了。", [("每", "měi"), ("个", "gè")]),
         ("我们每隔三天见一次。", [("每", "měi"), ("隔", "gé")]),
-        ("在我看来，这样不好。", [("在", "zài"), ("我", "wǒ")]),
+        # a saying the dictionaries list stays whole (忙不过来, 无话可说, 躲躲闪闪); a measure
+        # word after a number is no surname (一包贝壳)
+        ("我忙不过来。", [("忙不过来", "mángbùguòlái")]),
+        ("他躲躲闪闪地说。", [("躲躲闪闪", "duǒduǒshǎnshǎn")]),
+        ("他带给我一包贝壳。", [("包", "bāo"), ("贝壳", "bèiké")]),
         ("我收藏了两千多张邮票。", [("两千", "liǎngqiān"), ("多", "duō")]),
         ("走路只要五分钟。", [("只", "zhǐ"), ("要", "yào")]),
         ("她和奶奶住在一起。", [("在", "zài"), ("一起", "yīqǐ")]),

@@ -113,6 +113,8 @@ def split_phrases(
             elif found[:1] == "u" and (index == 0 or after_number):
                 # A particle follows a word: 地 opening 地里 or after 两 is the noun dì.
                 found = piece.pos if piece.pos[:1] != "u" else "n"
+            elif found[:2] == "nr" and len(part) == 1:
+                found = "n"  # 鸟|毛: one character cut from a word is no surname
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
@@ -123,6 +125,7 @@ def split_phrases(
         _aspect_particle(tag),
         _one_piece,
         _only_takes,
+        _ten_points,
         _someones_words(named),
     ):
         named = _split_where(named, cut)
@@ -147,7 +150,7 @@ def _split(
     # jieba tags many free phrases as idioms or set phrases (每天晚上, 多喝水): trust the tag
     # for words a dictionary lists.
     if piece.pos in _WHOLE and (known(text) or piece.pos not in _SET_PHRASES):
-        return _set_phrase(text, piece.pos, known, free)
+        return [text]
     counted = _counted(piece, known)
     if counted:
         return counted
@@ -197,6 +200,9 @@ def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
     if all(c in _DIGITS for c in digits):
         return [text]
     if len(digits) < len(text) or piece.pos[:1] == "m":
+        count = len(text) - len(text.lstrip("".join(_DIGITS)))
+        if 0 < count < len(text) - 1 and known(text[count:]) and not known(text):
+            return [text[:count], text[count:]]  # 十|分钟, 二十|分钟: a number and its noun
         return _number_measure(text, known)
     return []
 
@@ -213,24 +219,6 @@ def _number_measure(text: str, known: Callable[[str], bool]) -> list[str]:
     if text[0] == "半" and text[-1] != "个" and known(text):
         return []
     return [text[:-1], text[-1]]
-
-
-def _set_phrase(
-    text: str, pos: str, known: Callable[[str], bool], free: Callable[[str], bool]
-) -> list[str]:
-    """A phrase jieba holds as a unit: itself, or, for a saying of four characters or more
-    that no learners' list holds and that is plainly words (在我看来, 生日快乐), those words,
-    as GB/T 16159 writes them (zài wǒ kànlái); an idiom (i) stays whole."""
-    if pos != "l" or len(text) < _LONG_NAME or free(text):
-        return [text]
-    parts = _cut(text, known, free, whole=False)
-    if len(parts) > 1 and _plainly_words(parts, free):
-        return parts
-    # CC-CEDICT lists odd pieces too (在我看|来): learners' words only, one cut more at most.
-    words = _cut(text, free, free, whole=False)
-    if 1 < len(words) <= len(parts) + 1 and _plainly_words(words, free):
-        return words
-    return [text]
 
 
 def _plainly_words(parts: Sequence[str], free: Callable[[str], bool]) -> bool:
@@ -354,7 +342,7 @@ def _whole_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Pi
         if (
             last is not None
             and len(last.text) == 1
-            and last.pos[:1] != "v"
+            and last.pos[:1] not in ("v", "q", "m")
             and surname(last.text)
             and piece.pos in _PERSON
             and 1 <= len(piece.text) <= 2
@@ -553,3 +541,12 @@ def _someones_words(
         return None
 
     return cut
+
+
+def _ten_points(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """十分 "very" stands before what it grades (十分高兴); elsewhere it is ten and the measure
+    word 分 (考了十分: shí fēn)."""
+    counted = following is None or following.pos[:1] in ("x", "u", "y", "n", "m", "q")
+    if piece.text == "十分" and counted:
+        return (1, "m", "q")
+    return None

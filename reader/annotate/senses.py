@@ -157,6 +157,7 @@ def _giving(spot: Neighbours) -> bool:
 _COUNTED = {
     "点": "o'clock",
     "号": "day of a month",
+    "分": "a point (in sports or games)|minute",
     "多": "(after a numeral)",
     "度": "degree (angles, temperature",
     "倍": "-fold",
