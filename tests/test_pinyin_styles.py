@@ -1,10 +1,13 @@
-"""Numbered readings written in each pinyin style."""
+"""Numbered readings written in each pinyin style, and words that keep them whatever the style."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from reader.model import PinyinStyle
+from reader.annotate import Annotator
+from reader.model import Article, Paragraph, PinyinStyle, Word
 from reader.pinyin import syllables, written
 
 STYLES: tuple[PinyinStyle, ...] = ("marks", "numbers", "zhuyin", "none")
@@ -71,3 +74,44 @@ def test_every_syllable_is_written_as_pypinyin_writes_it() -> None:
         assert written((tone3,), "marks") == marks, tone3
         assert written((tone3,), "zhuyin") == str(convert(marks, Style.BOPOMOFO, True)), tone3
         assert written((tone3,), "numbers") == tone3
+
+
+def test_tones_come_from_the_reading() -> None:
+    assert Word("哪儿", ("na3", "r")).tones == (3, 5)
+    assert Word("朋友", ("peng2", "you5")).tones == (2, 5)
+    assert Word("葛\U000e0100", ("ge3", "")).tones == (3, 0)
+    assert Word("，", pos="x").tones == ()
+    assert not Word("，", pos="x").is_chinese
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_words_keep_their_numbered_reading_in_every_style(style: PinyinStyle, cache: Path) -> None:
+    article = Article("a.txt", (Paragraph("text", ("李明在银行工作，哪儿都不去。",)),))
+    annotated = Annotator(style=style, cache_dir=cache).annotate(article)
+    assert annotated.pinyin_style == style
+    words = {w.text: w for s in annotated.paragraphs[0].sentences for w in s.words}
+    assert words["银行"].reading == ("yin2", "hang2")
+    assert words["李明"].reading == ("Li3", "Ming2")
+    assert words["哪儿"].reading == ("na3", "r")
+    assert words["，"].reading == ()
+    assert (
+        written(words["李明"].reading, style)
+        == {
+            "marks": "Lǐ Míng",
+            "numbers": "Li3 Ming2",
+            "zhuyin": "ㄌㄧˇ ㄇㄧㄥˊ",
+            "none": "",
+        }[style]
+    )
+
+
+def test_style_none_still_has_readings(cache: Path) -> None:
+    (word,) = [w for w in Annotator(style="none", cache_dir=cache).words("银行") if w.is_chinese]
+    assert word.reading == ("yin2", "hang2")
+    assert word.tones == (2, 2)
+    assert written(word.reading, "none") == ""
