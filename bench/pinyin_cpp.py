@@ -52,9 +52,9 @@ def syllable_at(words: Sequence[Word], index: int) -> str:
     offset = 0
     for word in words:
         if offset <= index < offset + len(word.text):
-            if not word.syllables:
+            if not word.reading:
                 return ""
-            syllable = word.syllables[index - offset].strip().lstrip("'").lower()
+            syllable = word.reading[index - offset].lower()
             # CPP writes erhua as r5; reader writes it r, joined to the syllable before.
             return "r5" if syllable == "r" else syllable.replace("ü", "u:")
         offset += len(word.text)

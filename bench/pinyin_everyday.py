@@ -55,8 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             offset = 0
             got = ""
             for word in annotator.words(sentence):
-                if offset <= index < offset + len(word.text) and word.syllables:
-                    got = word.syllables[index - offset].strip().lstrip("'").lower()
+                if offset <= index < offset + len(word.text) and word.reading:
+                    got = word.reading[index - offset].lower()
                 offset += len(word.text)
             plain = lazy_pinyin(sentence, style=Style.TONE3, neutral_tone_with_five=True)
             alone = plain[index].replace("v", "ü") if len(plain) == len(sentence) else ""

@@ -251,9 +251,8 @@ def per_char(words: Sequence[Word]) -> tuple[list[str], list[bool], list[tuple[i
     offset = 0
     for word in words:
         spans.append((offset, offset + len(word.text)))
-        if word.syllables and len(word.syllables) == len(word.text):
-            for s in word.syllables:
-                s = s.strip().lstrip("'")
+        if word.reading and len(word.reading) == len(word.text):
+            for s in word.reading:
                 readings.append(s.lower())
                 capitals.append(s[:1].isupper())
         else:

@@ -79,17 +79,20 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One segmented word with its reading."""
+    """One segmented word with its reading.
+
+    The reading is stored numbered, whatever the pinyin style: renderers write it in the
+    article's style with `reader.pinyin.syllables`.
+    """
 
     text: str
     """The word as it stands in the source."""
-    pinyin: str
-    """The word's reading in the chosen style, syllables joined; empty for non-Chinese text."""
-    syllables: tuple[str, ...] = ()
-    """The reading split per syllable (in the chosen style); joined they give `pinyin`."""
-    tones: tuple[int, ...] = ()
-    """Tone of each syllable: 1-4, 5 for the neutral tone, 0 where a character (a rare one, a
-    combining mark or variation selector) has no known reading (its syllable is empty)."""
+    reading: tuple[str, ...] = ()
+    """The reading in numbered pinyin, one syllable per character (`yin2`, `hang2`; 5 for the
+    neutral tone, `r` for erhua, ü as `ü`); empty for non-Chinese text. A character with no
+    known reading (a rare one, a combining mark or variation selector) has an empty syllable.
+    A capital marks a syllable that starts a word of a proper noun (`Li3`, `Ming2`;
+    `Bei3`, `jing1`, `Da4`, `xue2`): written capitalised and, after the first, apart."""
     pos: str = ""
     """jieba's part-of-speech tag (`nr` person, `ns` place, `x` punctuation …)."""
     uncertain: bool = False
@@ -100,9 +103,14 @@ class Word:
     """HSK 3.0 level: 1-6, or 7 for the 7-9 band; None when the word is not in the list."""
 
     @property
+    def tones(self) -> tuple[int, ...]:
+        """Tone of each syllable: 1-4, 5 neutral (erhua too), 0 for a character with no reading."""
+        return tuple((int(s[-1]) if s[-1] in "12345" else 5) if s else 0 for s in self.reading)
+
+    @property
     def is_chinese(self) -> bool:
         """Whether the word carries a reading."""
-        return bool(self.syllables)
+        return bool(self.reading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +166,7 @@ class AnnotatedArticle:
     paragraphs: tuple[AnnotatedParagraph, ...]
     """Title, subtitle lines and body blocks, in reading order."""
     pinyin_style: PinyinStyle = "marks"
-    """How the readings are written."""
+    """How the renderers write the words' readings (they are stored numbered)."""
     model: str | None = None
     """Name of the translation model used, or None."""
     model_info: dict[str, str] | None = None

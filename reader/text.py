@@ -51,5 +51,8 @@ CLOSING = frozenset("，。、；：？！…—～·”’」』）》〉】〕
 
 OPENING = frozenset("“‘「『（《〈【〔［｛〖〘([{")
 
+ERHUA_SYLLABLE = "r"
+"""How erhua (儿 as a suffix) is read: `r`, joined to the syllable before it (哪儿 nǎr)."""
+
 PLURAL = "们"
 """The plural suffix of nouns for people, written joined to its noun (háizimen)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.annotate import Annotator
+from reader.pinyin import syllables, written
 from reader.source.blocks import parse
 
 
@@ -16,7 +17,7 @@ def reading(annotator: Annotator, sentence: str, word: str) -> str:
     """The reading given to `word` inside `sentence` (the word must be segmented whole)."""
     for item in annotator.words(sentence):
         if item.text == word:
-            return item.pinyin
+            return written(item.reading, annotator.style)
     raise AssertionError(f"{word!r} not segmented as a word in {sentence!r}")
 
 
@@ -76,7 +77,9 @@ def test_segmentation_keeps_latin_runs_whole(
     assert [w.text for w in result] == words
     assert "".join(w.text for w in result) == sentence
     for w in result:
-        assert bool(w.pinyin) == any("\u4e00" <= c <= "\u9fff" for c in w.text)
+        assert bool(written(w.reading, annotator.style)) == any(
+            "\u4e00" <= c <= "\u9fff" for c in w.text
+        )
 
 
 @pytest.mark.parametrize(
@@ -89,15 +92,17 @@ def test_segmentation_keeps_latin_runs_whole(
     ],
 )
 def test_pinyin_styles(style: str, expected: str, tmp_path: Path) -> None:
-    words = Annotator(style=style, cache_dir=tmp_path).words("银行")  # type: ignore[arg-type]
-    assert words[0].pinyin == expected
+    annotator = Annotator(style=style, cache_dir=tmp_path)  # type: ignore[arg-type]
+    words = annotator.words("银行")
+    assert words[0].reading == ("yin2", "hang2")
+    assert written(words[0].reading, annotator.style) == expected
     assert words[0].tones == (2, 2)
-    assert "".join(words[0].syllables) == expected
+    assert "".join(syllables(words[0].reading, annotator.style)) == expected
 
 
 def test_neutral_tone_number(tmp_path: Path) -> None:
     (word,) = Annotator(style="numbers", cache_dir=tmp_path).words("觉得")
-    assert word.pinyin == "jue2de5"
+    assert written(word.reading, "numbers") == "jue2de5"
     assert word.tones == (2, 5)
 
 
@@ -110,7 +115,7 @@ def test_article_annotation_keeps_text_and_skips_code(annotator: Annotator) -> N
     code = annotated.paragraphs[-1]
     assert code.kind == "code"
     assert not code.translatable
-    assert all(not w.pinyin for s in code.sentences for w in s.words)
+    assert all(not w.reading for s in code.sentences for w in s.words)
 
 
 def test_jieba_stays_quiet_and_caches_in_our_folder(tmp_path: Path) -> None:
@@ -119,7 +124,8 @@ def test_jieba_stays_quiet_and_caches_in_our_folder(tmp_path: Path) -> None:
     work.mkdir()
     script = (
         "from pathlib import Path; from reader.annotate import Annotator; "
-        f"print(Annotator(cache_dir=Path({str(cache)!r})).words('银行')[0].pinyin)"
+        "from reader.pinyin import written; "
+        f"print(written(Annotator(cache_dir=Path({str(cache)!r})).words('银行')[0].reading, 'marks'))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=work, capture_output=True, text=True, check=True
@@ -142,16 +148,17 @@ def test_word_invariants_in_every_style(style: str, sandhi: bool, tmp_path: Path
     words = annotator.words(INVARIANT_TEXT)
     assert "".join(w.text for w in words) == INVARIANT_TEXT
     for w in words:
-        assert "".join(w.syllables) == w.pinyin
+        shown = syllables(w.reading, annotator.style)
         if not any("\u4e00" <= c <= "\u9fff" for c in w.text):
-            assert w.syllables == () and w.tones == ()
+            assert w.reading == shown == () and w.tones == ()
             continue
-        assert len(w.syllables) == len(w.tones) == len(w.text)
+        assert len(w.reading) == len(shown) == len(w.tones) == len(w.text)
         assert all(1 <= t <= 5 for t in w.tones)
+        assert [int(s[-1]) for s in w.reading] == list(w.tones)
         if style == "numbers":
-            assert [int(s.strip("' ")[-1]) for s in w.syllables] == list(w.tones)
+            assert [int(s.strip("' ")[-1]) for s in shown] == list(w.tones)
         if style == "none":
-            assert w.pinyin == ""
+            assert written(w.reading, annotator.style) == ""
 
 
 def test_pipeline_passes_the_reading_options(tmp_path: Path) -> None:
@@ -170,7 +177,12 @@ def test_pipeline_passes_the_reading_options(tmp_path: Path) -> None:
         user_dict=user_dict,
     )
     (annotated,) = annotate_all([article], options)
-    words = {w.text: w.pinyin for p in annotated.paragraphs for s in p.sentences for w in s.words}
+    words = {
+        w.text: written(w.reading, "marks")
+        for p in annotated.paragraphs
+        for s in p.sentences
+        for w in s.words
+    }
     assert words["杨澜浩"] == "Yáng Lánhào"
     assert (words["一"], words["个"]) == ("yí", "gè")  # a numeral and its measure word apart
     assert words["银行"] == "yínxíng"

@@ -19,6 +19,7 @@ import pytest
 
 from reader.annotate.cache import (
     CACHE_FILE,
+    FORMAT,
     article_key,
     cached_annotate,
     decode,
@@ -159,9 +160,9 @@ def test_changed_overrides_or_user_dict_content_misses(tmp_path: Path, cache_dir
     counting = Counting(options)
     changed = cached_annotate(articles, options, counting)
     assert counting.seen == 1
-    assert "xínghá" in "".join(
-        w.pinyin for p in changed[0].paragraphs for s in p.sentences for w in s.words
-    )
+    assert ("xing2", "hang2") in {
+        w.reading for p in changed[0].paragraphs for s in p.sentences for w in s.words
+    }
     assert changed == fresh_of(articles, dataclasses.replace(options, cache=False))
 
     user_dict.write_text("一定 5\n", encoding="utf-8")
@@ -204,15 +205,19 @@ def test_a_missing_overrides_file_is_not_cached_and_fails_as_before(tmp_path: Pa
 
 def test_stored_form_round_trips_every_field() -> None:
     words = (
-        Word("银行", "yínháng", ("yín", "háng"), (2, 2), "n", True, "bank", 2),
-        Word("，", "", pos="x"),
-        Word("曾", "Zēng", ("Zēng",), (1,), "nr", False, "(name)", None),
+        Word("银行", ("yin2", "hang2"), "n", True, "bank", 2),
+        Word("，", pos="x"),
+        Word("曾", ("Zeng1",), "nr", False, "(name)", None),
+        Word("哪儿", ("na3", "r"), "r"),
+        Word("葛\U000e0100", ("ge3", ""), "nr"),
     )
     [article] = articles_of("标题\n\n银行，曾\n", "x.txt")
     annotated = AnnotatedArticle(
         source="x.txt",
         paragraphs=(
-            AnnotatedParagraph("title", (AnnotatedSentence("标题", (Word("标题", "biāotí"),)),)),
+            AnnotatedParagraph(
+                "title", (AnnotatedSentence("标题", (Word("标题", ("biao1", "ti2")),)),)
+            ),
             AnnotatedParagraph("text", (AnnotatedSentence("银行，曾", words, "Bank, Zeng", "x"),)),
         ),
         pinyin_style="marks",
@@ -244,9 +249,23 @@ def test_an_entry_for_other_text_is_rejected(tmp_path: Path, cache_dir: Path) ->
     with pytest.raises(ValueError):
         decode(encode(annotated), other)
     stored = json.loads(zlib.decompress(encode(annotated)))
-    stored[4][1][2][0][3][0][3] = [True]  # a tone of the wrong type
+    stored[4][1][2][0][3][0][1] = [True]  # a syllable of the wrong type
     with pytest.raises(ValueError):
         decode(zlib.compress(json.dumps(stored).encode()), articles_of(SHORT)[0])
+
+
+def test_an_entry_in_the_old_form_is_rejected(cache_dir: Path) -> None:
+    """Form 1 kept readings written in the style: it must not be read as numbered ones."""
+    [article] = articles_of(SHORT)
+    [annotated] = prepare_all([article], Options(cache_dir=cache_dir))
+    stored = json.loads(zlib.decompress(encode(annotated)))
+    assert stored[0] == FORMAT == 2
+    stored[0] = 1
+    stored[4][1][2][0][3] = [  # each word as form 1 stored it
+        [w[0], "pīnyīn", ["pīn", "yīn"], [1, 1], *w[2:]] for w in stored[4][1][2][0][3]
+    ]
+    with pytest.raises(ValueError, match="form 1"):
+        decode(zlib.compress(json.dumps(stored).encode()), article)
 
 
 def test_a_damaged_entry_is_annotated_afresh_and_replaced(tmp_path: Path, cache_dir: Path) -> None:
@@ -394,9 +413,7 @@ def _writer(cache: str, worker: int, rounds: int) -> None:
                 paragraphs=tuple(
                     AnnotatedParagraph(
                         p.kind,
-                        tuple(
-                            AnnotatedSentence(s, (Word(s, "x", ("x",), (1,)),)) for s in p.sentences
-                        ),
+                        tuple(AnnotatedSentence(s, (Word(s, ("x1",)),)) for s in p.sentences),
                         p.marker,
                     )
                     for p in a.paragraphs

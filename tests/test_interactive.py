@@ -210,9 +210,9 @@ def test_without_script_words_keep_a_title_tooltip(page: Path) -> None:
 def test_word_tip_text() -> None:
     from reader.render.common import tip
 
-    assert (
-        tip(Word("银行", "yínháng", ("yín", "háng"), (2, 2), "n", gloss="bank", level=2))
-        == "银行 yínháng\nbank · HSK 2"
-    )
-    assert tip(Word("银行", "yínháng", ("yín", "háng"), (2, 2), "n")) == "银行 yínháng"
-    assert tip(Word("嘉", "jiā", ("jiā",), (1,), "n", level=7)) == "嘉 jiā\nHSK 7–9"
+    bank = Word("银行", ("yin2", "hang2"), "n", gloss="bank", level=2)
+    assert tip(bank, "marks") == "银行 yínháng\nbank · HSK 2"
+    assert tip(bank, "numbers") == "银行 yin2hang2\nbank · HSK 2"
+    assert tip(bank, "none") == "银行\nbank · HSK 2"
+    assert tip(Word("银行", ("yin2", "hang2"), "n"), "marks") == "银行 yínháng"
+    assert tip(Word("嘉", ("jia1",), "n", level=7), "marks") == "嘉 jiā\nHSK 7–9"

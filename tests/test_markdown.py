@@ -66,13 +66,13 @@ def test_words_never_cross_markup_and_code_gets_no_reading(article: AnnotatedArt
             end = offset + len(word.text)
             assert not any(offset < edge < end for edge in edges), word
             in_code = any(a <= offset and end <= b for a, b in code)
-            assert not (in_code and word.pinyin), word
+            assert not (in_code and word.reading), word
             offset = end
-    read = [w.text for s in body.sentences for w in s.words if w.pinyin]
+    read = [w.text for s in body.sentences for w in s.words if w.reading]
     assert "下载" in read and "资料" in read and "银行" in read  # outside the code span
     assert [w.text for s in body.sentences for w in s.words if w.pos == "code"] == ["银行 cargo"]
     # code blocks, as before, are never read
-    assert all(not w.pinyin for s in article.paragraphs[2].sentences for w in s.words)
+    assert all(not w.reading for s in article.paragraphs[2].sentences for w in s.words)
 
 
 def test_html_shows_markup_not_markdown(article: AnnotatedArticle) -> None:

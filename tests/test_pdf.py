@@ -16,6 +16,7 @@ import pytest
 from reader.errors import RenderError
 from reader.model import AnnotatedArticle
 from reader.options import Options
+from reader.pinyin import written
 from reader.pipeline import build
 from reader.render.pdf import document as pdf
 from reader.render.pdf.typeset import READING_SCALE, SPACERS, Line, PangoMeasure
@@ -178,7 +179,12 @@ def test_pinyin_comes_back_in_order(spring: AnnotatedArticle, tmp_path: Path) ->
     text = pdf_text(target, A4[1])
     text = EN_MARKER.sub("", text)
     text = "\n".join(line for line in text.splitlines() if "spring-market.txt" not in line)
-    readings = [w.pinyin for p in spring.paragraphs for s in p.sentences for w in s.words]
+    readings = [
+        written(w.reading, spring.pinyin_style)
+        for p in spring.paragraphs
+        for s in p.sentences
+        for w in s.words
+    ]
     assert letters(text) == letters("".join(readings))
 
 
@@ -353,7 +359,12 @@ def test_tone_colours_layer_every_syllable_in_place(spring: AnnotatedArticle) ->
                     assert drawn_at[j] == pytest.approx(where[i], abs=0.5)
                 syllables += len(mine)
             assert {tone for tone, _ in layers} == {tone_of[i] for i in inked}
-    expected = sum(len(w.pinyin) for p in spring.paragraphs for s in p.sentences for w in s.words)
+    expected = sum(
+        len(written(w.reading, spring.pinyin_style))
+        for p in spring.paragraphs
+        for s in p.sentences
+        for w in s.words
+    )
     assert syllables == expected
     html = pdf.print_html(spring, options)
     assert re.search(r'<span class="tl t[1-5]">', html)
@@ -362,14 +373,17 @@ def test_tone_colours_layer_every_syllable_in_place(spring: AnnotatedArticle) ->
 
 def test_punctuation_is_glued_to_its_word(spring: AnnotatedArticle) -> None:
     for paragraph in spring.paragraphs:
-        pieces = pdf.paragraph_pieces(paragraph)
+        pieces = pdf.paragraph_pieces(paragraph, spring.pinyin_style)
         assert "".join(p.text for p in pieces) == paragraph.text
         for piece in pieces:
             if piece.syllables:
                 word = piece.text[piece.start : piece.end]
                 assert piece.text[0] not in CLOSING and piece.text[-1] not in OPENING
                 assert piece.reading == next(
-                    w.pinyin for s in paragraph.sentences for w in s.words if w.text == word
+                    written(w.reading, spring.pinyin_style)
+                    for s in paragraph.sentences
+                    for w in s.words
+                    if w.text == word
                 )
 
 

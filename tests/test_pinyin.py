@@ -17,6 +17,7 @@ from reader.annotate.readings import vote as _vote
 from reader.annotate.sandhi import apply_sandhi, dictionary_tones
 from reader.errors import InputError
 from reader.model import Article, Paragraph
+from reader.pinyin import syllables, written
 
 ROOT = Path(__file__).resolve().parents[1]
 CPP_DEV = ROOT.parent / "shared" / "bench" / "cpp-dev"
@@ -41,7 +42,7 @@ def reading(annotator: Annotator, sentence: str, word: str) -> str:
     """The reading given to `word` inside `sentence` (the word must be segmented whole)."""
     for item in annotator.words(sentence):
         if item.text == word:
-            return item.pinyin
+            return written(item.reading, annotator.style)
     raise AssertionError(f"{word!r} not segmented as a word in {sentence!r}")
 
 
@@ -50,7 +51,8 @@ def syllable(annotator: Annotator, sentence: str, index: int) -> str:
     offset = 0
     for item in annotator.words(sentence):
         if offset <= index < offset + len(item.text):
-            return item.syllables[index - offset].strip().lstrip("'").lower()
+            shown = syllables(item.reading, annotator.style)
+            return shown[index - offset].strip().lstrip("'").lower()
         offset += len(item.text)
     raise AssertionError(f"no word covers {index} in {sentence!r}")
 
@@ -171,7 +173,7 @@ def test_neutral_tones(plain: Annotator, sentence: str, word: str, expected: str
 )
 def test_surnames(plain: Annotator, sentence: str, name: str, surname: str) -> None:
     (word,) = [w for w in plain.words(sentence) if w.text == name]
-    assert word.syllables[0].lower() == surname
+    assert syllables(word.reading, plain.style)[0].lower() == surname
 
 
 @pytest.mark.parametrize(
@@ -204,7 +206,7 @@ def assert_words(annotator: Annotator, sentence: str, words: list[tuple[str, str
     """Each (word, reading) is a word of the sentence, read so; the words join back to it."""
     read = annotator.words(sentence)
     assert "".join(w.text for w in read) == sentence
-    found = {w.text: w.pinyin for w in read}
+    found = {w.text: written(w.reading, annotator.style) for w in read}
     for text, pinyin in words:
         assert found.get(text) == pinyin, (text, found)
 
@@ -302,7 +304,7 @@ def test_same_word_same_context_same_reading(plain: Annotator, spoken: Annotator
         for i, sentence in enumerate(sentences):
             assert read[i] == read[i + len(sentences)] == read[i + 2 * len(sentences)]
             assert read[i] == annotator.words(sentence)
-        ones = {w.pinyin for words in read for w in words if w.text == "一"}
+        ones = {w.reading for words in read for w in words if w.text == "一"}
         assert len(ones) == 1
 
 
@@ -372,7 +374,7 @@ def test_overrides_and_user_words_in_traditional_text(tmp_path: Path, cache: Pat
     user = write(tmp_path, "user.txt", "楊瀾浩 10 nr\n")
     annotator = Annotator(cache_dir=cache, overrides=overrides, user_dict=user)
     sentence = "楊瀾浩說銀行的問題很多。"
-    found = {w.text: w.pinyin for w in annotator.words(sentence)}
+    found = {w.text: written(w.reading, annotator.style) for w in annotator.words(sentence)}
     assert found["楊瀾浩"] == "Yáng Lánhào"  # the user's word, written in either script
     assert found["銀行"] == "yínxíng"  # an override written as the text is
     assert found["問題"] == "wènti"  # an override written in simplified characters
@@ -407,7 +409,7 @@ def test_uncertain_flag(cache: Path, reading: str, probability: float, flagged: 
     annotator = Annotator(cache_dir=cache, style="numbers")
     annotator.resources._model = _UnsureModel(reading, probability)  # type: ignore[assignment]
     words = {w.text: w for w in annotator.words("他处。")}
-    assert words["处"].pinyin == reading
+    assert written(words["处"].reading, annotator.style) == reading
     assert words["处"].uncertain is flagged
     assert not words["他"].uncertain
 

@@ -13,6 +13,7 @@ import pytest
 from reader.annotate import Annotator
 from reader.annotate.overrides import load_overrides
 from reader.cli.main import main
+from reader.pinyin import written
 from reader.text import HAN, HAN_RUN, with_marks
 
 EXT_B = "\U00020006"  # 𠀆: no reading in pypinyin's tables
@@ -46,14 +47,14 @@ def test_an_extension_h_character_takes_an_override(tmp_path: Path) -> None:
 def test_a_character_without_a_reading_gets_an_empty_one(annotator: Annotator) -> None:
     words = {w.text: w for w in annotator.words(f"我{EXT_B}好{EXT_H}。")}
     unknown = words[EXT_B]
-    assert (unknown.pinyin, unknown.syllables, unknown.tones) == ("", ("",), (0,))
-    assert words["好"].pinyin == "hǎo"
+    assert (written(unknown.reading, "marks"), unknown.reading, unknown.tones) == ("", ("",), (0,))
+    assert written(words["好"].reading, "marks") == "hǎo"
     assert EXT_H in words  # read as a Han word, not passed through as punctuation
 
 
 def test_marks_stay_with_their_character(annotator: Annotator, tmp_path: Path) -> None:
     words = annotator.words(f"葛{VS}根很好。")
-    assert words[0].text == f"葛{VS}" and words[0].syllables[1:] == ("",)
+    assert words[0].text == f"葛{VS}" and words[0].reading[1:] == ("",)
     assert "".join(w.text for w in words) == f"葛{VS}根很好。"
     src = tmp_path / "marks.txt"
     src.write_text(f"标题\n\n葛{VS}根很好，字\u0301也好。\n", encoding="utf-8")

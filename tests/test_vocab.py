@@ -11,9 +11,11 @@ from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
     AnnotatedSentence,
+    PinyinStyle,
     Word,
 )
 from reader.options import Options
+from reader.pinyin import written
 from reader.pipeline import build
 from reader.render.vocab import VocabItem, level_label, vocabulary
 from reader.source.blocks import parse
@@ -60,7 +62,8 @@ def test_counts_sentences_and_translations(article: AnnotatedArticle) -> None:
     walk = items["走"]
     assert walk.count == 1
     assert walk.sentence == "我们一起走吧。"
-    assert walk.pinyin == next(w.pinyin for w, _ in _words(article) if w.text == "走")
+    reading = next(w.reading for w, _ in _words(article) if w.text == "走")
+    assert walk.pinyin == written(reading, article.pinyin_style) == "zǒu"
     assert "bank" in bank.definition
     assert bank.level == 2
 
@@ -90,18 +93,23 @@ def test_level_filter(article: AnnotatedArticle) -> None:
     assert vocabulary(article, 7) == unlisted
 
 
-def test_one_word_read_two_ways_is_two_entries() -> None:
-    walk = Word("行", "xíng", ("xíng",), (2,), "v", gloss="to walk", level=1)
-    row = Word("行", "háng", ("háng",), (2,), "q", gloss="row", level=1)
-    full_stop = Word("。", "", pos="x")
+@pytest.mark.parametrize(
+    ("style", "xing", "hang"),
+    [("marks", "xíng", "háng"), ("numbers", "xing2", "hang2"), ("none", "", "")],
+)
+def test_one_word_read_two_ways_is_two_entries(style: PinyinStyle, xing: str, hang: str) -> None:
+    walk = Word("行", ("xing2",), "v", gloss="to walk", level=1)
+    row = Word("行", ("hang2",), "q", gloss="row", level=1)
+    full_stop = Word("。", pos="x")
     sentences = (
         AnnotatedSentence("行。", (walk, full_stop), "OK."),
         AnnotatedSentence("行行。", (row, walk, full_stop), "Row, walk."),
     )
-    article = AnnotatedArticle("a.txt", (AnnotatedParagraph("text", sentences),))
+    article = AnnotatedArticle("a.txt", (AnnotatedParagraph("text", sentences),), style)
+    # Both read in the second tone: without pinyin shown, the readings still tell them apart.
     assert vocabulary(article) == [
-        VocabItem("行", "xíng", "to walk", 1, 2, "行。", "OK."),
-        VocabItem("行", "háng", "row", 1, 1, "行行。", "Row, walk."),
+        VocabItem("行", xing, "to walk", 1, 2, "行。", "OK."),
+        VocabItem("行", hang, "row", 1, 1, "行行。", "Row, walk."),
     ]
 
 

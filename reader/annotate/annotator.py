@@ -21,7 +21,7 @@ from reader.annotate.names import (
     surname_reading,
     titled,
 )
-from reader.annotate.orthography import ERHUA_SYLLABLE, erhua, join_erhua, join_plural
+from reader.annotate.orthography import erhua, join_erhua, join_plural
 from reader.annotate.overrides import apply_overrides, load_overrides, load_user_dict
 from reader.annotate.particles import (
     VERB_PARTICLES,
@@ -38,7 +38,6 @@ from reader.annotate.readings import (
     polyphones,
     predict,
     same,
-    tone,
     vote,
 )
 from reader.annotate.resources import Resources
@@ -63,7 +62,6 @@ if TYPE_CHECKING:
 
 # What pypinyin gives back for a character it can't read: the character itself (a mark too).
 _UNREAD = re.compile(f"[{HAN_CHARS}{MARKS}]")
-_VOWEL_START = re.compile(r"^[aoeāáǎàōóǒòēéěè]", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +220,7 @@ class Annotator:
             keep = decided.keep | pinned
             apply_sandhi(sentence, readings, keep, lambda i: default_tone(sentence[i]))
         return tuple(
-            self._word(p, readings, unsure) if p.han else Word(p.text, "", pos=p.pos)
+            self._word(p, readings, unsure) if p.han else Word(p.text, pos=p.pos)
             for p in join_plural(pieces)
         )
 
@@ -302,40 +300,24 @@ class Annotator:
         return reading, options
 
     def _word(self, piece: Piece, readings: Sequence[str | None], unsure: set[int]) -> Word:
-        """One all-Han word with its decided reading, in the chosen style."""
+        """One all-Han word with its decided reading, numbered, proper nouns capitalised."""
         word, flag = piece.text, piece.pos
         span = range(piece.start, piece.start + len(word))
         tone3 = [readings[i] or default_reading(word[i - piece.start]) for i in span]
         # A character no dictionary reads (a rare one, a mark) has no reading: never itself.
         tone3 = ["" if _UNREAD.search(s) or not s.rstrip("12345") else s for s in tone3]
-        tones = tuple(tone(s) if s else 0 for s in tone3)
-        syllables = [written(s, self.style) if s else "" for s in tone3]
-        if self.style in ("marks", "numbers"):
-            for i in range(1, len(syllables)):
-                if _VOWEL_START.match(syllables[i]):
-                    syllables[i] = "'" + syllables[i]
-            if piece.titled:
-                syllables = capitalise(word, flag, syllables, split_name=False)
-            elif flag in PROPER and len(word) >= 2 and word not in NOT_PROPER:
-                syllables = proper_noun(
-                    word, flag, syllables, self.resources, word in self._user_word_set
-                )
-            elif len(word) >= 2 and word not in NOT_PROPER:
-                # A proper noun jieba tags otherwise (汉语 nz, 春节 t, 长江): CEDICT writes it.
-                starts = self.resources.proper_starts(word)
-                if starts:
-                    syllables = capitalise_at(syllables, starts)
-        elif self.style == "zhuyin":
-            # Zhuyin is written syllable by syllable, not joined.
-            syllables = [s if i == 0 else " " + s for i, s in enumerate(syllables)]
-        if self.style == "none":
-            syllables = ["" for _ in syllables]
-        syllables = [shown if s else "" for shown, s in zip(syllables, tone3, strict=True)]
+        if piece.titled:
+            tone3 = capitalise(word, flag, tone3, split_name=False)
+        elif flag in PROPER and len(word) >= 2 and word not in NOT_PROPER:
+            tone3 = proper_noun(word, flag, tone3, self.resources, word in self._user_word_set)
+        elif len(word) >= 2 and word not in NOT_PROPER:
+            # A proper noun jieba tags otherwise (汉语 nz, 春节 t, 长江): CEDICT writes it.
+            starts = self.resources.proper_starts(word)
+            if starts:
+                tone3 = capitalise_at(tone3, starts)
         return Word(
             text=word,
-            pinyin="".join(syllables),
-            syllables=tuple(syllables),
-            tones=tones,
+            reading=tuple(tone3),
             pos=flag,
             uncertain=any(i in unsure for i in span),
         )
@@ -351,7 +333,7 @@ class Annotator:
         for paragraph, plan in zip(article.paragraphs, plans, strict=True):
             if paragraph.kind == "code":
                 sentences = tuple(
-                    AnnotatedSentence(text=s, words=(Word(text=s, pinyin="", pos="code"),))
+                    AnnotatedSentence(text=s, words=(Word(text=s, pos="code"),))
                     for s in paragraph.sentences
                 )
             else:
@@ -361,9 +343,7 @@ class Annotator:
                         words=tuple(
                             word
                             for text, code in chunks
-                            for word in (
-                                (Word(text=text, pinyin="", pos="code"),) if code else next(read)
-                            )
+                            for word in ((Word(text=text, pos="code"),) if code else next(read))
                         ),
                     )
                     for s, chunks in zip(paragraph.sentences, plan, strict=True)
@@ -428,19 +408,3 @@ def _as_written(original: str, words: tuple[Word, ...]) -> tuple[Word, ...]:
 def annotate(article: Article, style: PinyinStyle = "marks") -> AnnotatedArticle:
     """Annotate one article with a fresh annotator (see `Annotator` to reuse jieba's state)."""
     return Annotator(style=style).annotate(article)
-
-
-def written(tone3: str, style: PinyinStyle) -> str:
-    """One numbered syllable written in a pinyin style (marks, numbers or zhuyin)."""
-    from pypinyin import Style
-    from pypinyin.contrib.tone_convert import to_tone
-    from pypinyin.style import convert
-
-    if tone3 == ERHUA_SYLLABLE:
-        return "ㄦ" if style == "zhuyin" else tone3
-    if style == "numbers":
-        return tone3
-    marked = str(to_tone(tone3))
-    if style == "zhuyin":
-        return str(convert(marked, Style.BOPOMOFO, True))
-    return marked

@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 CACHE_FILE = "annotations.sqlite3"
 """Name of the annotation cache file inside the cache folder."""
 
-FORMAT = 1
-"""Bumped when the stored form changes, so entries written in an older form miss."""
+FORMAT = 2
+"""Bumped when the stored form changes, so entries written in an older form miss (2: words
+keep their reading numbered, not written in the style)."""
 
 # Code that decides an annotation: the whole annotate package (rules, readings, dictionary,
 # this stored form) and the base modules it builds on. A change to any of them must miss,
@@ -174,8 +175,8 @@ def _file_digest(path: Path | None) -> str:
 #
 # zlib-compressed JSON: [FORMAT, style, paragraphs], a paragraph [kind, marker, sentences],
 # a sentence [text, translation, flag, words], a word
-# [text, pinyin, syllables, tones, pos, uncertain, gloss, level]. Source name and part are
-# the input article's.
+# [text, reading, pos, uncertain, gloss, level], the reading numbered (`Word.reading`). Source
+# name and part are the input article's.
 
 
 def encode(article: AnnotatedArticle) -> bytes:
@@ -192,9 +193,7 @@ def encode(article: AnnotatedArticle) -> bytes:
                     [
                         [
                             w.text,
-                            w.pinyin,
-                            list(w.syllables),
-                            list(w.tones),
+                            list(w.reading),
                             w.pos,
                             w.uncertain,
                             w.gloss,
@@ -271,25 +270,20 @@ def _paragraph(stored: Any, paragraph: Paragraph) -> AnnotatedParagraph:
 
 def _word(stored: Any) -> Word:
     """One stored word, every field checked for its type."""
-    text, pinyin, syllables, tones, pos, uncertain, gloss, level = stored
+    text, reading, pos, uncertain, gloss, level = stored
     if not (
         isinstance(text, str)
-        and isinstance(pinyin, str)
         and isinstance(pos, str)
         and isinstance(gloss, str)
         and isinstance(uncertain, bool)
-        and isinstance(syllables, list)
-        and all(isinstance(s, str) for s in syllables)
-        and isinstance(tones, list)
-        and all(type(t) is int for t in tones)
+        and isinstance(reading, list)
+        and all(isinstance(s, str) for s in reading)
         and (level is None or type(level) is int)
     ):
         raise ValueError("word field of the wrong type")
     return Word(
         text=text,
-        pinyin=pinyin,
-        syllables=tuple(syllables),
-        tones=tuple(tones),
+        reading=tuple(reading),
         pos=pos,
         uncertain=uncertain,
         gloss=gloss,

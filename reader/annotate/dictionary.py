@@ -20,7 +20,7 @@ from typing import Literal
 
 from reader.annotate.senses import ANOTHER, Neighbours, in_use, wanted_sense
 from reader.errors import ReaderError
-from reader.model import AnnotatedArticle, AnnotatedSentence, PinyinStyle, Word
+from reader.model import AnnotatedArticle, AnnotatedSentence, Word
 from reader.options import default_cache_dir
 from reader.text import HAN, PLURAL
 
@@ -124,7 +124,6 @@ class Dictionary:
         self._levels: dict[str, int | None] = {}
         self._usages: dict[str, int] = {}
         self._glosses: dict[tuple[str, tuple[str, ...], str], Gloss | None] = {}
-        self._zhuyin: dict[str, str] | None = None
 
     @classmethod
     def shared(cls, cache_dir: Path | None = None) -> Dictionary:
@@ -326,48 +325,6 @@ class Dictionary:
                 start += 1
         return parts
 
-    def reading(self, word: Word, style: PinyinStyle) -> tuple[str, ...]:
-        """A word's reading in numbered pinyin (`yin2`, `hang2`), whatever style shows it.
-
-        Capitals are kept (they mark names). Where the article shows no reading (style
-        `none`, or Zhuyin this table can't read), each syllable is its tone alone (`2`):
-        the tones the annotator chose in context still tell 长 cháng from zhǎng.
-        """
-        shown = [s.strip().lstrip("'") for s in word.syllables]
-        tones = word.tones if len(word.tones) == len(shown) else ()
-        result: list[str] = []
-        if style == "numbers":
-            result = [s if _TONE.search(s) else s + "5" for s in shown]
-        elif style == "marks":
-            result = [_marks_to_tone3(s) for s in shown]
-        elif style == "zhuyin":
-            table = self._zhuyin_table()
-            if all(s in table for s in shown):
-                result = [table[s] for s in shown]
-        if not result or not all(result):
-            result = ["" for _ in shown]
-        if tones:
-            result = [_TONE.sub("", s) + str(t) for s, t in zip(result, tones, strict=True)]
-        return tuple(result)
-
-    def _zhuyin_table(self) -> dict[str, str]:
-        """Zhuyin syllable → numbered pinyin, inverted from pypinyin's own converter."""
-        if self._zhuyin is None:
-            from pypinyin import Style
-            from pypinyin.contrib.tone_convert import to_tone3
-            from pypinyin.pinyin_dict import pinyin_dict
-            from pypinyin.style import convert
-
-            marked = {s for value in pinyin_dict.values() for s in value.split(",")}
-            table: dict[str, str] = {}
-            for syllable in sorted(marked):
-                zhuyin = str(convert(syllable, Style.BOPOMOFO, True))
-                table.setdefault(
-                    zhuyin, str(to_tone3(syllable, neutral_tone_with_five=True, v_to_u=True))
-                )
-            self._zhuyin = table
-        return self._zhuyin
-
 
 def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> AnnotatedArticle:
     """A copy of the article whose Chinese words carry their gloss and HSK level.
@@ -380,7 +337,7 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
     def fill(word: Word, wanted: str = "") -> Word:
         if not word.is_chinese or word.pos == "code":
             return word
-        reading = dictionary.reading(word, article.pinyin_style)
+        reading = word.reading
         person = word.pos.startswith("nr")
         key = (word.text, reading, wanted, person)
         if key not in cache:
@@ -451,14 +408,6 @@ def _match(wanted: tuple[str, ...], reading: tuple[str, ...]) -> int:
         elif _base(a) == _base(b):
             score += 2 if same_tone else 1
     return score
-
-
-def _marks_to_tone3(syllable: str) -> str:
-    """A tone-marked syllable (`Háng`) as numbered pinyin (`Hang2`), keeping a capital."""
-    from pypinyin.contrib.tone_convert import to_tone3
-
-    numbered = str(to_tone3(syllable.lower(), neutral_tone_with_five=True, v_to_u=True))
-    return numbered[:1].upper() + numbered[1:] if syllable[:1].isupper() else numbered
 
 
 # -- definitions -------------------------------------------------------------------------

@@ -178,17 +178,16 @@ def is_surname(text: str) -> bool:
 
 
 def capitalise_at(syllables: Sequence[str], starts: Sequence[bool]) -> list[str]:
-    """Capitalise the syllables that start a word of a proper noun, with a space before each."""
+    """Capitalise the numbered syllables that start a word of a proper noun (`Bei3`, `Da4`)."""
     result = list(syllables)
     for i, start in enumerate(starts):
         if start and i < len(result):
-            syllable = result[i].lstrip("'")
-            result[i] = (" " if i else "") + syllable[:1].upper() + syllable[1:]
+            result[i] = result[i][:1].upper() + result[i][1:]
     return result
 
 
 def capitalise(word: str, flag: str, syllables: list[str], split_name: bool) -> list[str]:
-    """Capitalise a proper noun; a Chinese name's surname and given name are written apart."""
+    """Capitalise a proper noun; a Chinese name's given name too, a word of its own (Lǐ Míng)."""
     result = list(syllables)
     result[0] = result[0][:1].upper() + result[0][1:]
     compound = word[:2] in COMPOUND_SURNAMES and len(word) > 2
@@ -201,8 +200,7 @@ def capitalise(word: str, flag: str, syllables: list[str], split_name: bool) -> 
     ):
         split = 2 if compound else 1
         if split < len(result):
-            given = result[split].lstrip("'")
-            result[split] = " " + given[:1].upper() + given[1:]
+            result[split] = result[split][:1].upper() + result[split][1:]
     return result
 
 
@@ -215,18 +213,14 @@ def same_names(sentences: list[tuple[Word, ...]]) -> list[tuple[Word, ...]]:
     names: dict[str, tuple[str, ...]] = {}
     for words in sentences:
         for word in words:
-            if (
-                word.pos not in PERSON
-                or len(word.text) < 2
-                or len(word.syllables) != len(word.text)
-            ):
+            if word.pos not in PERSON or len(word.text) < 2 or len(word.reading) != len(word.text):
                 continue
-            if not word.syllables[0][:1].isupper():
+            if not word.reading[0][:1].isupper():
                 continue
-            names.setdefault(word.text, word.syllables)
-            given = word.syllables[1:]
-            if len(word.text) == 3 and given[0].startswith(" ") and given[0][1:2].isupper():
-                names.setdefault(word.text[1:], (given[0].lstrip(), *given[1:]))
+            names.setdefault(word.text, word.reading)
+            given = word.reading[1:]
+            if len(word.text) == 3 and given[0][:1].isupper():
+                names.setdefault(word.text[1:], given)
     if not names:
         return sentences
     result = []
@@ -234,8 +228,8 @@ def same_names(sentences: list[tuple[Word, ...]]) -> list[tuple[Word, ...]]:
         fixed = []
         for word in words:
             known = names.get(word.text)
-            if known is not None and not word.syllables[0][:1].isupper():
-                word = replace(word, pinyin="".join(known), syllables=known, pos="nr")
+            if known is not None and not word.reading[0][:1].isupper():
+                word = replace(word, reading=known, pos="nr")
             fixed.append(word)
         result.append(tuple(fixed))
     return result
@@ -267,7 +261,7 @@ def surname_reading(
 def proper_noun(
     word: str, flag: str, syllables: list[str], resources: Resources, user: bool
 ) -> list[str]:
-    """A word jieba tags as a name, place or organisation, written as a proper noun if it is.
+    """A word jieba tags as a name, place or organisation, capitalised if it is a proper noun.
 
     `user`: the word is one of the user's own words, which CC-CEDICT's spelling doesn't decide.
     """

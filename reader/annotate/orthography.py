@@ -6,15 +6,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reader.annotate.pieces import Piece
-from reader.text import PLURAL
+from reader.text import ERHUA_SYLLABLE, PLURAL
 
 if TYPE_CHECKING:
     from reader.annotate.resources import Resources
 
 ERHUA = "儿"
 """The erhua character."""
-ERHUA_SYLLABLE = "r"
-"""How erhua is written: r, joined to the syllable before it (哪儿 nǎr)."""
 # jieba's tags of the words 们 joins: common nouns and pronouns, not names (小明 men).
 _PLURAL_HOSTS = frozenset({"n", "r", "ng", "nz"})
 

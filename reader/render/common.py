@@ -10,10 +10,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader import pinyin
 from reader.errors import RenderError, UsageError
 from reader.model import (
     AnnotatedArticle,
     AnnotatedParagraph,
+    PinyinStyle,
     Span,
     Word,
 )
@@ -86,6 +88,7 @@ def environment(template_dir: Path | None, xml: bool = False) -> Any:
         keep_trailing_newline=xml,
         finalize=_xml_text if xml else None,
     )
+    env.globals["written"] = written
     env.globals["syllables"] = syllables
     env.globals["tip"] = tip
     env.globals["layout"] = layout
@@ -94,9 +97,14 @@ def environment(template_dir: Path | None, xml: bool = False) -> Any:
     return env
 
 
-def tip(word: Word) -> str:
+def written(word: Word, style: PinyinStyle) -> str:
+    """A word's reading as the sheet shows it in a pinyin style (empty for style `none`)."""
+    return pinyin.written(word.reading, style)
+
+
+def tip(word: Word, style: PinyinStyle) -> str:
     """What a word's popup says: reading, then meaning and HSK level when known."""
-    lines = [f"{word.text} {word.pinyin}".strip()]
+    lines = [f"{word.text} {written(word, style)}".strip()]
     detail = word.gloss
     if word.level:
         band = "HSK 7–9" if word.level >= 7 else f"HSK {word.level}"
@@ -106,9 +114,9 @@ def tip(word: Word) -> str:
     return "\n".join(lines)
 
 
-def syllables(word: Word) -> list[tuple[str, int]]:
-    """A word's reading as (syllable, tone) pairs, for tone colouring."""
-    return list(zip(word.syllables, word.tones, strict=False))
+def syllables(word: Word, style: PinyinStyle) -> list[tuple[str, int]]:
+    """A word's reading in a pinyin style as (syllable, tone) pairs, for tone colouring."""
+    return list(zip(pinyin.syllables(word.reading, style), word.tones, strict=True))
 
 
 def above_level(word: Word, level: int | None) -> bool:

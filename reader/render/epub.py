@@ -68,6 +68,7 @@ def to_epub(
             title=chapter_title,
             has_title=bool(article.title),
             show_pinyin=options.show_pinyin and article.pinyin_style != "none",
+            style=article.pinyin_style,
             show_english=show_english,
             tone_colors=options.tone_colors,
             vocab=[_vocab_row(item) for item in items],

@@ -32,6 +32,7 @@ def to_html(
         version=__version__,
         show_english=options.show_translation and article.translation_status != "disabled",
         show_pinyin=options.show_pinyin and article.pinyin_style != "none",
+        style=article.pinyin_style,
         tone_colors=options.tone_colors,
         show_uncertain=options.show_uncertain,
         annotated=lambda w: above_level(w, options.level),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from reader import pinyin
 from reader._version import __version__
 from reader.model import (
     AnnotatedArticle,
+    PinyinStyle,
     Word,
 )
 
@@ -51,7 +53,7 @@ def to_json(article: AnnotatedArticle) -> str:
                         "text": s.text,
                         "translation": s.translation,
                         **({"translation_flag": s.translation_flag} if s.translation_flag else {}),
-                        "words": [_word(w) for w in s.words],
+                        "words": [_word(w, article.pinyin_style) for w in s.words],
                     }
                     for s in p.sentences
                 ],
@@ -62,11 +64,13 @@ def to_json(article: AnnotatedArticle) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
-def _word(word: Word) -> dict[str, Any]:
-    """One word in JSON; readings only for Chinese words."""
-    entry: dict[str, Any] = {"text": word.text, "pinyin": word.pinyin}
+def _word(word: Word, style: PinyinStyle) -> dict[str, Any]:
+    """One word in JSON, its reading in the article's style; readings only for Chinese words."""
+    syllables = pinyin.syllables(word.reading, style)
+    entry: dict[str, Any] = {"text": word.text, "pinyin": "".join(syllables)}
     if word.is_chinese:
-        entry["syllables"] = list(word.syllables)
+        entry["syllables"] = list(syllables)
+        entry["reading"] = list(word.reading)
         entry["tones"] = list(word.tones)
     if word.pos:
         entry["pos"] = word.pos

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from reader import pinyin
 from reader.model import AnnotatedArticle, AnnotatedSentence, Word
 
 # Single-character words whose job is grammar, not meaning, by jieba's tag: structural and
@@ -46,12 +47,14 @@ def vocabulary(article: AnnotatedArticle, above_level: int | None = None) -> lis
     Glosses and levels come from the words themselves (see
     `reader.annotate.dictionary.gloss_article`).
     """
-    first: dict[tuple[str, str, tuple[int, ...]], tuple[Word, AnnotatedSentence]] = {}
-    counts: dict[tuple[str, str, tuple[int, ...]], int] = {}
+    first: dict[tuple[str, tuple[str, ...]], tuple[Word, AnnotatedSentence]] = {}
+    counts: dict[tuple[str, tuple[str, ...]], int] = {}
     for word, sentence in _words(article):
         if not _is_vocabulary(word):
             continue
-        key = (word.text, word.pinyin.lower().replace(" ", ""), word.tones)
+        # Capitals only say how a word is written: a name and the same word in lower case are
+        # one entry.
+        key = (word.text, tuple(s.lower() for s in word.reading))
         first.setdefault(key, (word, sentence))
         counts[key] = counts.get(key, 0) + 1
     items = []
@@ -61,7 +64,7 @@ def vocabulary(article: AnnotatedArticle, above_level: int | None = None) -> lis
         items.append(
             VocabItem(
                 text=word.text,
-                pinyin=word.pinyin,
+                pinyin=pinyin.written(word.reading, article.pinyin_style),
                 definition=word.gloss,
                 level=word.level,
                 count=counts[key],

@@ -12,7 +12,7 @@ from typing import Any
 
 from reader._version import __version__
 from reader.errors import RenderError
-from reader.model import AnnotatedArticle, AnnotatedParagraph
+from reader.model import AnnotatedArticle, AnnotatedParagraph, PinyinStyle
 from reader.options import Options
 from reader.render.common import (
     above_level,
@@ -133,9 +133,13 @@ def sheet_rows(
     measure = PangoMeasure((*CJK_FAMILIES, "sans-serif")) if pinyin else None
     full = (PAPER_MM[_paper(options)] - 2 * MARGIN_MM) / 25.4 * 96
     column = full * ZH_SHARE / 100 if english and options.layout == "side" else full
-    rows = [_row(p, options, measure, column) for p in article.paragraphs if p.kind != "title"]
+    style = article.pinyin_style
+    rows = [
+        _row(p, style, options, measure, column) for p in article.paragraphs if p.kind != "title"
+    ]
     title_row = next(
-        (_row(p, options, measure, full) for p in article.paragraphs if p.kind == "title"), None
+        (_row(p, style, options, measure, full) for p in article.paragraphs if p.kind == "title"),
+        None,
     )
     return title_row, rows
 
@@ -151,11 +155,17 @@ def _paper(options: Options) -> str:
     return "letter" if options.paper == "letter" else "A4"
 
 
-def paragraph_pieces(paragraph: AnnotatedParagraph, level: int | None = None) -> list[Piece]:
-    """A paragraph's words as pieces for line setting (readings hidden at or below `level`)."""
+def paragraph_pieces(
+    paragraph: AnnotatedParagraph, style: PinyinStyle, level: int | None = None
+) -> list[Piece]:
+    """A paragraph's words as line-setting pieces, readings in `style` (none up to `level`)."""
     return pieces(
         [
-            (word.text, tuple(syllables(word)) if word.is_chinese else (), above_level(word, level))
+            (
+                word.text,
+                tuple(syllables(word, style)) if word.is_chinese else (),
+                above_level(word, level),
+            )
             for sentence in paragraph.sentences
             for word in sentence.words
         ]
@@ -164,6 +174,7 @@ def paragraph_pieces(paragraph: AnnotatedParagraph, level: int | None = None) ->
 
 def _row(
     paragraph: AnnotatedParagraph,
+    style: PinyinStyle,
     options: Options,
     measure: PangoMeasure | None,
     width: float,
@@ -174,7 +185,7 @@ def _row(
     size = SIZES_PT.get(paragraph.kind, SIZES_PT["text"]) * PT
     if measure is not None and paragraph.kind != "code":
         lines = set_lines(
-            paragraph_pieces(paragraph, options.level),
+            paragraph_pieces(paragraph, style, options.level),
             measure,
             size,
             width - 1,  # rounding slack: a set line must never spill into the next column
