@@ -55,6 +55,12 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("我忙不过来。", [("忙不过来", "mángbùguòlái")]),
         ("他躲躲闪闪地说。", [("躲躲闪闪", "duǒduǒshǎnshǎn")]),
         ("他带给我一包贝壳。", [("包", "bāo"), ("贝壳", "bèiké")]),
+        # learners' words jieba took for a name; 得 after an adjective before a noun
+        ("东西太贵了。", [("太", "tài"), ("贵", "guì")]),
+        ("你喝茶还是喝咖啡？", [("喝", "hē"), ("咖啡", "kāfēi")]),
+        ("他紧张得手都出汗了。", [("得", "de"), ("手", "shǒu")]),
+        ("他终于得手了。", [("得手", "déshǒu")]),
+        ("我吃完饭就走。", [("吃完", "chīwán"), ("饭", "fàn")]),
         ("我收藏了两千多张邮票。", [("两千", "liǎngqiān"), ("多", "duō")]),
         ("走路只要五分钟。", [("只", "zhǐ"), ("要", "yào")]),
         ("她和奶奶住在一起。", [("在", "zài"), ("一起", "yīqǐ")]),
@@ -218,6 +224,21 @@ def test_a_name_is_a_name_throughout_the_document(annotator: Annotator) -> None:
     assert pinyin["老栓"] == "Lǎoshuān"
 
 
+def test_a_name_someone_is_called_is_a_name_wherever_it_stands(annotator: Annotator) -> None:
+    from reader.model import Article, Paragraph
+
+    sentences = ("我叫王子铭，他是我的朋友。", "王子铭很高。", "我叫马克。", "妈妈叫我回家。")
+    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=sentences),))
+    read = [
+        [(w.text, written(w.reading, annotator.style)) for w in s.words if w.reading]
+        for s in annotator.annotate(article).paragraphs[0].sentences
+    ]
+    assert ("王子铭", "Wáng Zǐmíng") in read[0]
+    assert ("王子铭", "Wáng Zǐmíng") in read[1]
+    assert ("马克", "Mǎkè") in read[2]
+    assert ("我", "wǒ") in read[3]  # 叫 "to tell someone to": no name after it
+
+
 def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
     from reader.annotate.dictionary import Dictionary, gloss_article
     from reader.model import Article, Paragraph
@@ -300,6 +321,8 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("坐高铁要四个多小时。", "多", "(after a numeral)"),
         ("他打篮球打得不错。", "不错", "not bad"),
         ("他在做作业。", "做", "to do"),
+        ("你喝茶还是喝咖啡？", "还是", "or"),
+        ("东西太贵了。", "太", "too (much)"),
         ("一共五毛钱。", "毛", "classifier for Chinese fractional"),
         ("他花了很多钱。", "花", "to spend"),
         ("公园里的花很美。", "花", "flower"),

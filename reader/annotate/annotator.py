@@ -43,7 +43,7 @@ from reader.annotate.readings import (
 from reader.annotate.resources import Resources
 from reader.annotate.rules import LIGHT, RULES, Spot
 from reader.annotate.sandhi import YI, apply_sandhi, dictionary_tones
-from reader.annotate.segment import split_phrases
+from reader.annotate.segment import names_throughout, split_phrases
 from reader.annotate.wordlists import basic_word, everyday_word
 from reader.model import (
     AnnotatedArticle,
@@ -132,7 +132,7 @@ class Annotator:
         # jieba, pypinyin, CC-CEDICT's readings and the context model know simplified words
         # (臺灣的銀行 would be read character by character: 銀 yín 行 xíng).
         analysed = simplified(sentences) or sentences
-        pieces = [self._segment(s) for s in analysed]
+        pieces = names_throughout([self._segment(s) for s in analysed])
         model = self.resources.context_model()
         queries = [
             (sentence, [i for p in found if p.han for i in polyphones(model, p)])
@@ -307,7 +307,8 @@ class Annotator:
         # A character no dictionary reads (a rare one, a mark) has no reading: never itself.
         tone3 = ["" if _UNREAD.search(s) or not s.rstrip("12345") else s for s in tone3]
         if piece.titled:
-            tone3 = capitalise(word, flag, tone3, split_name=False)
+            # 王子铭 after 我叫: a Chinese name of three or four characters, surname apart.
+            tone3 = capitalise(word, flag, tone3, split_name=len(word) > 2)
         elif flag in PROPER and len(word) >= 2 and word not in NOT_PROPER:
             tone3 = proper_noun(word, flag, tone3, self.resources, word in self._user_word_set)
         elif len(word) >= 2 and word not in NOT_PROPER:

@@ -97,7 +97,7 @@ def split_phrases(
         if familiar:
             result.extend(familiar)
             continue
-        parts = _split(piece, known, kept, free, basic, tag)
+        parts = _split(piece, known, kept, free, basic, tag, surname)
         if len(parts) == 1:
             result.append(piece)
             continue
@@ -118,6 +118,7 @@ def split_phrases(
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
+    named = _name_after_jiao(named, known)
     for cut in (
         _correlative(named, known),
         _more_than,
@@ -126,6 +127,7 @@ def split_phrases(
         _one_piece,
         _only_takes,
         _ten_points,
+        _complement_marker,
         _someones_words(named),
     ):
         named = _split_where(named, cut)
@@ -139,6 +141,7 @@ def _split(
     free: Callable[[str], bool],
     basic: Callable[[str], bool],
     tag: Callable[[str], str | None],
+    surname: Callable[[str], bool],
 ) -> list[str]:
     """The words a piece is made of: itself, unless it is a free phrase."""
     text = piece.text
@@ -162,8 +165,14 @@ def _split(
         return [text[:2], text[2]]  # 聊聊天 liáoliao tiān: the verb doubled, then its object
     if known(text):
         return _verb_object(text, free, tag) or _long_name(text, piece.pos, known, free)
-    if piece.pos in _PERSON and not any(known(text[:n]) for n in range(2, len(text))):
-        return [text]  # a name (李明): no common word stands at its start
+    # A name (李明): no common word stands at its start; but an adverb and its word or a verb
+    # and its object, with no surname first, are what jieba took for a name (太贵, 喝咖啡).
+    if (
+        piece.pos in _PERSON
+        and not any(known(text[:n]) for n in range(2, len(text)))
+        and (surname(text[0]) or not _phrase_not_name(_cut(text, known, free), free, tag))
+    ):
+        return [text]
     if len(text) == 3 and text[1] in _INFIXES and all(free(c) for c in text):
         return list(text)
     return _free_phrase(piece, known, free, basic)
@@ -181,7 +190,8 @@ def _free_phrase(
     parts = _cut(text, known, free)
     if any(len(p) == 1 and not free(p) for p in parts):
         return [text]
-    if piece.pos in _SET_PHRASES and not _plainly_words(parts, free):
+    plain = _plainly_words(parts, free) or (piece.pos == "l" and _known_words(parts, known, free))
+    if piece.pos in _SET_PHRASES and not plain:
         return [text]  # 在劫难逃: an idiom the dictionaries lack, not learners' words
     if len(text) > 2 and all(len(p) == 1 for p in parts) and not all(basic(p) for p in parts):
         return [text]  # 空包弹, 新地王: no dictionary word inside, rarer characters
@@ -221,10 +231,29 @@ def _number_measure(text: str, known: Callable[[str], bool]) -> list[str]:
     return [text[:-1], text[-1]]
 
 
+def _phrase_not_name(
+    parts: Sequence[str], free: Callable[[str], bool], tag: Callable[[str], str | None]
+) -> bool:
+    """Whether learners' words that jieba tagged a name are an adverb and its word (太贵) or a
+    verb and its object (喝咖啡)."""
+    if len(parts) < 2 or not all(free(p) for p in parts):
+        return False
+    first, last = tag(parts[0]) or "", tag(parts[-1]) or ""
+    return first[:1] == "d" or (first[:1] == "v" and last[:1] == "n")
+
+
 def _plainly_words(parts: Sequence[str], free: Callable[[str], bool]) -> bool:
     """Whether what jieba calls an idiom is plainly a phrase of words: learners' words all
     (多喝水, 每天晚上), or two dictionary words of two characters or more (深入基层)."""
     return all(free(p) for p in parts) or (len(parts) == 2 and all(len(p) > 1 for p in parts))
+
+
+def _known_words(
+    parts: Sequence[str], known: Callable[[str], bool], free: Callable[[str], bool]
+) -> bool:
+    """Whether a set phrase no dictionary lists is dictionary words and learners' characters
+    (吃完饭: 吃完 fàn), not rare characters of an idiom (在劫难逃)."""
+    return len(parts) > 1 and all(free(p) or (len(p) > 1 and known(p)) for p in parts)
 
 
 def _transparent(text: str) -> list[str]:
@@ -366,6 +395,62 @@ def _name_after_xing(pieces: list[Piece], surname: Callable[[str], bool]) -> lis
             piece = pieces[i]
             pieces[i] = Piece(piece.text, "nr", piece.start, titled=True)
     return pieces
+
+
+# A person who says what they or someone is called (我叫马克, 她的名字叫李华): what follows
+# 叫 up to the punctuation is a name.
+_CALLED = frozenset({"叫", "名叫"})
+_PEOPLE = frozenset("我 你 您 他 她 名字".split())
+_NAME_TAGS = ("n", "nr", "nz", "ns", "t")
+
+
+def _name_after_jiao(pieces: list[Piece], known: Callable[[str], bool]) -> list[Piece]:
+    """What a person is called, after 我叫 or 名字叫, is one name written as one (我叫马克
+    Mǎkè, 我叫王子铭 Wáng Zǐmíng) where jieba cut it or took it for a common word; a name
+    jieba found (李华) keeps its own way."""
+    result = list(pieces)
+    for i in range(1, len(pieces) - 1):
+        if pieces[i].text not in _CALLED or pieces[i - 1].text not in _PEOPLE:
+            continue
+        end = i + 1
+        while end < len(pieces) and pieces[end].han and pieces[end].pos.startswith(_NAME_TAGS):
+            end += 1
+        run = pieces[i + 1 : end]
+        text = "".join(p.text for p in run)
+        closed = end == len(pieces) or not pieces[end].han
+        if not closed or not 2 <= len(text) <= 4:
+            continue
+        if len(run) == 1 and run[0].pos.startswith("nr") and not known(text):
+            continue
+        result[i + 1 : end] = [Piece(text, "nr", run[0].start, titled=True)]
+        return result  # one name a sentence: the indexes after it have moved
+    return result
+
+
+def names_throughout(sentences: list[list[Piece]]) -> list[list[Piece]]:
+    """A name a document introduces (我叫王子铭) is one name wherever it stands again, however
+    jieba cuts it there (王子|铭很高)."""
+    names = {p.text for pieces in sentences for p in pieces if p.titled and len(p.text) > 1}
+    if not names:
+        return sentences
+    return [_joined_names(pieces, names) for pieces in sentences]
+
+
+def _joined_names(pieces: list[Piece], names: Collection[str]) -> list[Piece]:
+    result: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        text, end = pieces[i].text, i + 1
+        while end < len(pieces) and len(text) < max(map(len, names)) and text not in names:
+            text += pieces[end].text
+            end += 1
+        if end - i > 1 and text in names:
+            result.append(Piece(text, "nr", pieces[i].start, titled=True))
+            i = end
+            continue
+        result.append(pieces[i])
+        i += 1
+    return result
 
 
 # 小 and 老 before a surname make the name friends and colleagues use (小李, 老王).
@@ -549,4 +634,18 @@ def _ten_points(_: Piece | None, piece: Piece, following: Piece | None) -> Cut |
     counted = following is None or following.pos[:1] in ("x", "u", "y", "n", "m", "q")
     if piece.text == "十分" and counted:
         return (1, "m", "q")
+    return None
+
+
+def _complement_marker(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
+    """得 after a verb or an adjective marks what follows (紧张得|手都出汗: de), not the first
+    character of a word jieba found (得手 "to succeed")."""
+    if (
+        last is not None
+        and last.pos[:1] in ("a", "v")
+        and len(piece.text) == 2
+        and piece.text[0] == "得"
+        and piece.han
+    ):
+        return (1, "ud", "n")
     return None

@@ -172,6 +172,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "先": ((Neighbours.before_word, "first"),),
     "才": ((Neighbours.before_head, "then and only then"),),
     "刚": ((Neighbours.before_head, "just"),),
+    "太": ((Neighbours.before_head, "too (much)|very"),),
     "挺": ((Neighbours.before_head, "quite"),),
     "正": ((Neighbours.before_head, "just (at that time)"),),
     "光": ((Neighbours.before_head, "only"),),
@@ -259,6 +260,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
     "背": ((lambda s: s.after is not None and s.after.pos.startswith("n"), "to learn by heart"),),
+    # 你喝茶还是喝咖啡？: or, in a question.
+    "还是": ((lambda s: "？" in s.sentence or "?" in s.sentence, "or"),),
     # 朋友的话: what someone said.
     "话": ((lambda s: _after_any(s, _OF), "what sb said|words"),),
     # 地里, 桌子上: inside, on (a locative after its noun).
