@@ -57,6 +57,8 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("他带给我一包贝壳。", [("包", "bāo"), ("贝壳", "bèiké")]),
         # learners' words jieba took for a name; 得 after an adjective before a noun
         ("东西太贵了。", [("太", "tài"), ("贵", "guì")]),
+        ("冷风吹进船舱中。", [("冷", "lěng"), ("吹", "chuī")]),
+        ("李小飞是我的同学。", [("李小飞", "Lǐ Xiǎofēi")]),
         ("你喝茶还是喝咖啡？", [("喝", "hē"), ("咖啡", "kāfēi")]),
         ("他紧张得手都出汗了。", [("得", "de"), ("手", "shǒu")]),
         ("他终于得手了。", [("得手", "déshǒu")]),
@@ -322,6 +324,13 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("他打篮球打得不错。", "不错", "not bad"),
         ("他在做作业。", "做", "to do"),
         ("你喝茶还是喝咖啡？", "还是", "or"),
+        # without a context rule, the everyday sense before CC-CEDICT's first one
+        ("今天很热。", "热", "hot"),
+        ("我没有钱。", "钱", "money"),
+        ("他是我们队的。", "队", "team"),
+        ("这家酒店很好。", "酒店", "hotel"),
+        ("老王今天来了。", "老", "prefix used before the surname"),
+        ("他是我的老邻居。", "老", "old (of people)"),
         ("东西太贵了。", "太", "too (much)"),
         ("一共五毛钱。", "毛", "classifier for Chinese fractional"),
         ("他花了很多钱。", "花", "to spend"),
@@ -465,3 +474,18 @@ def test_names_and_phrases_in_context(
 )
 def test_hang_as_a_row(annotator: Annotator, sentence: str, reading: str) -> None:
     assert ("行", reading) in read(annotator, sentence)
+
+
+def test_everyday_senses_name_senses_the_dictionary_lists() -> None:
+    """Each line of the everyday-senses table names senses of its word's CC-CEDICT entry."""
+    from reader.annotate.dictionary import _shared
+    from reader.annotate.senses import _everyday
+
+    dictionary = _shared(None)
+    table = _everyday()
+    assert len(table) > 200
+    for (word, reading), lead in table.items():
+        senses = [s for e in dictionary.entries(word) if e.reading == reading for s in e.senses]
+        assert senses, (word, reading)
+        for part in lead.split("|"):
+            assert any(part in s for s in senses), (word, reading, part)

@@ -122,9 +122,11 @@ def _code_digest() -> str:
 
 
 def code_files() -> list[Path]:
-    """The source files whose code decides an annotation (the annotate package, its base)."""
+    """The source and data files that decide an annotation (the annotate package with its
+    tables, its base)."""
     package = Path(__file__).parent
-    return sorted(package.rglob("*.py")) + [package.parent / name for name in _BASE]
+    own = [*package.rglob("*.py"), *package.rglob("*.tsv")]
+    return sorted(own) + [package.parent / name for name in _BASE]
 
 
 def _package_versions() -> str:

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from reader.annotate.senses import ANOTHER, Neighbours, in_use, wanted_sense
+from reader.annotate.senses import ANOTHER, Neighbours, everyday_sense, in_use, wanted_sense
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, Word
 from reader.options import default_cache_dir
@@ -243,6 +243,7 @@ class Dictionary:
             wanted = ""
         entry = self._best(word, reading)
         if entry is not None:
+            wanted = wanted or everyday_sense(word, entry.reading)
             senses = in_use(self._main_senses(entry), wanted)
             definition = _definition(senses)
             if definition:

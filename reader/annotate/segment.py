@@ -170,7 +170,7 @@ def _split(
     if (
         piece.pos in _PERSON
         and not any(known(text[:n]) for n in range(2, len(text)))
-        and (surname(text[0]) or not _phrase_not_name(_cut(text, known, free), free, tag))
+        and not _phrase_not_name(_cut(text, known, free), free, tag, surname(text[0]))
     ):
         return [text]
     if len(text) == 3 and text[1] in _INFIXES and all(free(c) for c in text):
@@ -232,13 +232,21 @@ def _number_measure(text: str, known: Callable[[str], bool]) -> list[str]:
 
 
 def _phrase_not_name(
-    parts: Sequence[str], free: Callable[[str], bool], tag: Callable[[str], str | None]
+    parts: Sequence[str],
+    free: Callable[[str], bool],
+    tag: Callable[[str], str | None],
+    surname: bool,
 ) -> bool:
-    """Whether learners' words that jieba tagged a name are an adverb and its word (太贵) or a
-    verb and its object (喝咖啡)."""
-    if len(parts) < 2 or not all(free(p) for p in parts):
+    """Whether words that jieba tagged a name are a phrase: learners' words that make an
+    adverb and its word (太贵) or a verb and its object (喝咖啡), with no surname first; or a
+    noun (冷风) and a one-character verb after it (吹), which no given name ends in."""
+    tags = [(tag(p) or "")[:1] for p in parts]
+    first, last = tags[0], tags[-1]
+    three = sum(map(len, parts)) == 3 and len(parts[-1]) == 1
+    if three and last == "v" and all(map(free, parts)) and tags[:-1] in (["n"], ["a", "n"]):
+        return True  # 冷风|吹: cold wind blows
+    if surname or len(parts) < 2 or not all(free(p) for p in parts):
         return False
-    first, last = tag(parts[0]) or "", tag(parts[-1]) or ""
     return first[:1] == "d" or (first[:1] == "v" and last[:1] == "n")
 
 

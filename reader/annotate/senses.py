@@ -7,11 +7,17 @@ Cidian tells apart and the CC-CEDICT sense it calls for; the gloss puts that sen
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from reader.model import Word
+
+# Everyday senses of HSK 1-4 words whose CC-CEDICT entry lists another first, chosen by
+# lexicographers for the general everyday sense (never for one sentence).
+_EVERYDAY = "everyday-senses.tsv"
 
 CLASSIFIER = "classifier"
 """The wanted sense of a measure word after a number: any of its classifier senses."""
@@ -129,6 +135,11 @@ def _later(spot: Neighbours, word: str, marks: frozenset[str]) -> bool:
 
 def _verb(spot: Neighbours) -> bool:
     return spot.word.pos[:1] == "v"
+
+
+def _titled(spot: Neighbours) -> bool:
+    """Whether the word is written with a capital: part of a name (老|王 Lǎo Wáng)."""
+    return any(syllable[:1].isupper() for syllable in spot.word.reading)
 
 
 def _preposition(spot: Neighbours) -> bool:
@@ -260,6 +271,9 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
     "背": ((lambda s: s.after is not None and s.after.pos.startswith("n"), "to learn by heart"),),
+    # 老王 Lǎo Wáng: the prefix of a familiar name; 小李: "young".
+    "老": ((_titled, "prefix used before the surname"),),
+    "小": ((_titled, "young"),),
     # 你喝茶还是喝咖啡？: or, in a question.
     "还是": ((lambda s: "？" in s.sentence or "?" in s.sentence, "or"),),
     # 朋友的话: what someone said.
@@ -272,6 +286,24 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 长 zhǎng before 得, 大, 高: to grow (her 长得很高); the entry read cháng has no such sense.
     "长": ((lambda s: s.after is not None and s.after.text[:1] in "得大高胖", "to grow"),),
 }
+
+
+@functools.cache
+def _everyday() -> dict[tuple[str, tuple[str, ...]], str]:
+    """`everyday-senses.tsv`: word, numbered reading and the senses to show first."""
+    table: dict[tuple[str, tuple[str, ...]], str] = {}
+    text = resources.files(__package__).joinpath(_EVERYDAY).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, reading, lead = line.split("\t")
+            table[(word, tuple(reading.split()))] = lead
+    return table
+
+
+def everyday_sense(word: str, reading: Sequence[str]) -> str:
+    """The senses of a word read one way that everyday text uses most, to show first where
+    CC-CEDICT lists an older or rarer one first (店 "shop", 热 "hot"); "" for most words."""
+    return _everyday().get((word, tuple(s.lower() for s in reading)), "")
 
 
 def wanted_sense(spot: Neighbours) -> str:
