@@ -330,6 +330,7 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("他是我们队的。", "队", "team"),
         ("这家酒店很好。", "酒店", "hotel"),
         ("老王今天来了。", "老", "prefix used before the surname"),
+        ("他的车开得很慢。", "开", "to operate; to run"),
         ("他是我的老邻居。", "老", "old (of people)"),
         ("东西太贵了。", "太", "too (much)"),
         ("一共五毛钱。", "毛", "classifier for Chinese fractional"),

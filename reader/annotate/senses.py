@@ -142,6 +142,11 @@ def _titled(spot: Neighbours) -> bool:
     return any(syllable[:1].isupper() for syllable in spot.word.reading)
 
 
+def _near_vehicle(spot: Neighbours) -> bool:
+    """Whether a vehicle stands right before or after the word (车开得很慢, 开汽车)."""
+    return any(w is not None and w.text[-1:] in _VEHICLES for w in (spot.before, spot.after))
+
+
 def _preposition(spot: Neighbours) -> bool:
     return spot.word.pos == "p"
 
@@ -260,6 +265,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: s.after is not None and s.after.pos[:1] == "a", "how (to what extent)"),
         (lambda s: s.before is not None and s.before.pos[:1] == "q", "(after a numeral)"),
     ),
+    # 开车, 车开得很慢: to drive (CC-CEDICT: to operate).
+    "开": ((_near_vehicle, "to operate|to run"),),
     # 坐车, 坐飞机, 坐地铁: to take (a vehicle).
     "坐": ((lambda s: s.after is not None and s.after.text[-1:] in _VEHICLES, "to take (a bus"),),
     # 很不错, 打得不错: not bad.
