@@ -84,6 +84,15 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         # alone, 脏 is zāng and 应 before an adverb yīng
         ("房间很脏。", [("脏", "zāng")]),
         ("有问题应及时解决。", [("应", "yīng")]),
+        # 过 after a verb is light, opening a clause it is the verb guò; 得 after a verb de;
+        # 觉 closing a clause of sleep jiào; 大学生 is 大学 + 生, full; 整整 before a number
+        ("我们从来没吵过架。", [("过", "guo")]),
+        ("刚来的时候，过了半年才适应。", [("过", "guò")]),
+        ("病人恢复得比以前快。", [("得", "de")]),
+        ("病人得了感冒。", [("得", "dé")]),
+        ("晚上睡不好觉。", [("觉", "jiào")]),
+        ("很多留学生喜欢书法。", [("留学生", "liúxuéshēng")]),
+        ("这场雨下了整整三天。", [("整整", "zhěngzhěng")]),
         # a rare word no dictionary lists is not cut into characters
         ("其书法朴拙圆满。", [("朴拙", "pǔzhuō")]),
     ],
@@ -331,6 +340,10 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("这家酒店很好。", "酒店", "hotel"),
         ("老王今天来了。", "老", "prefix used before the surname"),
         ("他的车开得很慢。", "开", "to operate; to run"),
+        ("我现在困得不得了。", "困", "sleepy"),
+        ("外面好冷啊！", "好", "so"),
+        ("鸡蛋打八折。", "打", "to give a discount"),
+        ("鸡蛋打八折。", "折", "tenth (in price)"),
         ("他是我的老邻居。", "老", "old (of people)"),
         ("东西太贵了。", "太", "too (much)"),
         ("一共五毛钱。", "毛", "classifier for Chinese fractional"),

@@ -18,7 +18,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from reader.annotate.senses import ANOTHER, Neighbours, everyday_sense, in_use, wanted_sense
+from reader.annotate.senses import (
+    ANOTHER,
+    CLASSIFIER,
+    Neighbours,
+    everyday_sense,
+    in_use,
+    wanted_sense,
+)
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, Word
 from reader.options import default_cache_dir
@@ -244,6 +251,7 @@ class Dictionary:
         entry = self._best(word, reading)
         if entry is not None:
             wanted = wanted or everyday_sense(word, entry.reading)
+            entry = self._holding(entry, wanted)
             senses = in_use(self._main_senses(entry), wanted)
             definition = _definition(senses)
             if definition:
@@ -289,6 +297,20 @@ class Dictionary:
             )
 
         return max(entries, key=rank)
+
+    def _holding(self, entry: Entry, wanted: str) -> Entry:
+        """The entry, or another of the same word read the same way that holds the wanted
+        sense where it does not (困 kùn: 困 "to trap", 睏 "sleepy")."""
+        if not wanted or wanted.startswith(ANOTHER) or wanted == CLASSIFIER:
+            return entry
+        first = wanted.split("|")[0]
+        if any(first in s for s in self._main_senses(entry)):
+            return entry
+        for other in self.entries(entry.simplified):
+            same = [r.lower() for r in other.reading] == [r.lower() for r in entry.reading]
+            if same and any(first in s for s in self._main_senses(other)):
+                return other
+        return entry
 
     def _main_senses(self, entry: Entry) -> tuple[str, ...]:
         """The entry's senses; for a bare variant (一点儿), those of the word it points to."""

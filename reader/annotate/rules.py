@@ -280,10 +280,11 @@ def _dei(spot: Spot) -> str | None:
     previous, following = spot.previous, spot.following
     if following is None:
         return None
-    if previous is not None and previous.pos[:1] in ("v", "a", "b", "z", "n", "u", "f"):
-        # 跑得快; jieba tags many verbs and adjectives n (气得, 伤心得); 睡得着: de, a particle
-        # jieba's tag may not say
-        return "de5" if following.text[:1] == "着" else None
+    if previous is not None and previous.pos[:1] in ("v", "a", "b", "z"):
+        return "de5"  # 跑得快, 恢复得比以前快 (jieba may tag this 得 a verb)
+    if previous is not None and previous.pos[:1] in ("n", "u", "f"):
+        # jieba tags many verbs and adjectives n (气得, 伤心得); 睡得着: de; but 病人得了: dé
+        return "de5" if following.text[:1] not in ("了", "过") else "de2"
     if following.text[:1] in ("了", "过"):
         return "de2"  # 他得了第一名, 得过奖
     if following.text[:1] in _DEGREE or following.text.startswith(("非常", "特别", "不")):
@@ -291,6 +292,17 @@ def _dei(spot: Spot) -> str | None:
     if previous is None and spot.before and HAN_RUN.match(spot.before):
         return None
     return "dei3"
+
+
+def _guo(spot: Spot) -> str | None:
+    """过 right after a verb is its aspect particle (吵过架, 去过): guo, light; not before 来
+    or 去 (走过来), where it is the verb's direction."""
+    previous, following = spot.previous, spot.following
+    if previous is None or previous.pos[:1] != "v" or previous.text[-1:] in ("过", "了"):
+        return None
+    if following is not None and following.text[:1] in ("来", "去"):
+        return None
+    return "guo5"
 
 
 def _chang_long(spot: Spot) -> str | None:
@@ -313,8 +325,11 @@ def _hang(spot: Spot) -> str | None:
 
 
 def _jiao_sleep(spot: Spot) -> str | None:
-    """觉 jiào "a sleep" after a numeral or 睡 (睡一觉, 睡不着觉); else jué "to feel"."""
-    return "jiao4" if spot.before in _COUNTING or spot.before in ("午", "睡", "着") else "jue2"
+    """觉 jiào "a sleep" after a numeral or 睡 (睡一觉, 睡不着觉), or closing a clause where
+    one sleeps (睡不好觉); else jué "to feel"."""
+    if spot.before in _COUNTING or spot.before in ("午", "睡", "着"):
+        return "jiao4"
+    return "jiao4" if "睡" in spot.clause() and not spot.after else "jue2"
 
 
 def _kong(spot: Spot) -> str | None:
@@ -495,6 +510,7 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "藏": _cang,
     # Alone, 脏 is "dirty" and 乐 "glad" (很脏, 他乐了); zàng and yuè are in words (心脏, 音乐).
     "脏": _fixed("zang1"),
+    "过": _guo,
     "乐": _fixed("le4"),
 }
 
@@ -627,10 +643,14 @@ _LIGHT_LAST = frozenset(
     消息 工夫 功夫 收拾 打扮 打听 招呼 吩咐 葡萄 萝卜 玻璃 姑娘 丈夫 媳妇 亲戚 家伙 队伍
     力气 脾气 运气 福气 买卖 相声 苍蝇 石头 木头 骨头 馒头 指头 枕头 舌头 念头 尾巴 嘴巴
     哑巴 云彩 规矩 讲究 困难 地道 厚道 糊涂 含糊 暗淡 比方 称呼 伺候 折腾 琢磨 嘱咐 应酬
+    抱怨 街坊
     """.split()
 )
+_NUMERALS = frozenset("一二两三四五六七八九十百千几半")
+# Light words that stay light only alone: 大学生, 留学生, 小学生 are 大学 + 生, full.
+_LIGHT_ALONE = frozenset({"学生"})
 # Locatives whose suffix is light: 外面 wàimian, 前边 qiánbian, 里头 lǐtou.
-_PLACES = frozenset("前后左右上下里外对旁东西南北")
+_PLACES = frozenset("前后左右上下里外对东西南北")
 _PLACE_SUFFIXES = frozenset("面边头")
 
 
@@ -638,13 +658,16 @@ def light_syllable(spot: Spot) -> Mapping[int, str]:
     """The light last syllable of an everyday word (打算 dǎsuan, 外面 wàimian) and the second
     syllable of a reduplicated one-syllable verb (看看 kànkan, 尝尝 chángchang)."""
     text, pos = spot.piece.text, spot.piece.pos
-    if text[-2:] in _LIGHT_LAST or text[-3:] in _LIGHT_LAST:
+    last = text[-3:] if text[-3:] in _LIGHT_LAST else text[-2:]
+    if last in _LIGHT_LAST and (text == last or last not in _LIGHT_ALONE):
         return {len(text) - 1: LIGHT}  # 打算, and 小姑娘 as 姑娘
     if len(text) == 2 and text[0] in _PLACES and text[1] in _PLACE_SUFFIXES:
         return {1: LIGHT}
     if len(text) == 2 and text[0] == text[1] and pos.startswith("v"):
-        # An adjective doubled before 的 or 地 keeps its tone (满满的, 慢慢地).
-        return {} if spot.after in ("的", "地", "得") else {1: LIGHT}
+        # An adjective doubled before 的 or 地 keeps its tone (满满的, 慢慢地), and so does an
+        # adverb before a number (整整三天).
+        keeps = spot.after[:1] in ("的", "地", "得") or spot.after[:1] in _NUMERALS
+        return {} if keeps else {1: LIGHT}
     return {}
 
 

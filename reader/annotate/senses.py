@@ -42,6 +42,7 @@ _NUMERALS = frozenset("一二两三四五六七八九十几半")
 _FIRST = frozenset("先等")
 _EVEN = frozenset("都也")
 _NOT = frozenset("不没")
+_DISCOUNT = frozenset("折")
 # Particles that close a clause.
 _CLOSING = frozenset("了吗吧啊呢呀")
 # Adverbs before 行 "all right" (就行, 也行, 不行).
@@ -174,6 +175,7 @@ _COUNTED = {
     "点": "o'clock",
     "号": "day of a month",
     "分": "a point (in sports or games)|minute",
+    "折": "tenth (in price)|discount",
     "多": "(after a numeral)",
     "度": "degree (angles, temperature",
     "倍": "-fold",
@@ -224,7 +226,19 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: not s.counted() and _before_thing(s), "to order (food"),
     ),
     # 打篮球, 打球: to play.
-    "打": ((lambda s: s.after is not None and s.after.text.endswith("球"), "to play"),),
+    "打": (
+        (
+            lambda s: any(w is not None and w.text.endswith("球") for w in (s.after, s.before)),
+            "to play",
+        ),
+        # 打八折: to give a discount.
+        (lambda s: _later(s, "打", _DISCOUNT), f"{ANOTHER}打折"),
+    ),
+    # 好冷啊: so (before an adjective, for exclamation).
+    "好": (
+        (lambda s: s.after_verb() and s.ends_clause(), "(verb complement"),
+        (lambda s: s.after is not None and s.after.pos[:1] == "a", "exclamatory effect) so"),
+    ),
     # 睡不着, 睡得着: 着 zháo as a complement, succeeding in it.
     "着": ((lambda s: s.before is not None and s.before.text in ("不", "得"), "(after a verb)"),),
     # 花钱, 花了两个小时: to spend.
@@ -238,8 +252,6 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "给": ((_giving, "to give"),),
     # 就行了, 行吗: all right.
     "行": ((lambda s: _after_any(s, _BEFORE_OK) or s.ends_clause(), "all right"),),
-    # 准备好了, 整理好。: the verb is done.
-    "好": ((lambda s: s.after_verb() and s.ends_clause(), "(verb complement"),),
     # 倒水, 倒杯茶: to pour (倒 dǎo "to fall" has no such sense).
     "倒": ((lambda s: s.after is not None and s.after.pos[:1] in ("n", "q", "m"), "to pour"),),
     # Prepositions, where jieba tags them so: the preposition's sense, not the verb's.
