@@ -272,6 +272,11 @@ def _huan(spot: Spot) -> str | None:
     return None
 
 
+# Words of likelihood after which 得 is děi "will have to" (可能得加班), though jieba tags
+# some of them verbs.
+_MAYBE = frozenset("可能 也许 恐怕 大概 或许 肯定 一定".split())
+
+
 def _dei(spot: Spot) -> str | None:
     """得 děi "must" before what must be done (我得走, ，得先去); dé "to get" before 了.
 
@@ -280,6 +285,8 @@ def _dei(spot: Spot) -> str | None:
     previous, following = spot.previous, spot.following
     if following is None:
         return None
+    if (previous is not None and previous.text in _MAYBE) or following.text == "多少":
+        return "dei3"  # 可能得加班, 修一下得多少钱: must, will take
     if previous is not None and previous.pos[:1] in ("v", "a", "b", "z"):
         return "de5"  # 跑得快, 恢复得比以前快 (jieba may tag this 得 a verb)
     if previous is not None and previous.pos[:1] in ("n", "u", "f"):

@@ -43,6 +43,11 @@ _FIRST = frozenset("先等")
 _EVEN = frozenset("都也")
 _NOT = frozenset("不没")
 _DISCOUNT = frozenset("折")
+_JUDGING = frozenset("不 很 得 都 也 挺 真".split())
+_CHANGE = frozenset("钱 零")
+_AMOUNTS = frozenset("分钟 小时 天 年 块 元 钱 公里 米".split())
+_MONEY = frozenset("块 元 毛 钱 零".split())
+_FUTURE = frozenset("明天 明年 以后 将来 后天 下周 晚上 一会儿 待会儿".split())
 # Particles that close a clause.
 _CLOSING = frozenset("了吗吧啊呢呀")
 # Adverbs before 行 "all right" (就行, 也行, 不行).
@@ -132,6 +137,15 @@ def _later(spot: Neighbours, word: str, marks: frozenset[str]) -> bool:
     """Whether one of the marks stands in the sentence after the word's first use."""
     at = spot.sentence.find(word)
     return at >= 0 and any(m in spot.sentence[at + len(word) :] for m in marks)
+
+
+def _said(spot: Neighbours, words: frozenset[str]) -> bool:
+    return any(w in spot.sentence for w in words)
+
+
+def _closing_le(spot: Neighbours) -> bool:
+    """Whether the sentence closes on 了 (要下雨了)."""
+    return spot.sentence.rstrip("。！？!?.… ")[-1:] == "了"
 
 
 def _verb(spot: Neighbours) -> bool:
@@ -260,7 +274,27 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (_preposition, "to be (located) at"),
     ),
     "跟": ((_preposition, "with"),),
-    "对": ((_preposition, "towards|for|concerning"),),
+    "对": (
+        # 说得对, 不对, 对吗: right, correct.
+        (lambda s: _after_any(s, _JUDGING) or s.ends_clause(), "right; correct"),
+        (_preposition, "towards|for|concerning"),
+    ),
+    # 请坐, 请你介绍一下 (opening a clause): please; 我请你吃饭: to invite, to treat.
+    "请": (
+        (
+            lambda s: (
+                s.before is None
+                or not s.before.is_chinese
+                or (s.after is not None and s.after.pos[:1] in ("v", "p"))
+            ),
+            "please (do sth)",
+        ),
+        (lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to invite|to treat"),
+    ),
+    # 找你五块, 找钱: to give change.
+    "找": ((lambda s: _later(s, "找", _CHANGE) and _later(s, "找", _MONEY), "to give change"),),
+    # 明天会下雨: to be likely to.
+    "会": ((lambda s: s.before_head() and _said(s, _FUTURE), "to be likely to"),),
     "把": ((_preposition, "(used to put the object before the verb"),),
     "离": ((_distance, "(in giving distances) from"),),
     "比": ((_preposition, "more {adj.} than"),),
@@ -284,7 +318,17 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 很不错, 打得不错: not bad.
     "不错": ((lambda s: _after_any(s, _DEGREE), "not bad|pretty good"),),
     # 只要半个小时, 要五分钟: to need (an amount).
-    "要": ((lambda s: s.after is not None and s.after.text[:1] in _NUMERALS, "to need"),),
+    "要": (
+        # 要五分钟, 要三十块: to take, to need (time, money); 要一杯茶: to want.
+        (
+            lambda s: (
+                s.after is not None and s.after.text[:1] in _NUMERALS and _later(s, "要", _AMOUNTS)
+            ),
+            "to need",
+        ),
+        # 要下雨了, 快要到了: about to.
+        (lambda s: s.before_head() and _closing_le(s), "about to|will"),
+    ),
     "做": ((_verb, "to do|to make"),),
     # 我的包, 一个包: a bag, not "to wrap".
     "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
