@@ -118,7 +118,7 @@ def split_phrases(
             result.append(Piece(part, found, offset, source=source))
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    named = _name_after_jiao(named, known)
+    named = _rejoined(_name_after_jiao(named, known))
     for cut in (
         _correlative(named, known),
         _more_than,
@@ -455,6 +455,28 @@ def _joined_names(pieces: list[Piece], names: Collection[str]) -> list[Piece]:
         if end - i > 1 and text in names:
             result.append(Piece(text, "nr", pieces[i].start, titled=True))
             i = end
+            continue
+        result.append(pieces[i])
+        i += 1
+    return result
+
+
+# Words jieba cuts in two where the word after them shows they are one: 有的 "some" before a
+# noun (有的人), 老是 "always" before a verb (老是迟到); else 有 的, 老 是 stay apart.
+_REJOINED = {("有", "的"): ("r", ("n",)), ("老", "是"): ("d", ("v", "a", "d"))}
+
+
+def _rejoined(pieces: list[Piece]) -> list[Piece]:
+    """The pieces, with the pairs of `_REJOINED` joined where the next piece calls for it."""
+    result: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        pair = (pieces[i].text, pieces[i + 1].text) if i + 1 < len(pieces) else None
+        found = _REJOINED.get(pair) if pair else None
+        after = pieces[i + 2] if i + 2 < len(pieces) else None
+        if found and after is not None and after.pos.startswith(found[1]):
+            result.append(Piece("".join(pair or ()), found[0], pieces[i].start))
+            i += 2
             continue
         result.append(pieces[i])
         i += 1

@@ -43,6 +43,9 @@ _FIRST = frozenset("先等")
 _EVEN = frozenset("都也")
 _NOT = frozenset("不没")
 _DISCOUNT = frozenset("折")
+_GROWING = frozenset("买 卖 种 洗 切 摘".split())
+_LATE = frozenset("很 太 到 这么 那么 多".split())
+_SCHOOLING = frozenset("学课班中")
 _JUDGING = frozenset("不 很 得 都 也 挺 真".split())
 _CHANGE = frozenset("钱 零")
 _AMOUNTS = frozenset("分钟 小时 天 年 块 元 钱 公里 米".split())
@@ -188,6 +191,7 @@ def _giving(spot: Neighbours) -> bool:
 _COUNTED = {
     "点": "o'clock",
     "号": "day of a month",
+    "双": "pair",
     "分": "a point (in sports or games)|minute",
     "折": "tenth (in price)|discount",
     "多": "(after a numeral)",
@@ -337,13 +341,24 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 老王 Lǎo Wáng: the prefix of a familiar name; 小李: "young".
     "老": ((_titled, "prefix used before the surname"),),
     "小": ((_titled, "young"),),
+    # 特别好吃, 一般吃面包: especially, generally (before what they qualify).
+    "特别": ((Neighbours.before_head, "especially"),),
+    "一般": ((Neighbours.before_head, "generally"),),
+    # 买菜, 卖了十几年菜, 种菜: vegetables (elsewhere 菜 is most often a dish).
+    "菜": ((lambda s: _earlier(s, _GROWING, "菜"), "vegetable"),),
+    # 很晚, 到很晚: late.
+    "晚": ((lambda s: _after_any(s, _LATE), "late"),),
+    # 上学, 上初中, 上课: to attend.
+    "上": (
+        (lambda s: s.after is not None and s.after.text[-1:] in _SCHOOLING, "to attend"),
+        (_after_noun, "(noun suffix) on"),
+    ),
     # 你喝茶还是喝咖啡？: or, in a question.
     "还是": ((lambda s: "？" in s.sentence or "?" in s.sentence, "or"),),
     # 朋友的话: what someone said.
     "话": ((lambda s: _after_any(s, _OF), "what sb said|words"),),
     # 地里, 桌子上: inside, on (a locative after its noun).
     "里": ((_after_noun, "inside"),),
-    "上": ((_after_noun, "(noun suffix) on"),),
     # 下课后, 三天后: after.
     "后": ((Neighbours.after_chinese, "after"),),
     # 长 zhǎng before 得, 大, 高: to grow (her 长得很高); the entry read cháng has no such sense.
