@@ -350,6 +350,7 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("鸡蛋打八折。", "折", "tenth (in price)"),
         ("你说得对。", "对", "right; correct"),
         ("他对我很好。", "对", "towards"),
+        ("作者对“为什么”做了解答。", "对", "towards"),
         ("请坐。", "请", "please (do sth)"),
         ("我请你吃饭。", "请", "to invite"),
         ("请你先介绍一下自己。", "请", "please (do sth)"),

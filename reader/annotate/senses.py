@@ -51,6 +51,8 @@ _CHANGE = frozenset("钱 零")
 _AMOUNTS = frozenset("分钟 小时 天 年 块 元 钱 公里 米".split())
 _MONEY = frozenset("块 元 毛 钱 零".split())
 _FUTURE = frozenset("明天 明年 以后 将来 后天 下周 晚上 一会儿 待会儿".split())
+# Punctuation that ends a clause (not an opening quote or bracket: 对“为什么…”).
+_CLAUSE_ENDS = frozenset("，。！？；：、,.!?;:…”’）)」』")
 # Particles that close a clause.
 _CLOSING = frozenset("了吗吧啊呢呀")
 # Adverbs before 行 "all right" (就行, 也行, 不行).
@@ -95,7 +97,9 @@ class Neighbours:
     def ends_clause(self) -> bool:
         """Whether nothing but a sentence particle or punctuation follows (就行了, 行吗)."""
         after = self.after
-        return after is None or not after.is_chinese or after.text in _CLOSING
+        if after is None or after.text in _CLOSING:
+            return True
+        return not after.is_chinese and after.text.lstrip()[:1] in _CLAUSE_ENDS
 
     def after_chinese(self) -> bool:
         """Whether a Chinese word stands before this one (吃完饭|后, not 后 opening a clause)."""
