@@ -357,6 +357,14 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: s.after is not None and s.after.text[-1:] in _SCHOOLING, "to attend"),
         (_after_noun, "(noun suffix) on"),
     ),
+    # 办一个新的。, 是去年来的。: the 的 that makes a noun or closes a statement, not "of".
+    "的": (
+        (
+            lambda s: s.ends_clause() and "是" in s.sentence,
+            "(used at the end of a declarative sentence|(used to form a nominal expression)",
+        ),
+        (Neighbours.ends_clause, "(used to form a nominal expression)"),
+    ),
     # 你喝茶还是喝咖啡？: or, in a question.
     "还是": ((lambda s: "？" in s.sentence or "?" in s.sentence, "or"),),
     # 朋友的话: what someone said.
