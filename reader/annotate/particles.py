@@ -76,8 +76,6 @@ MODAL = {
 
 def particle(piece: Piece, following: str, previous: str) -> dict[int, str]:
     """The reading of a particle or adverb that jieba's tag decides (see `BY_TAG`)."""
-    if piece.text == "过" and not HAN_RUN.match(previous):
-        return {0: "guo4"}  # ，过了半年: opening a clause, the verb "to pass", no particle
     reading = BY_TAG.get((piece.text, piece.pos))
     if reading is None and HAN_RUN.match(previous) and not HAN_RUN.match(following):
         # Whatever jieba's tag (it says v for 玩去咧……): after a word, before punctuation. Not

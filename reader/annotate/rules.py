@@ -303,9 +303,12 @@ def _dei(spot: Spot) -> str | None:
 
 def _guo(spot: Spot) -> str | None:
     """过 right after a verb is its aspect particle (吵过架, 去过): guo, light; not before 来
-    or 去 (走过来), where it is the verb's direction."""
+    or 去 (走过来), where it is the verb's direction. Opening a clause it is the verb guò
+    (，过了半年), whatever jieba's tag says."""
     previous, following = spot.previous, spot.following
-    if previous is None or previous.pos[:1] != "v" or previous.text[-1:] in ("过", "了"):
+    if previous is None:
+        return "guo4"
+    if previous.pos[:1] != "v" or previous.text[-1:] in ("过", "了"):
         return None
     if following is not None and following.text[:1] in ("来", "去"):
         return None

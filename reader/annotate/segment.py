@@ -445,11 +445,12 @@ def names_throughout(sentences: list[list[Piece]]) -> list[list[Piece]]:
 
 
 def _joined_names(pieces: list[Piece], names: Collection[str]) -> list[Piece]:
+    longest = max(map(len, names))
     result: list[Piece] = []
     i = 0
     while i < len(pieces):
         text, end = pieces[i].text, i + 1
-        while end < len(pieces) and len(text) < max(map(len, names)) and text not in names:
+        while end < len(pieces) and len(text) < longest and text not in names:
             text += pieces[end].text
             end += 1
         if end - i > 1 and text in names:
