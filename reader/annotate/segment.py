@@ -107,7 +107,7 @@ def split_phrases(
         source = None if piece.pos[:1] == "m" else (piece.start, piece.start + len(piece.text))
         for index, part in enumerate(parts):
             found = tag(part) or ("m" if all(c in _NUMBERS for c in part) else piece.pos)
-            after_number = index > 0 and all(c in _DIGITS for c in parts[index - 1])
+            after_number = index > 0 and _number(parts[index - 1])
             if after_number and part in _MEASURES:
                 found = "q"  # 五|毛: a measure word, not the surname jieba's tag says
             elif found[:1] == "u" and (index == 0 or after_number):
@@ -207,7 +207,7 @@ def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
     word apart (三|只, 第一|次, 第二|天), or [] for anything else."""
     text = piece.text
     digits = text.removeprefix("第")
-    if all(c in _DIGITS for c in digits):
+    if _number(digits):
         return [text]
     if len(digits) < len(text) or piece.pos[:1] == "m":
         count = len(text) - len(text.lstrip("".join(_DIGITS)))
@@ -224,7 +224,7 @@ def _number_measure(text: str, known: Callable[[str], bool]) -> list[str]:
     digits = text.removeprefix("第")[:-1]
     if text in _NUMBER_WORDS or text[-1] not in _MEASURES or not digits:
         return []
-    if not all(c in _DIGITS for c in digits):
+    if not _number(digits):
         return []
     if text[0] == "半" and text[-1] != "个" and known(text):
         return []
@@ -247,7 +247,7 @@ def _phrase_not_name(
         return True  # 冷风|吹: cold wind blows
     if surname or len(parts) < 2 or not all(free(p) for p in parts):
         return False
-    return first[:1] == "d" or (first[:1] == "v" and last[:1] == "n")
+    return first == "d" or (first == "v" and last == "n")
 
 
 def _plainly_words(parts: Sequence[str], free: Callable[[str], bool]) -> bool:
