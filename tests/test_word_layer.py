@@ -97,6 +97,15 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("晚上睡不好觉。", [("觉", "jiào")]),
         ("很多留学生喜欢书法。", [("留学生", "liúxuéshēng")]),
         ("这场雨下了整整三天。", [("整整", "zhěngzhěng")]),
+        # 才能 before a verb, 过奖 after 得, 最 before an adjective, 大多 before 了: phrases
+        ("这个软件更新以后才能用。", [("才", "cái"), ("能", "néng")]),
+        ("她还得过奖呢。", [("过", "guo"), ("奖", "jiǎng")]),
+        ("您过奖了。", [("过奖", "guòjiǎng")]),
+        ("今天最高气温三十五度。", [("最", "zuì"), ("高", "gāo")]),
+        ("这是最好的办法。", [("最", "zuì"), ("好", "hǎo")]),
+        ("你最好别去。", [("最好", "zuìhǎo")]),
+        ("最近我很忙。", [("最近", "zuìjìn")]),
+        ("他的房子比以前大多了。", [("大", "dà"), ("多", "duō")]),
         # a rare word no dictionary lists is not cut into characters
         ("其书法朴拙圆满。", [("朴拙", "pǔzhuō")]),
     ],
@@ -375,6 +384,33 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("公园里的花很美。", "花", "flower"),
         ("我的包很重。", "包", "bag"),
         ("他在背课文。", "背", "to learn by heart"),
+        # 快 before what is nearly so; elsewhere quick
+        ("天快黑了。", "快", "almost"),
+        ("快来吃吧！", "快", "rapid"),
+        # 下 with rain or snow: to fall, to snow
+        ("雪下得很大。", "下", "to drop; to fall"),
+        ("昨天下了一场大雪。", "下", "to snow"),
+        ("北京的冬天又冷又干。", "干", "dry"),
+        ("可她一点儿也不怕。", "可", "but"),
+        ("我们见一次面吧。", "面", "face"),
+        ("从七月一日起实行。", "起", "starting from"),
+        # 还 opening a clause before a verb adds; elsewhere it is still
+        ("她会弹钢琴，还会跳舞。", "还", "also"),
+        ("外面很冷，还在下雨。", "还", "still"),
+        ("你要多喝水。", "多", "more"),
+        ("他的病好多了。", "多", "much"),
+        ("我嗓子疼，连说话都很困难。", "连", "(used with"),
+        # separable verbs apart: the verb means what the whole does
+        ("你能帮我一个忙吗？", "帮", "to help"),
+        ("你能帮我一个忙吗？", "忙", "to help"),
+        ("他点了点头。", "点", "to nod"),
+        ("他给我打了个电话。", "打", "to make a telephone call"),
+        ("我上了三节课。", "上", "to go to class"),
+        ("他上了车。", "上", "to get onto"),
+        ("桌子上有一本书。", "上", "(noun suffix) on"),
+        ("这个问题并不难。", "并", "(not) at all"),
+        ("他考了第一名。", "名", "place (e.g. among winners)"),
+        ("一周有七天。", "周", "week"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(
@@ -405,6 +441,22 @@ def test_plural_and_familiar_names_are_glossed_as_such(tmp_path: Path) -> None:
     assert "classmate" in words["同学们"].gloss and words["同学们"].gloss.endswith("(plural)")
     assert words["同学们"].level == dictionary.level("同学")
     assert words["周"].gloss == "surname Zhou"  # not the dynasty
+
+
+def test_a_name_is_glossed_as_its_pinyin_and_a_lone_character_read_lower_case_is_no_surname(
+    tmp_path: Path,
+) -> None:
+    from reader.annotate.dictionary import Dictionary, gloss_article
+    from reader.model import Article, Paragraph
+
+    sentence = "王小红和吕伟是朋友，连他们的老师都知道。"
+    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=(sentence,)),))
+    annotated = Annotator(cache_dir=tmp_path).annotate(article)
+    words = gloss_article(annotated, Dictionary(tmp_path)).paragraphs[0].sentences[0].words
+    gloss = {w.text: w.gloss for w in words}
+    assert gloss["王小红"] == "Wang Xiaohong (name)"
+    assert gloss["吕伟"] == "Lü Wei (name)"
+    assert "surname" not in gloss["连"] and "even" in gloss["连"]
 
 
 def test_vocabulary_lists_dictionary_words_only(tmp_path: Path) -> None:
@@ -527,3 +579,15 @@ def test_everyday_senses_name_senses_the_dictionary_lists() -> None:
         assert senses, (word, reading)
         for part in lead.split("|"):
             assert any(part in s for s in senses), (word, reading, part)
+
+
+def test_separable_verbs_are_dictionary_words() -> None:
+    """Each separable verb whose gloss a verb apart from its object borrows is a CC-CEDICT
+    word, so the borrowing never falls back silently."""
+    from reader.annotate.dictionary import _shared
+    from reader.annotate.senses import _SEPARABLE
+
+    dictionary = _shared(None)
+    assert len(_SEPARABLE) > 50
+    for word in _SEPARABLE:
+        assert dictionary.entries(word), word

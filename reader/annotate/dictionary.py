@@ -12,6 +12,7 @@ import re
 import sqlite3
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -23,16 +24,20 @@ from reader.annotate.senses import (
     CLASSIFIER,
     Neighbours,
     everyday_sense,
+    fits_any,
     in_use,
     wanted_sense,
 )
 from reader.errors import ReaderError
 from reader.model import AnnotatedArticle, AnnotatedSentence, Word
 from reader.options import default_cache_dir
+from reader.pinyin import written
 from reader.text import HAN, PLURAL
 
 NAME = "(name)"
-"""The gloss of a person's name that CC-CEDICT lacks."""
+"""What the gloss of a person's name that CC-CEDICT lacks ends with."""
+# The combining tone marks of pinyin (ā á ǎ à); ü's diaeresis stays.
+_TONE_MARKS = re.compile("[\u0300\u0301\u0304\u030c]")
 
 HskStandard = Literal["2021", "2025"]
 """Which HSK 3.0 word list: the GF0025-2021 grading standard, or the 2025 exam syllabus."""
@@ -250,7 +255,11 @@ class Dictionary:
             wanted = ""
         entry = self._best(word, reading)
         if entry is not None:
-            wanted = wanted or everyday_sense(word, entry.reading)
+            # A measure word's place calls for a classifier sense; a word without one (一周
+            # "week") shows its everyday sense instead.
+            counted = wanted == CLASSIFIER and not fits_any(self._main_senses(entry), wanted)
+            if not wanted or counted:
+                wanted = everyday_sense(word, entry.reading)
             entry = self._holding(entry, wanted)
             senses = in_use(self._main_senses(entry), wanted)
             definition = _definition(senses)
@@ -353,7 +362,8 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
     """A copy of the article whose Chinese words carry their gloss and HSK level.
 
     Each word is looked up in the reading the article gives it; a person's name (jieba tag
-    nr*) that CC-CEDICT lacks is glossed `(name)` rather than by its characters.
+    nr*) that CC-CEDICT lacks is glossed as a name (`Wang Lei (name)`), not by its
+    characters.
     """
     cache: dict[tuple[str, tuple[str, ...], str, bool], tuple[str, int | None]] = {}
 
@@ -365,7 +375,11 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         key = (word.text, reading, wanted, person)
         if key not in cache:
             found = dictionary.lookup(word.text, reading, wanted)
-            surname = dictionary.surname(word.text) if person and len(word.text) == 1 else None
+            # A lone character jieba tags a name is a surname only where it is read as one
+            # (老|王 Lǎo Wáng), not in 连说话都很难 (lián "even").
+            titled = reading[:1] != () and reading[0][:1].isupper()
+            one = person and titled and len(word.text) == 1
+            surname = dictionary.surname(word.text) if one else None
             if surname is not None:
                 # 老|王 Lǎo Wáng: the name, not the dynasty; the character's level stays
                 cache[key] = (surname, found.level if found else dictionary.level(word.text))
@@ -373,7 +387,7 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
                 cache[key] = ("", dictionary.level(word.text))
             elif found.composed and word.pos.startswith("nr"):
                 # A person's name is not the sum of its characters: 张伟 is not "to open up big".
-                cache[key] = (NAME, found.level)
+                cache[key] = (name_gloss(reading), found.level)
             else:
                 cache[key] = (found.definition, found.level)
         gloss, level = cache[key]
@@ -384,8 +398,8 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         after = (*s.words[1:], None)
         further = (*s.words[2:], None, None)[: len(s.words)]
         filled = (
-            fill(w, wanted_sense(Neighbours(w, b, a, s.text, f)))
-            for w, b, a, f in zip(s.words, before, after, further, strict=True)
+            fill(w, wanted_sense(Neighbours(w, b, a, s.text, f, s.words[i + 1 :], s.words[:i])))
+            for i, (w, b, a, f) in enumerate(zip(s.words, before, after, further, strict=True))
         )
         return dataclasses.replace(s, words=tuple(filled))
 
@@ -396,6 +410,14 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         for p in article.paragraphs
     )
     return dataclasses.replace(article, paragraphs=paragraphs)
+
+
+def name_gloss(reading: Sequence[str]) -> str:
+    """A person's name glossed as CC-CEDICT glosses names: its pinyin without tone marks, as
+    GB/T 16159 writes it (`Wang Xiaohong (name)`, `Lü Wei (name)`); `(name)` when unread."""
+    marked = unicodedata.normalize("NFD", written(reading, "marks"))
+    plain = unicodedata.normalize("NFC", _TONE_MARKS.sub("", marked)).replace("'", "")
+    return f"{plain} {NAME}" if plain.strip() else NAME
 
 
 # -- readings ----------------------------------------------------------------------------

@@ -126,6 +126,9 @@ def split_phrases(
         _aspect_particle(tag),
         _one_piece,
         _only_takes,
+        _won_prize,
+        _much_more,
+        _superlative,
         _ten_points,
         _complement_marker,
         _someones_words(named),
@@ -589,7 +592,7 @@ def _only_then(last: Piece | None, piece: Piece, following: Piece | None) -> Cut
     if (
         piece.text == "才能"
         and following is not None
-        and following.pos[:1] in ("v", "d", "a")
+        and following.pos[:1] in ("v", "d", "a", "p")  # 才能用, 才能把…: jieba tags 用, 把 p
         and (last.text[-1:] if last else "") not in ("的", "有")  # 他的才能, 很有才能: the noun
     ):
         return (1, "d", "v")
@@ -620,6 +623,36 @@ def _aspect_particle(
     return cut
 
 
+def _won_prize(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
+    """过奖 after 得, 获 or 拿 is the aspect particle 过 and 奖 "prize" (还得过奖呢: dé guo
+    jiǎng), not "you flatter me"."""
+    if piece.text == "过奖" and last is not None and last.text[-1:] in _WINNING:
+        return (1, "ug", "n")
+    return None
+
+
+def _superlative(last: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """最 before a one-character adjective is a phrase, "most" and the adjective (最|高 气温,
+    最|好 的 办法: zuì gāo), as GB/T 16159 writes it; 最好 and 最多, 最少 stay whole where
+    they are adverbs (你最好别去 "had better", 最多三天 "at most"), and 最近, 最后, 最初 are
+    words."""
+    text = piece.text
+    if len(text) != 2 or text[0] != "最" or text[1] not in _GRADED:
+        return None
+    nominal = following is None or following.pos[:1] in ("u", "n", "x", "y")
+    if text in _ALSO_ADVERBS and not nominal:
+        return None
+    return (1, "d", "a")
+
+
+def _much_more(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """大多, 好多 before 了 are an adjective and 多 "much more" (比以前大多了, 身体好多了:
+    dà duō le), not "for the most part", "a lot"."""
+    if piece.text in _MUCH and following is not None and following.text == "了":
+        return (1, "a", "m")
+    return None
+
+
 def _one_piece(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
     """一块, 一道 before a noun are a number and its measure word (一块蛋糕 yī kuài, 一道菜),
     not "together" as before a verb (我们一块去)."""
@@ -636,6 +669,13 @@ def _only_takes(_: Piece | None, piece: Piece, following: Piece | None) -> Cut |
     return None
 
 
+_MUCH = frozenset({"大多", "好多"})
+# Verbs of winning before 过奖 (得过奖).
+_WINNING = frozenset("得获拿")
+# One-character adjectives that 最 grades (最高, 最大, 最好); not 近, 后, 初, 终, whose 最近,
+# 最后, 最初, 最终 are words of their own.
+_GRADED = frozenset("高低大小长短快慢好多少远早新老强弱贵冷热难美重轻深浅宽窄胖瘦")
+_ALSO_ADVERBS = frozenset({"最好", "最多", "最少", "最早", "最快"})
 # Verbs whose object is someone's words (听了朋友的话, 相信他的话): there 的话 is 的 and 话.
 _HEEDING = frozenset("听 信 相信 记住 记得 照 按 按照 听从".split())
 

@@ -55,6 +55,17 @@ _FUTURE = frozenset("明天 明年 以后 将来 后天 下周 晚上 一会儿 
 _CLAUSE_ENDS = frozenset("，。！？；：、,.!?;:…”’）)」』")
 # Particles that close a clause.
 _CLOSING = frozenset("了吗吧啊呢呀")
+# Comparatives before 快 "quick" (更快, 越来越快).
+_MORE = frozenset("更 越 最 比较 这么 那么 多么".split())
+_WEATHER = frozenset("雨雪")
+_BEING = frozenset("是 有 在".split())
+# What 还 "still" stands before at a clause's start (，还在下雨, 还要等多久, 还得再写).
+_STILL_BEFORE = frozenset("是 有 在 要 得 需要".split())
+_ASPECTS = frozenset("了着过起")
+# What 见 meets: 见一次面, 见过面, 见个面.
+_MEETING = frozenset("见")
+# 从…起, 自…起: starting from.
+_FROM = frozenset("从自")
 # Adverbs before 行 "all right" (就行, 也行, 不行).
 _BEFORE_OK = frozenset("就也都才不还")
 # What stands between 给 and the thing given (给我三十块): a person.
@@ -73,6 +84,10 @@ class Neighbours:
     sentence: str
     further: Word | None = None
     """The word after `after`."""
+    rest: tuple[Word, ...] = ()
+    """The words after this one in its sentence."""
+    earlier: tuple[Word, ...] = ()
+    """The words before this one in its sentence."""
 
     def before_head(self) -> bool:
         """Whether the next word is a verb, an adjective or an adverb (别|担心, 先|走)."""
@@ -120,6 +135,15 @@ def _after_noun(spot: Neighbours) -> bool:
     return before is not None and before.is_chinese and before.pos[:1] in ("n", "r", "s")
 
 
+def _on_thing(spot: Neighbours) -> bool:
+    """上 after a thing or a place, not a verb's aspect after a person (桌子上, 墙上; not
+    他上了车)."""
+    before, after = spot.before, spot.after
+    if before is None or not before.is_chinese or before.pos[:1] not in ("n", "s"):
+        return False
+    return before.pos[:2] != "nr" and (after is None or after.text not in _ASPECTS)
+
+
 def _before_thing(spot: Neighbours) -> bool:
     """Whether a noun follows, or a word jieba tags a verb but may be a thing (外卖)."""
     after = spot.after
@@ -144,6 +168,49 @@ def _later(spot: Neighbours, word: str, marks: frozenset[str]) -> bool:
     """Whether one of the marks stands in the sentence after the word's first use."""
     at = spot.sentence.find(word)
     return at >= 0 and any(m in spot.sentence[at + len(word) :] for m in marks)
+
+
+def _clause(spot: Neighbours) -> str:
+    """The clause of the sentence that holds the word's first use (快到了 in 天快黑了，…)."""
+    at = spot.sentence.find(spot.word.text)
+    if at < 0:
+        return ""
+    start = max(spot.sentence.rfind(c, 0, at) for c in _CLAUSE_ENDS) + 1
+    ends = [i for c in _CLAUSE_ENDS if (i := spot.sentence.find(c, at)) >= 0]
+    return spot.sentence[start : min(ends, default=len(spot.sentence))]
+
+
+def _opens_clause(spot: Neighbours) -> bool:
+    """Whether the word opens its clause: nothing Chinese stands before it."""
+    return spot.before is None or not spot.before.is_chinese
+
+
+def _almost(spot: Neighbours) -> bool:
+    """快 before what is nearly so, in a clause that closes on 了 (天快黑了, 快十点了) or
+    before 到 (快到终点的时候); not 跑得快了, 太快了."""
+    after, before = spot.after, spot.before
+    if after is None or not after.is_chinese or after.text in _CLOSING:
+        return False
+    if before is not None and before.text in _DEGREE | _MORE:
+        return False
+    clause = _clause(spot).rstrip(" ")
+    return clause.endswith("了") or after.text[:1] == "到"
+
+
+def _fallen(spot: Neighbours) -> bool:
+    """下 with rain or snow before it (雪下得很大, 这场雨下了三天): to fall."""
+    before = spot.before
+    return before is not None and before.text[-1:] in _WEATHER
+
+
+def _weather_after(spot: Neighbours, kind: str) -> bool:
+    """下 followed by an aspect particle and, later in its clause, rain or snow
+    (下了一场大雪): the verb of 下雪, split apart."""
+    after = spot.after
+    if after is None or after.text not in _ASPECTS:
+        return False
+    clause = _clause(spot)
+    return kind in clause[clause.find("下" + after.text) :]
 
 
 def _said(spot: Neighbours, words: frozenset[str]) -> bool:
@@ -233,11 +300,35 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: s.after is not None and s.after.text[-1:] == "雨", f"{ANOTHER}下雨"),
         (lambda s: s.after is not None and s.after.text[-1:] == "雪", f"{ANOTHER}下雪"),
         (lambda s: s.after is not None and s.after.text[-1:] == "棋", f"{ANOTHER}下棋"),
+        (lambda s: _weather_after(s, "雨"), f"{ANOTHER}下雨"),
+        (lambda s: _weather_after(s, "雪"), f"{ANOTHER}下雪"),
+        (_fallen, f"{ANOTHER}降"),
     ),
+    # 天快黑了, 快到了: almost, soon; 快来吃吧: quickly.
+    "快": ((_almost, "almost|soon"),),
+    # 可她一点儿也不怕 (opening a clause): but, as 可是.
+    "可": ((_opens_clause, f"{ANOTHER}可是"),),
+    # 见一次面, 见过面: face (not noodles).
+    "面": ((lambda s: _earlier(s, _MEETING, "面") and "见" in _clause(s), "face"),),
+    # 从七月一日起, 从下周起: starting from.
+    "起": ((lambda s: _earlier(s, _FROM, "起") and s.after_chinese(), "starting from"),),
     # 先吃饭再去, 等水开了再放面: then (and not until then).
     "再": ((lambda s: _earlier(s, _FIRST, "再"), "then (after sth"),),
     # 连饭都没吃: even.
     "连": ((lambda s: _later(s, "连", _EVEN), "even"),),
+    # 会弹钢琴，还会跳舞 (opening a clause, before a verb): also, in addition; elsewhere
+    # still (身体还很好, 还没做完).
+    "还": (
+        (
+            lambda s: (
+                _opens_clause(s)
+                and s.after is not None
+                and s.after.pos[:1] in ("v", "p")
+                and s.after.text not in _STILL_BEFORE
+            ),
+            "also|in addition",
+        ),
+    ),
     # 不明白, 明白了: to understand (jieba tags it a name).
     "明白": ((lambda s: _after_any(s, _NOT) or _before_any(s, _CLOSING), "to understand"),),
     # 三天前, 春节前: before, ago.
@@ -310,13 +401,29 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "向": ((_preposition, "towards"),),
     # The verbs' everyday senses before CC-CEDICT's first ones (带 "band", 干 "tree trunk").
     "带": ((_verb, "to carry|to take along|to bring"),),
-    "干": ((_verb, "to do|to work"),),
+    "干": ((lambda s: _verb(s) and s.word.reading[:1] != ("gan1",), "to do|to work"),),
     "回": ((_verb, "to go back|to return"),),
     # 让他去, 让我很感动: to let, to make (not "to yield").
     "让": ((lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to let|to make"),),
     # 多大, 多远: how; 四个多小时: … odd.
     "多": (
+        # 大多了, 好多了: much (bigger, better).
+        (
+            lambda s: s.before is not None and s.before.pos[:1] == "a" and _before_any(s, _DONE),
+            "much",
+        ),
         (lambda s: s.after is not None and s.after.pos[:1] == "a", "how (to what extent)"),
+        # 多吃蔬菜, 多听多说: more (CC-CEDICT's 多 has no such sense; 更加 is "more").
+        (
+            lambda s: (
+                s.after is not None
+                and s.after.pos[:1] == "v"
+                and s.after.text not in _BEING
+                and not _after_any(s, _DEGREE | _MORE | _NOT)
+                and not s.counted()
+            ),
+            f"{ANOTHER}更加",
+        ),
         (lambda s: s.before is not None and s.before.pos[:1] == "q", "(after a numeral)"),
     ),
     # 开车, 车开得很慢: to drive (CC-CEDICT: to operate).
@@ -355,8 +462,17 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 上学, 上初中, 上课: to attend.
     "上": (
         (lambda s: s.after is not None and s.after.text[-1:] in _SCHOOLING, "to attend"),
-        (_after_noun, "(noun suffix) on"),
+        (_on_thing, "(noun suffix) on"),
+        # 上车, 上了飞机: to get onto.
+        (
+            lambda s: any(w is not None and w.text[-1:] in _VEHICLES for w in (s.after, s.further)),
+            "to get onto",
+        ),
     ),
+    # 并不难, 并没有: (not) at all.
+    "并": ((lambda s: s.after is not None and s.after.text[:1] in _NOT, "(not) at all"),),
+    # 第一名, 第三名: place (among winners).
+    "名": ((lambda s: s.before is not None and s.before.text[:1] == "第", "place (e.g. among"),),
     # 办一个新的。, 是去年来的。: the 的 that makes a noun or closes a statement, not "of".
     "的": (
         (
@@ -396,9 +512,59 @@ def everyday_sense(word: str, reading: Sequence[str]) -> str:
     return _everyday().get((word, tuple(s.lower() for s in reading)), "")
 
 
+# Separable verbs (离合词, which Xiandai Hanyu Cidian writes 帮//忙) of everyday text, and the
+# verb-object phrases 打电话, 打球: a verb and its object that an aspect particle, a number or
+# a pronoun may stand between (帮了我一个大忙, 见过面, 点了点头); apart, the verb means what
+# the whole does.
+_SEPARABLE = frozenset(
+    "帮忙 吵架 打架 放假 请假 见面 洗澡 睡觉 生气 生病 结婚 离婚 跑步 游泳 唱歌 跳舞 上课 "
+    "下课 毕业 散步 聊天 照相 拍照 挂号 理发 打针 看病 排队 发烧 住院 出院 请客 吃亏 操心 "
+    "伤心 放心 鞠躬 握手 道歉 加班 报名 点头 摇头 刷牙 起床 开会 上班 下班 上网 考试 过年 "
+    "放学 退休 减肥 签字 录音 充电 打电话 打球".split()
+)
+# Objects of a separable verb that mean nothing apt alone (帮个忙: 忙 is not "busy").
+_BOUND_OBJECTS = frozenset("忙架")
+# What may stand between a separable verb and its object: particles, numbers, measure words,
+# pronouns, adjectives (洗了个澡, 帮了我一个大忙); at most this many words.
+_BETWEEN = ("u", "m", "q", "r", "a")
+_BETWEEN_MOST = 4
+
+
+def _separated(spot: Neighbours) -> str:
+    """The separable verb a one-character verb opens, its object a few words on (见过面
+    → 见面), or "" when it opens none."""
+    verb = spot.word.text
+    if len(verb) != 1:
+        return ""
+    for word in spot.rest[: _BETWEEN_MOST + 1]:
+        if verb + word.text in _SEPARABLE:
+            return verb + word.text
+        if word.text in _SEPARABLE and word.text[0] == verb:
+            return word.text  # 点了点头: the verb doubled
+        if word.pos[:1] not in _BETWEEN:
+            return ""
+    return ""
+
+
+def _separable_object(spot: Neighbours) -> str:
+    """The separable verb whose bound object the word is (帮了我一个大忙: 帮忙), or ""."""
+    if spot.word.text not in _BOUND_OBJECTS:
+        return ""
+    for word in reversed(spot.earlier[-_BETWEEN_MOST - 1 :]):
+        if word.text + spot.word.text in _SEPARABLE:
+            return word.text + spot.word.text
+        if word.pos[:1] not in _BETWEEN:
+            return ""
+    return ""
+
+
 def wanted_sense(spot: Neighbours) -> str:
     """The sense the word's neighbours call for, or "" when they call for none."""
     text = spot.word.text
+    # A separable verb's object a few words on says more than any neighbour (上了三节课).
+    separable = _separated(spot) or _separable_object(spot)
+    if separable:
+        return f"{ANOTHER}{separable}"
     for context, sense in _RULES.get(text, ()):
         if context(spot):
             return sense
@@ -422,6 +588,11 @@ def in_use(senses: Sequence[str], wanted: str) -> Sequence[str]:
         first.extend(dict.fromkeys([*exact, *found]))
     rest = ["; ".join(p for p in group if p not in first) for group in parts]
     return (*first, *(r for r in rest if r))
+
+
+def fits_any(senses: Sequence[str], wanted: str) -> bool:
+    """Whether any of the senses is the wanted one (for CLASSIFIER, a classifier sense)."""
+    return any(_fits(part, wanted) for sense in senses for part in sense.split("; "))
 
 
 def _fits(sense: str, wanted: str) -> bool:
