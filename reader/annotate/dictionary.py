@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from reader.annotate.numbers import english
 from reader.annotate.senses import (
     ANOTHER,
     CLASSIFIER,
@@ -265,8 +266,17 @@ class Dictionary:
             definition = _definition(senses)
             if definition:
                 return Gloss(definition, self.level(word), entry.reading)
+        return self._unlisted(word, reading, wanted)
+
+    def _unlisted(self, word: str, reading: tuple[str, ...], wanted: str) -> Gloss | None:
+        """The gloss of a word CC-CEDICT lacks: a number in English, a doubled verb's, a
+        plural noun's, or its parts' glosses joined; None for a lone character."""
         if len(word) < 2:
             return None
+        said = english(word)
+        if said is not None:
+            # 三十五, 第二十五: the number said in English, not "三十 thirty + 五 five".
+            return Gloss(said, None, reading)
         if len(word) == 2 and word[0] == word[1]:
             # 聊聊, 散散: a verb doubled is the verb, done a little; CC-CEDICT lists few.
             single = self._gloss(word[0], reading[:1], wanted)

@@ -96,8 +96,8 @@ def _is_vocabulary(word: Word) -> bool:
     """Whether a word belongs in a vocabulary list (see `vocabulary` for what is left out)."""
     if not word.is_chinese or word.pos == "code":
         return False
-    if all(char in _NUMERALS for char in word.text):
-        return False
+    if all(char in _NUMERALS for char in word.text.removeprefix("第")):
+        return False  # 三十五, 第二十五: numbers and ordinals, glossed but no vocabulary
     # Number phrases (三十五年, 六点) are jieba numerals (m) that no word list holds; 一起 and
     # 一会儿 are numerals too, but listed words.
     if word.pos.startswith("m") and word.level is None and word.text[0] in _NUMERALS:
