@@ -411,6 +411,11 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("这个问题并不难。", "并", "(not) at all"),
         ("他考了第一名。", "名", "place (e.g. among winners)"),
         ("一周有七天。", "周", "week"),
+        # 要 before a verb is the modal; before an amount, to take
+        ("我明天要去上海。", "要", "will"),
+        ("你要多喝水。", "要", "will"),
+        ("这个要多少钱？", "要", "to need"),
+        ("医生说吃几天药就好了。", "吃", "to take medicine"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(

@@ -59,6 +59,9 @@ _CLOSING = frozenset("了吗吧啊呢呀")
 _MORE = frozenset("更 越 最 比较 这么 那么 多么".split())
 _WEATHER = frozenset("雨雪")
 _BEING = frozenset("是 有 在".split())
+# 要多长时间, 要多少钱, 要多久: how much something takes.
+_HOW_MUCH = frozenset("多长 多少 多久".split())
+_HOW = frozenset("长 少 久".split())
 # What 还 "still" stands before at a clause's start (，还在下雨, 还要等多久, 还得再写).
 _STILL_BEFORE = frozenset("是 有 在 要 得 需要".split())
 _ASPECTS = frozenset("了着过起")
@@ -211,6 +214,13 @@ def _weather_after(spot: Neighbours, kind: str) -> bool:
         return False
     clause = _clause(spot)
     return kind in clause[clause.find("下" + after.text) :]
+
+
+def _modal(spot: Neighbours) -> bool:
+    """Whether a verb follows, or 多, 少 and a verb (要多喝水, 要少吃糖)."""
+    further = spot.further
+    more = spot.after is not None and spot.after.text in ("多", "少")
+    return spot.before_head() or (more and further is not None and further.pos[:1] == "v")
 
 
 def _said(spot: Neighbours, words: frozenset[str]) -> bool:
@@ -437,12 +447,19 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         # 要五分钟, 要三十块: to take, to need (time, money); 要一杯茶: to want.
         (
             lambda s: (
-                s.after is not None and s.after.text[:1] in _NUMERALS and _later(s, "要", _AMOUNTS)
+                s.after is not None
+                and (
+                    (s.after.text[:1] in _NUMERALS and _later(s, "要", _AMOUNTS))
+                    or s.after.text in _HOW_MUCH
+                    or (s.after.text == "多" and s.further is not None and s.further.text in _HOW)
+                )
             ),
             "to need",
         ),
         # 要下雨了, 快要到了: about to.
         (lambda s: s.before_head() and _closing_le(s), "about to|will"),
+        # 明天要去上海, 考试的时候要认真: the modal (will, should) before wanting.
+        (_modal, "will|should|to want"),
     ),
     "做": ((_verb, "to do|to make"),),
     # 我的包, 一个包: a bag, not "to wrap".
@@ -513,14 +530,14 @@ def everyday_sense(word: str, reading: Sequence[str]) -> str:
 
 
 # Separable verbs (离合词, which Xiandai Hanyu Cidian writes 帮//忙) of everyday text, and the
-# verb-object phrases 打电话, 打球: a verb and its object that an aspect particle, a number or
+# verb-object phrases 打电话, 打球, 吃药: a verb and its object that an aspect particle, a number or
 # a pronoun may stand between (帮了我一个大忙, 见过面, 点了点头); apart, the verb means what
 # the whole does.
 _SEPARABLE = frozenset(
     "帮忙 吵架 打架 放假 请假 见面 洗澡 睡觉 生气 生病 结婚 离婚 跑步 游泳 唱歌 跳舞 上课 "
     "下课 毕业 散步 聊天 照相 拍照 挂号 理发 打针 看病 排队 发烧 住院 出院 请客 吃亏 操心 "
     "伤心 放心 鞠躬 握手 道歉 加班 报名 点头 摇头 刷牙 起床 开会 上班 下班 上网 考试 过年 "
-    "放学 退休 减肥 签字 录音 充电 打电话 打球".split()
+    "放学 退休 减肥 签字 录音 充电 打电话 打球 吃药".split()
 )
 # Objects of a separable verb that mean nothing apt alone (帮个忙: 忙 is not "busy").
 _BOUND_OBJECTS = frozenset("忙架")
