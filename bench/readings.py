@@ -293,9 +293,17 @@ SAME = {"measu": "class"}
 
 
 def keywords(sense: str) -> set[str]:
-    """The content words of an English sense, for a loose comparison."""
+    """The content words of an English sense, for a loose comparison: their first five
+    letters, a plural's without its -s (kinds, kind), British -our as -or (favour, favor)."""
     words = re.findall(r"[a-z]+", sense.lower())
-    return {SAME.get(w[:5], w[:5]) for w in words if w not in STOP}
+    return {_stem(w) for w in words if w not in STOP}
+
+
+def _stem(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    word = re.sub(r"our$", "or", word)
+    return SAME.get(word[:5], word[:5])
 
 
 def score(
