@@ -31,6 +31,8 @@ from reader.annotate.numbers import english, value
         ("十几", None),
         ("一半", None),
         ("三四", None),  # three or four, not thirty-four
+        ("十一二", None),  # eleven or twelve, not twelve
+        ("三五", None),  # a few
     ],
 )
 def test_value(text: str, expected: int | None) -> None:
@@ -45,6 +47,9 @@ def test_value(text: str, expected: int | None) -> None:
         ("第九", "ninth"),
         ("三万五千", "thirty-five thousand (35,000)"),
         ("三四", "three or four"),
+        ("十一二", "eleven or twelve"),
+        ("三四十", "thirty or forty"),
+        ("一百二三十", "one hundred and twenty or one hundred and thirty"),
         ("一九九八", "1998"),
         ("十几", None),
         ("第", None),

@@ -97,6 +97,11 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("晚上睡不好觉。", [("觉", "jiào")]),
         ("很多留学生喜欢书法。", [("留学生", "liúxuéshēng")]),
         ("这场雨下了整整三天。", [("整整", "zhěngzhěng")]),
+        ("你可以试试三种方法。", [("试试", "shìshi")]),  # a verb doubled is light
+        # 小 and a surname jieba ran into the next word: a familiar name, two words
+        ("小王刚参加工作。", [("小", "Xiǎo"), ("王", "Wáng")]),
+        ("工资一半都用来还房贷。", [("还", "huán")]),
+        ("我们见过面。", [("见过", "jiànguo")]),  # 过 the aspect particle, light
         # 才能 before a verb, 过奖 after 得, 最 before an adjective, 大多 before 了: phrases
         ("这个软件更新以后才能用。", [("才", "cái"), ("能", "néng")]),
         ("她还得过奖呢。", [("过", "guo"), ("奖", "jiǎng")]),
@@ -462,6 +467,11 @@ def test_a_name_is_glossed_as_its_pinyin_and_a_lone_character_read_lower_case_is
     assert gloss["王小红"] == "Wang Xiaohong (name)"
     assert gloss["吕伟"] == "Lü Wei (name)"
     assert "surname" not in gloss["连"] and "even" in gloss["连"]
+
+
+def test_a_surname_before_a_form_of_address_is_a_name(annotator: Annotator) -> None:
+    words = read(annotator, "这是斜对门的杨二嫂，丁举人家里的。")
+    assert ("杨", "Yáng") in words and ("丁", "Dīng") in words
 
 
 def test_vocabulary_lists_dictionary_words_only(tmp_path: Path) -> None:

@@ -22,9 +22,11 @@ def value(text: str) -> int | None:
         if len(text) == 1:
             return _DIGITS[text]
         if len(text) == 2 and not {"零", "〇"} & set(text):
-            return None  # 三四天: three or four (see `english`), not 34
+            return None  # 三四天 three or four (see `english`), 三五天 a few days: not 34, 35
         # Digit by digit, as years and numbers of rooms are written (二〇二六, 一九九八).
         return int("".join(str(_DIGITS[c]) for c in text))
+    if _approximate(text) is not None:
+        return None  # 十一二, 三四十: eleven or twelve, thirty or forty (see `english`)
     total = section = digit = 0
     last_unit = 0
     zero = False
@@ -58,10 +60,13 @@ def english(text: str) -> str | None:
     ordinal = text.startswith(_ORDINAL)
     number = value(text.removeprefix(_ORDINAL))
     if number is None:
-        first, second = (_DIGITS.get(c, 0) for c in text[:2]) if len(text) == 2 else (0, 0)
-        if first and second == first + 1:
-            return f"{num2words(first)} or {num2words(second)}"  # 三四 three or four
-        return None
+        either = _approximate(text)
+        if either is None:
+            return None
+        low, high = (value(t) for t in either)
+        if low is None or high is None:
+            return None
+        return f"{num2words(low)} or {num2words(high)}"
 
     digits = text.removeprefix(_ORDINAL)
     if len(digits) > 1 and all(c in _DIGITS for c in digits):
@@ -70,3 +75,23 @@ def english(text: str) -> str | None:
     if number >= _FIGURES_FROM and not ordinal:
         said = f"{said} ({number:,})"
     return said
+
+
+def _approximate(text: str) -> tuple[str, str] | None:
+    """The two numbers that neighbouring digits name (一两 一 or 两, 十一二 十一 or 十二, 三四十
+    三十 or 四十); None where no two digits in a row differ by one, or where the text is
+    all digits and longer than two (一九九八, read digit by digit)."""
+    if len(text) > 2 and all(c in _DIGITS for c in text):
+        return None
+    pairs = [
+        i
+        for i in range(len(text) - 1)
+        if text[i] in _DIGITS
+        and text[i + 1] in _DIGITS
+        and _DIGITS[text[i]]
+        and _DIGITS[text[i + 1]] == _DIGITS[text[i]] + 1
+    ]
+    if len(pairs) != 1:
+        return None
+    at = pairs[0]
+    return text[:at] + text[at] + text[at + 2 :], text[:at] + text[at + 1] + text[at + 2 :]

@@ -257,11 +257,15 @@ def _gan(spot: Spot) -> str | None:
     return "gan4"
 
 
+# What is given back (还钱, 还房贷, 还信用卡).
+_RETURNED = frozenset("钱 书 债 清 贷 贷款 房贷 车贷 欠款 借款 款 账 信用卡".split())
+
+
 def _huan(spot: Spot) -> str | None:
     """还 huán "to give back": before 给 or what is returned (还给我, 还钱), before a person
     at the end of a clause (马上还你。), at the end of a clause (下星期要还。); else hái."""
     after = spot.after
-    if after[:1] == "给" or after in ("钱", "书", "债", "清") or "把" in spot.clause():
+    if after[:1] == "给" or after in _RETURNED or "把" in spot.clause():
         return "huan2"  # 还给我, 还钱, 把书还了
     start = spot.piece.start
     rest = spot.sentence[start + 1 :]
@@ -653,10 +657,12 @@ _LIGHT_LAST = frozenset(
     消息 工夫 功夫 收拾 打扮 打听 招呼 吩咐 葡萄 萝卜 玻璃 姑娘 丈夫 媳妇 亲戚 家伙 队伍
     力气 脾气 运气 福气 买卖 相声 苍蝇 石头 木头 骨头 馒头 指头 枕头 舌头 念头 尾巴 嘴巴
     哑巴 云彩 规矩 讲究 困难 地道 厚道 糊涂 含糊 暗淡 比方 称呼 伺候 折腾 琢磨 嘱咐 应酬
-    抱怨 街坊
+    抱怨 街坊 见过
     """.split()
 )
 _NUMERALS = frozenset("一二两三四五六七八九十百千几半")
+# Doubled adverbs of amount, full before a number (整整三天, 足足两个小时).
+_WHOLE_AMOUNTS = frozenset({"整整", "足足", "满满"})
 # Light words that stay light only alone: 大学生, 留学生, 小学生 are 大学 + 生, full.
 _LIGHT_ALONE = frozenset({"学生"})
 # Locatives whose suffix is light: 外面 wàimian, 前边 qiánbian, 里头 lǐtou.
@@ -675,8 +681,9 @@ def light_syllable(spot: Spot) -> Mapping[int, str]:
         return {1: LIGHT}
     if len(text) == 2 and text[0] == text[1] and pos.startswith("v"):
         # An adjective doubled before 的 or 地 keeps its tone (满满的, 慢慢地), and so does an
-        # adverb before a number (整整三天).
-        keeps = spot.after[:1] in ("的", "地", "得") or spot.after[:1] in _NUMERALS
+        # adverb of amount before a number (整整三天); a verb doubled does not (试试三种方法).
+        amount = text in _WHOLE_AMOUNTS and spot.after[:1] in _NUMERALS
+        keeps = spot.after[:1] in ("的", "地", "得") or amount
         return {} if keeps else {1: LIGHT}
     return {}
 

@@ -115,7 +115,8 @@ def split_phrases(
                 found = piece.pos if piece.pos[:1] != "u" else "n"
             elif found[:2] == "nr" and len(part) == 1:
                 found = "n"  # 鸟|毛: one character cut from a word is no surname
-            result.append(Piece(part, found, offset, source=source))
+            word = Piece(part, found, offset, source=source)
+            result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
     named = _rejoined(_name_after_jiao(named, known))
