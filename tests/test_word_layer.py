@@ -102,6 +102,8 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("小王刚参加工作。", [("小", "Xiǎo"), ("王", "Wáng")]),
         ("工资一半都用来还房贷。", [("还", "huán")]),
         ("我们见过面。", [("见过", "jiànguo")]),  # 过 the aspect particle, light
+        # 一棵树 is a tree, not the place jieba's tag says
+        ("门前有一棵树。", [("一", "yī"), ("棵", "kē"), ("树", "shù")]),
         # 才能 before a verb, 过奖 after 得, 最 before an adjective, 大多 before 了: phrases
         ("这个软件更新以后才能用。", [("才", "cái"), ("能", "néng")]),
         ("她还得过奖呢。", [("过", "guo"), ("奖", "jiǎng")]),
@@ -416,6 +418,25 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("这个问题并不难。", "并", "(not) at all"),
         ("他考了第一名。", "名", "place (e.g. among winners)"),
         ("一周有七天。", "周", "week"),
+        ("考试前他很紧张。", "前", "before"),
+        ("一直往前走。", "往", "towards"),
+        ("医生给我开了一些药。", "开", "to write out"),
+        ("他把钱包忘在出租车上了。", "上", "(noun suffix) on"),
+        ("上个月我去了北京。", "上", "previous"),
+        ("他找了我五毛钱。", "找", "to give change"),
+        ("晚上会降温。", "会", "to be likely to"),
+        ("我会游泳。", "会", "can"),
+        ("我们包饺子吧。", "包", "to wrap"),
+        ("小狗在叫。", "叫", "to shout"),
+        ("我叫李明。", "叫", "to be called"),
+        ("最后比分是二比一。", "比", "ratio"),
+        ("他比我高。", "比", "more {adj.} than"),
+        ("原来他只是太累了。", "原来", "so, actually, as it turns out"),
+        ("我照了很多照片。", "照", "to take a photograph"),
+        ("我们放寒假了。", "放", "to have a holiday"),
+        ("水开了以后再蒸十五分钟。", "再", "then (after sth"),
+        ("水开了以后再蒸十五分钟。", "开", "to boil"),
+        ("我想上个厕所。", "想", "to want"),
         # 要 before a verb is the modal; before an amount, to take
         ("我明天要去上海。", "要", "will"),
         ("你要多喝水。", "要", "will"),
@@ -606,3 +627,11 @@ def test_separable_verbs_are_dictionary_words() -> None:
     assert len(_SEPARABLE) > 50
     for word in _SEPARABLE:
         assert dictionary.entries(word), word
+
+
+def test_an_organisation_cc_cedict_lacks_is_capitalised_word_by_word(
+    annotator: Annotator,
+) -> None:
+    words = dict(read(annotator, "近日，北京市政府发布了新的交通规定。"))
+    pinyin = words["北京市政府"]
+    assert pinyin.startswith("Běijīng") and sum(c.isupper() for c in pinyin) == 2, pinyin

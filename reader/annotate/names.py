@@ -279,5 +279,42 @@ def proper_noun(
         return syllables
     if in_dictionary and len(word) == 3 and resources.proper_starts(word[1:]) == ():
         return syllables  # 古建筑 nr: a common word after a surname character
+    if flag[:2] in _PLACES_AND_BODIES and len(word) >= _COMPOUND_NAME:
+        starts = compound_starts(word, resources)
+        if starts is not None:
+            # 北京市政府 Běijīng Shìzhèngfǔ; 美术学院, 全班同学: common words jieba took for one
+            return capitalise_at(syllables, starts)
     split = not in_dictionary or (len(word) == 3 and flag != "nrt")
     return capitalise(word, flag, syllables, split_name=split)
+
+
+# Places and organisations (ns, nt) that CC-CEDICT lacks, from this length on, are written
+# word by word, each word capitalised (亚洲冬季运动会 Yàzhōu Dōngjì Yùndònghuì).
+_PLACES_AND_BODIES = ("ns", "nt")
+_COMPOUND_NAME = 4
+_LONGEST_PART = 6
+
+
+def compound_starts(word: str, resources: Resources) -> tuple[bool, ...] | None:
+    """Where the words of a proper noun CC-CEDICT lacks start, cut into the fewest words it
+    lists: each word capitalised, a proper noun inside as CC-CEDICT writes it (北京市 of
+    北京市政府); all False where no word inside is a proper noun (美术学院, 全班同学: common
+    words that jieba's tag takes for a name); None where no such cut covers it."""
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - _LONGEST_PART), end - 1):
+            before, part = best[start], word[start:end]
+            if before is None or part == word or not resources.known(part):
+                continue
+            if best[end] is None or len(before) + 1 < len(best[end] or ()):
+                best[end] = [*before, part]
+    parts = best[len(word)]
+    if not parts:
+        return None
+    inner = [resources.proper_starts(part) for part in parts]
+    if not any(inner):
+        return tuple(False for _ in word)
+    starts: list[bool] = []
+    for part, found in zip(parts, inner, strict=True):
+        starts.extend(found or (True, *([False] * (len(part) - 1))))
+    return tuple(starts)

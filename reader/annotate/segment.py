@@ -154,6 +154,10 @@ def _split(
     adverb = _adverb_first(text, known, free) or _transparent(text)
     if adverb:
         return adverb
+    # 一棵树 is a tree, whatever place jieba's tag says (五棵松, 三里屯 are places).
+    one_of = text[:1] == "一" and text[1:2] in _MEASURES and not known(text)
+    if one_of and len(text) > 2 and (known(text[2:]) or free(text[2:])):
+        return [text[0], text[1], text[2:]]
     # jieba tags many free phrases as idioms or set phrases (每天晚上, 多喝水): trust the tag
     # for words a dictionary lists.
     if piece.pos in _WHOLE and (known(text) or piece.pos not in _SET_PHRASES):

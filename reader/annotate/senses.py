@@ -39,7 +39,7 @@ _VEHICLES = frozenset("车机船铁交")
 _DEGREE = frozenset("很 挺 真 得 还 都 也 非常 特别 相当".split())
 _NUMERALS = frozenset("一二两三四五六七八九十几半")
 # What comes first when 再 is "then" (先…再…, 等…再…), what follows 连 "even", and negation.
-_FIRST = frozenset("先等")
+_FIRST = frozenset("先 等 以后 之后".split())
 _EVEN = frozenset("都也")
 _NOT = frozenset("不没")
 _DISCOUNT = frozenset("折")
@@ -58,6 +58,12 @@ _CLOSING = frozenset("了吗吧啊呢呀")
 # Comparatives before 快 "quick" (更快, 越来越快).
 _MORE = frozenset("更 越 最 比较 这么 那么 多么".split())
 _WEATHER = frozenset("雨雪")
+# Verbs of motion jieba tags locatives (想上个厕所, 想去).
+_MOTIONS = frozenset("上 下 去 来 回 出 进".split())
+_PHOTOS = frozenset("照片 相 相片 合影".split())
+_DIRECTIONS = frozenset("前后左右东西南北上下里外")
+# What a doctor or a shop writes out (开药, 开发票).
+_WRITTEN_OUT = frozenset("药 药方 处方 发票 证明 收据 单子 病假条".split())
 _BEING = frozenset("是 有 在".split())
 # 要多长时间, 要多少钱, 要多久: how much something takes.
 _HOW_MUCH = frozenset("多长 多少 多久".split())
@@ -74,7 +80,7 @@ _BEFORE_OK = frozenset("就也都才不还")
 # What stands between 给 and the thing given (给我三十块): a person.
 _RECEIVERS = ("r", "n")
 # Words for units of time that 下 "next" and 上 "last" stand before (下周, 下个月, 下次).
-_TIME_UNITS = frozenset("周次个星月回学")
+_TIME_UNITS = frozenset("周次星月回学礼")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +144,33 @@ def _after_noun(spot: Neighbours) -> bool:
     return before is not None and before.is_chinese and before.pos[:1] in ("n", "r", "s")
 
 
+def _before_time(spot: Neighbours) -> bool:
+    """Whether a unit of time follows (下周, 上次, 下个月; not 上个厕所)."""
+    after, further = spot.after, spot.further
+    if after is None:
+        return False
+    if after.text == "个":
+        return further is not None and further.text[:1] in _TIME_UNITS
+    return after.text[:1] in _TIME_UNITS
+
+
+def _before_person_and_number(spot: Neighbours) -> bool:
+    """Whether a person and then a number follow, with an aspect particle between (找了我
+    五毛)."""
+    rest = [w for w in spot.rest[:_BETWEEN_MOST] if w.text not in _ASPECTS]
+    return len(rest) > 1 and rest[0].pos[:1] == "r" and rest[1].text[:1] in _NUMERALS
+
+
 def _on_thing(spot: Neighbours) -> bool:
     """上 after a thing or a place, not a verb's aspect after a person (桌子上, 墙上; not
     他上了车)."""
     before, after = spot.before, spot.after
     if before is None or not before.is_chinese or before.pos[:1] not in ("n", "s"):
         return False
-    return before.pos[:2] != "nr" and (after is None or after.text not in _ASPECTS)
+    if before.pos[:2] == "nr" or after is None or after.text not in _ASPECTS:
+        return before.pos[:2] != "nr"
+    further = spot.further  # 妈妈上了车: the verb; 忘在出租车上了。: on
+    return further is None or not further.is_chinese
 
 
 def _before_thing(spot: Neighbours) -> bool:
@@ -295,7 +321,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "光": ((Neighbours.before_head, "only"),),
     "白": ((Neighbours.before_head, "in vain"),),
     # 想 before a verb is wanting to do it (我想去), not thinking.
-    "想": ((Neighbours.before_head, "to want"),),
+    "想": ((lambda s: s.before_head() or _before_any(s, _MOTIONS), "to want"),),
     # 我们一块去: together (一块蛋糕 is cut in two, a number and its measure word).
     "一块": ((Neighbours.before_head, "together"),),
     "一块儿": ((Neighbours.before_head, "together"),),
@@ -306,7 +332,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 下周, 下个月, 下次: next; 上 is read with its own entries.
     # 下雨, 下雪 (split apart as a verb and its object): to rain, to snow.
     "下": (
-        (lambda s: s.after is not None and s.after.text[:1] in _TIME_UNITS, "next"),
+        (_before_time, "next"),
         (lambda s: s.after is not None and s.after.text[-1:] == "雨", f"{ANOTHER}下雨"),
         (lambda s: s.after is not None and s.after.text[-1:] == "雪", f"{ANOTHER}下雪"),
         (lambda s: s.after is not None and s.after.text[-1:] == "棋", f"{ANOTHER}下棋"),
@@ -342,7 +368,20 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 不明白, 明白了: to understand (jieba tags it a name).
     "明白": ((lambda s: _after_any(s, _NOT) or _before_any(s, _CLOSING), "to understand"),),
     # 三天前, 春节前: before, ago.
-    "前": ((lambda s: s.before is not None and s.before.pos[:1] in ("m", "t", "q"), "before|ago"),),
+    # 考试前, 吃饭前: before (an event).
+    "前": (
+        (
+            lambda s: s.before is not None and s.before.pos[:2] in ("m", "t", "q", "v", "vn"),
+            "before|ago",
+        ),
+    ),
+    # 往前走, 往左拐: towards.
+    "往": (
+        (
+            lambda s: _preposition(s) or (s.after is not None and s.after.text[:1] in _DIRECTIONS),
+            "towards|to",
+        ),
+    ),
     # 点外卖, 点菜: to order (food).
     "点": (
         (lambda s: s.after_verb() or _after_any(s, _DONE), f"{ANOTHER}一点儿"),
@@ -401,12 +440,29 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to invite|to treat"),
     ),
     # 找你五块, 找钱: to give change.
-    "找": ((lambda s: _later(s, "找", _CHANGE) and _later(s, "找", _MONEY), "to give change"),),
+    # 找你五块, 找了我五毛: to give change (a person, then money).
+    "找": (
+        (
+            lambda s: (
+                _later(s, "找", _MONEY)
+                and (_later(s, "找", _CHANGE) or _before_person_and_number(s))
+            ),
+            "to give change",
+        ),
+    ),
     # 明天会下雨: to be likely to.
-    "会": ((lambda s: s.before_head() and _said(s, _FUTURE), "to be likely to"),),
+    "会": (
+        (lambda s: s.before_word() and _said(s, _FUTURE), "to be likely to"),
+        # 会游泳 (can), 会下雨 (will): both, for the learner to choose.
+        (Neighbours.before_head, "can|to be likely to"),
+    ),
     "把": ((_preposition, "(used to put the object before the verb"),),
     "离": ((_distance, "(in giving distances) from"),),
-    "比": ((_preposition, "more {adj.} than"),),
+    "比": (
+        # 二比一: a score, a ratio.
+        (lambda s: s.counted() and s.after is not None and s.after.pos[:1] == "m", "ratio"),
+        (_preposition, "more {adj.} than"),
+    ),
     "被": ((_preposition, "used to indicate passive voice"),),
     "向": ((_preposition, "towards"),),
     # The verbs' everyday senses before CC-CEDICT's first ones (带 "band", 干 "tree trunk").
@@ -437,7 +493,16 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: s.before is not None and s.before.pos[:1] == "q", "(after a numeral)"),
     ),
     # 开车, 车开得很慢: to drive (CC-CEDICT: to operate).
-    "开": ((_near_vehicle, "to operate|to run"),),
+    "开": (
+        (_near_vehicle, "to operate|to run"),
+        # 水开了: to boil.
+        (lambda s: s.before is not None and s.before.text[-1:] == "水", "to boil"),
+        # 开药, 给我开了一些药, 开发票: to write out (a prescription, an invoice).
+        (
+            lambda s: any(w.text in _WRITTEN_OUT for w in s.rest[: _BETWEEN_MOST + 1]),
+            "to write out",
+        ),
+    ),
     # 坐车, 坐飞机, 坐地铁: to take (a vehicle).
     "坐": ((lambda s: s.after is not None and s.after.text[-1:] in _VEHICLES, "to take (a bus"),),
     # 很不错, 打得不错: not bad.
@@ -463,7 +528,27 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     "做": ((_verb, "to do|to make"),),
     # 我的包, 一个包: a bag, not "to wrap".
-    "包": ((lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),),
+    "包": (
+        (lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),
+        # 包饺子: to wrap.
+        (lambda s: _verb(s) and _before_noun(s), "to wrap"),
+    ),
+    # 小狗在叫, 猫叫了: to shout, to call (an animal's cry), not "to be called".
+    "叫": ((Neighbours.ends_clause, "to shout|to call"),),
+    # 原来他只是太累了 (opening a clause, before who or what): as it turns out.
+    "原来": (
+        (
+            lambda s: _opens_clause(s) and s.after is not None and s.after.pos[:1] in ("r", "n"),
+            "as it turns out|originally",
+        ),
+    ),
+    # 照了很多照片: to take (a photo), as 照相.
+    "照": (
+        (
+            lambda s: any(w.text in _PHOTOS for w in s.rest[: _BETWEEN_MOST + 1]),
+            f"{ANOTHER}照相",
+        ),
+    ),
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
     "背": ((lambda s: s.after is not None and s.after.pos.startswith("n"), "to learn by heart"),),
     # 老王 Lǎo Wáng: the prefix of a familiar name; 小李: "young".
@@ -478,6 +563,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "晚": ((lambda s: _after_any(s, _LATE), "late"),),
     # 上学, 上初中, 上课: to attend.
     "上": (
+        # 上个月, 上周, 上次: last, previous.
+        (_before_time, "previous"),
         (lambda s: s.after is not None and s.after.text[-1:] in _SCHOOLING, "to attend"),
         (_on_thing, "(noun suffix) on"),
         # 上车, 上了飞机: to get onto.
@@ -556,6 +643,8 @@ def _separated(spot: Neighbours) -> str:
     for word in spot.rest[: _BETWEEN_MOST + 1]:
         if verb + word.text in _SEPARABLE:
             return verb + word.text
+        if verb + word.text[-1:] in _SEPARABLE and word.pos[:1] == "n" and len(word.text) > 1:
+            return verb + word.text[-1]  # 放寒假, 上数学课: the object a kind of it
         if word.text in _SEPARABLE and word.text[0] == verb:
             return word.text  # 点了点头: the verb doubled
         if word.pos[:1] not in _BETWEEN:
