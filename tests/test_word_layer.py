@@ -104,6 +104,10 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("我们见过面。", [("见过", "jiànguo")]),  # 过 the aspect particle, light
         # 一棵树 is a tree, not the place jieba's tag says
         ("门前有一棵树。", [("一", "yī"), ("棵", "kē"), ("树", "shù")]),
+        # a verb that is also a surname, and its object: no name (戴|眼镜)
+        ("戴眼镜的那个人是我哥哥。", [("戴", "dài"), ("眼镜", "yǎnjìng")]),
+        ("你得多穿点儿衣服。", [("得", "děi")]),
+        ("他一来就走了。", [("一", "yī"), ("来", "lái")]),
         # 才能 before a verb, 过奖 after 得, 最 before an adjective, 大多 before 了: phrases
         ("这个软件更新以后才能用。", [("才", "cái"), ("能", "néng")]),
         ("她还得过奖呢。", [("过", "guo"), ("奖", "jiǎng")]),
@@ -437,6 +441,10 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("水开了以后再蒸十五分钟。", "再", "then (after sth"),
         ("水开了以后再蒸十五分钟。", "开", "to boil"),
         ("我想上个厕所。", "想", "to want"),
+        ("钥匙就在门后面挂着。", "就", "just"),
+        ("他一来就走了。", "就", "(after a clause of action) as soon as"),
+        ("他一来就走了。", "一", "as soon as"),
+        ("你得多穿点儿衣服。", "多", "more"),
         # 要 before a verb is the modal; before an amount, to take
         ("我明天要去上海。", "要", "will"),
         ("你要多喝水。", "要", "will"),
@@ -488,6 +496,11 @@ def test_a_name_is_glossed_as_its_pinyin_and_a_lone_character_read_lower_case_is
     assert gloss["王小红"] == "Wang Xiaohong (name)"
     assert gloss["吕伟"] == "Lü Wei (name)"
     assert "surname" not in gloss["连"] and "even" in gloss["连"]
+    sentence = "请把文件交给王秘书。"
+    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=(sentence,)),))
+    annotated = Annotator(cache_dir=tmp_path).annotate(article)
+    words = gloss_article(annotated, Dictionary(tmp_path)).paragraphs[0].sentences[0].words
+    assert {w.text: w.gloss for w in words}["王"] == "surname Wang"
 
 
 def test_a_surname_before_a_form_of_address_is_a_name(annotator: Annotator) -> None:

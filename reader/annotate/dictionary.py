@@ -395,7 +395,7 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
                 cache[key] = (surname, found.level if found else dictionary.level(word.text))
             elif found is None:
                 cache[key] = ("", dictionary.level(word.text))
-            elif found.composed and word.pos.startswith("nr"):
+            elif found.composed and word.pos.startswith("nr") and titled:
                 # A person's name is not the sum of its characters: 张伟 is not "to open up big".
                 cache[key] = (name_gloss(reading), found.level)
             else:

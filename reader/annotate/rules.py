@@ -298,6 +298,10 @@ def _dei(spot: Spot) -> str | None:
         return "de5" if following.text[:1] not in ("了", "过") else "de2"
     if following.text[:1] in ("了", "过"):
         return "de2"  # 他得了第一名, 得过奖
+    later = spot.pieces[spot.index + 2] if spot.index + 2 < len(spot.pieces) else None
+    more = following.text in ("多", "少") and _tag(later)[:1] == "v"
+    if previous is not None and previous.pos[:1] == "r" and more:
+        return "dei3"  # 你得多穿点儿: must do more
     if following.text[:1] in _DEGREE or following.text.startswith(("非常", "特别", "不")):
         return None  # 相处得很好: a complement of degree
     if previous is None and spot.before and HAN_RUN.match(spot.before):

@@ -133,6 +133,7 @@ def split_phrases(
         _ten_points,
         _complement_marker,
         _someones_words(named),
+        _as_soon_as(named, tag),
     ):
         named = _split_where(named, cut)
     return named
@@ -246,13 +247,17 @@ def _phrase_not_name(
     surname: bool,
 ) -> bool:
     """Whether words that jieba tagged a name are a phrase: learners' words that make an
-    adverb and its word (太贵) or a verb and its object (喝咖啡), with no surname first; or a
-    noun (冷风) and a one-character verb after it (吹), which no given name ends in."""
+    adverb and its word (太贵) or a verb and its object (喝咖啡), with no surname first, or
+    a one-character verb and a two-character thing even after a surname (戴眼镜, no given
+    name being a common noun's whole); or a noun (冷风) and a one-character verb after it
+    (吹), which no given name ends in."""
     tags = [(tag(p) or "")[:1] for p in parts]
     first, last = tags[0], tags[-1]
     three = sum(map(len, parts)) == 3 and len(parts[-1]) == 1
     if three and last == "v" and all(map(free, parts)) and tags[:-1] in (["n"], ["a", "n"]):
         return True  # 冷风|吹: cold wind blows
+    if len(parts) == 2 and len(parts[1]) > 1 and tags == ["v", "n"] and all(map(free, parts)):
+        return True  # 戴|眼镜: a verb that is also a surname, and a thing as its object
     if surname or len(parts) < 2 or not all(free(p) for p in parts):
         return False
     return first == "d" or (first == "v" and last == "n")
@@ -656,6 +661,25 @@ def _much_more(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | 
     if piece.text in _MUCH and following is not None and following.text == "了":
         return (1, "a", "m")
     return None
+
+
+def _as_soon_as(
+    pieces: list[Piece], tag: Callable[[str], str | None]
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """一 and a one-character verb that jieba joined (一来 "firstly", 一看) before 就 a few
+    words on is 一…就… "as soon as" (他一来就走了: yī lái … jiù)."""
+    soon = {
+        id(piece)
+        for i, piece in enumerate(pieces)
+        if any(p.text == "就" for p in pieces[i + 1 : i + 4])
+    }
+
+    def cut(_: Piece | None, piece: Piece, __: Piece | None) -> Cut | None:
+        text = piece.text
+        verb = len(text) == 2 and text[0] == "一" and (tag(text[1]) or "")[:1] == "v"
+        return (1, "m", "v") if id(piece) in soon and verb else None
+
+    return cut
 
 
 def _one_piece(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:

@@ -65,6 +65,8 @@ _DIRECTIONS = frozenset("前后左右东西南北上下里外")
 # What a doctor or a shop writes out (开药, 开发票).
 _WRITTEN_OUT = frozenset("药 药方 处方 发票 证明 收据 单子 病假条".split())
 _BEING = frozenset("是 有 在".split())
+# Degree words before 多 "many" (很多, 太多, 那么多).
+_MANY = frozenset("很 太 好 这么 那么 非常 特别 相当 挺 真".split())
 # 要多长时间, 要多少钱, 要多久: how much something takes.
 _HOW_MUCH = frozenset("多长 多少 多久".split())
 _HOW = frozenset("长 少 久".split())
@@ -348,6 +350,12 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "面": ((lambda s: _earlier(s, _MEETING, "面") and "见" in _clause(s), "face"),),
     # 从七月一日起, 从下周起: starting from.
     "起": ((lambda s: _earlier(s, _FROM, "起") and s.after_chinese(), "starting from"),),
+    # 钥匙就在门后面: just, precisely (there).
+    "就": (
+        (lambda s: _before_any(s, _BEING), "just|precisely|exactly"),
+        # 他一来就走了: as soon as.
+        (lambda s: any(w.text == "一" for w in s.earlier[-4:]), "as soon as"),
+    ),
     # 先吃饭再去, 等水开了再放面: then (and not until then).
     "再": ((lambda s: _earlier(s, _FIRST, "再"), "then (after sth"),),
     # 连饭都没吃: even.
@@ -485,7 +493,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
                 s.after is not None
                 and s.after.pos[:1] == "v"
                 and s.after.text not in _BEING
-                and not _after_any(s, _DEGREE | _MORE | _NOT)
+                and not _after_any(s, _MANY | _MORE | _NOT)
                 and not s.counted()
             ),
             f"{ANOTHER}更加",
