@@ -445,6 +445,14 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("他一来就走了。", "就", "(after a clause of action) as soon as"),
         ("他一来就走了。", "一", "as soon as"),
         ("你得多穿点儿衣服。", "多", "more"),
+        # 也 after a concession is still, after one of something before a negation even
+        ("我想了半天也不会做。", "也", "still"),
+        ("即使下雨，我也去。", "也", "still"),
+        ("我吃饱了，一口也吃不下了。", "也", "even"),
+        ("他们什么也没买。", "也", "even"),
+        ("我也是学生。", "也", "also"),
+        ("请扫一下这个二维码。", "扫", "to scan"),
+        ("他抽了一支烟。", "抽", "to smoke"),
         # 要 before a verb is the modal; before an amount, to take
         ("我明天要去上海。", "要", "will"),
         ("你要多喝水。", "要", "will"),

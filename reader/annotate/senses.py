@@ -58,6 +58,11 @@ _CLOSING = frozenset("了吗吧啊呢呀")
 # Comparatives before 快 "quick" (更快, 越来越快).
 _MORE = frozenset("更 越 最 比较 这么 那么 多么".split())
 _WEATHER = frozenset("雨雪")
+# What a concession opens with, anywhere before 也, and near it, in its clause.
+_CONCEDING = frozenset("即使 无论 不管 哪怕 即便 就算".split())
+_CONCEDING_NEAR = frozenset("半天 再 怎么".split())
+_ONE_BIT = frozenset("一点儿 一点 一下 一句 一口 一个 一分钱".split())
+_ANY = frozenset("谁 什么 哪儿 哪里 任何".split())
 # Verbs of motion jieba tags locatives (想上个厕所, 想去).
 _MOTIONS = frozenset("上 下 去 来 回 出 进".split())
 _PHOTOS = frozenset("照片 相 相片 合影".split())
@@ -161,6 +166,26 @@ def _before_person_and_number(spot: Neighbours) -> bool:
     五毛)."""
     rest = [w for w in spot.rest[:_BETWEEN_MOST] if w.text not in _ASPECTS]
     return len(rest) > 1 and rest[0].pos[:1] == "r" and rest[1].text[:1] in _NUMERALS
+
+
+def _conceded(spot: Neighbours) -> bool:
+    """也 after a concession: 即使, 无论, 不管, 哪怕 earlier in the sentence, or 半天, 再, 怎么
+    earlier in its clause (想了半天也不会做, 再忙也得吃饭)."""
+    earlier = [w.text for w in spot.earlier]
+    clause = []
+    for text in reversed(earlier):
+        if text.strip()[:1] in _CLAUSE_ENDS:
+            break
+        clause.append(text)
+    return any(t in _CONCEDING for t in earlier) or any(t in _CONCEDING_NEAR for t in clause)
+
+
+def _stressed(spot: Neighbours) -> bool:
+    """也 after one of something or a question word (一口也吃不下, 一点儿也不怕, 谁也不理, 什么也
+    没买): the 也 of emphasis, "(not) even"."""
+    earlier = spot.earlier[-4:]
+    ones = any(w.text == "一" or w.text in _ONE_BIT for w in earlier)
+    return ones or any(w.text in _ANY for w in earlier)
 
 
 def _on_thing(spot: Neighbours) -> bool:
@@ -350,6 +375,17 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "面": ((lambda s: _earlier(s, _MEETING, "面") and "见" in _clause(s), "face"),),
     # 从七月一日起, 从下周起: starting from.
     "起": ((lambda s: _earlier(s, _FROM, "起") and s.after_chinese(), "starting from"),),
+    # 想了半天也不会做, 再忙也得吃饭, 即使下雨也去: still; 一口也吃不下, 什么也没买: even
+    # (Xiandai Hanyu Cidian's 也 ③ and ④, which CC-CEDICT's 也 lacks).
+    "也": (
+        (_conceded, f"{ANOTHER}仍然"),
+        (
+            lambda s: _stressed(s) and s.after is not None and bool(_NOT & set(s.after.text)),
+            f"{ANOTHER}甚至",
+        ),
+    ),
+    # 扫二维码, 扫一下码: to scan.
+    "扫": ((lambda s: any(w.text.endswith("码") for w in s.rest[:3]), f"{ANOTHER}扫描"),),
     # 钥匙就在门后面: just, precisely (there).
     "就": (
         (lambda s: _before_any(s, _BEING), "just|precisely|exactly"),
@@ -632,7 +668,7 @@ _SEPARABLE = frozenset(
     "帮忙 吵架 打架 放假 请假 见面 洗澡 睡觉 生气 生病 结婚 离婚 跑步 游泳 唱歌 跳舞 上课 "
     "下课 毕业 散步 聊天 照相 拍照 挂号 理发 打针 看病 排队 发烧 住院 出院 请客 吃亏 操心 "
     "伤心 放心 鞠躬 握手 道歉 加班 报名 点头 摇头 刷牙 起床 开会 上班 下班 上网 考试 过年 "
-    "放学 退休 减肥 签字 录音 充电 打电话 打球 吃药".split()
+    "放学 退休 减肥 签字 录音 充电 抽烟 打电话 打球 吃药".split()
 )
 # Objects of a separable verb that mean nothing apt alone (帮个忙: 忙 is not "busy").
 _BOUND_OBJECTS = frozenset("忙架")
