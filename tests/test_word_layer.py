@@ -656,3 +656,11 @@ def test_an_organisation_cc_cedict_lacks_is_capitalised_word_by_word(
     words = dict(read(annotator, "近日，北京市政府发布了新的交通规定。"))
     pinyin = words["北京市政府"]
     assert pinyin.startswith("Běijīng") and sum(c.isupper() for c in pinyin) == 2, pinyin
+
+
+def test_a_word_cc_cedict_lacks_is_glossed_by_the_fewest_hsk_words_in_it(tmp_path: Path) -> None:
+    from reader.annotate.dictionary import Dictionary
+
+    found = Dictionary(tmp_path).lookup("这时候", ["zhe4", "shi2", "hou5"])
+    assert found is not None and found.composed
+    assert found.definition.startswith("这 ") and "+ 时候 " in found.definition, found

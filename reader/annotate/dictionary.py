@@ -345,27 +345,41 @@ class Dictionary:
         return entry.senses
 
     def _compose(self, word: str, reading: tuple[str, ...]) -> list[str]:
-        """Glosses of the longest dictionary words that make up `word`, left to right."""
+        """Glosses of the dictionary words that make up `word`: the fewest of them, HSK words
+        first (这时候: 这 this + 时候 time, not 这时 + 候 "to wait"), then longer first."""
         aligned = len(reading) == len(word)
-        parts: list[str] = []
-        start = 0
-        while start < len(word):
-            for size in range(min(_MAX_PART, len(word) - start), 0, -1):
+        found: dict[tuple[int, int], str] = {}
+        for start in range(len(word)):
+            for size in range(1, min(_MAX_PART, len(word) - start) + 1):
                 piece = word[start : start + size]
-                if size > 1 and piece == word:
+                if (size > 1 and piece == word) or not HAN.match(piece):
                     continue
                 syllables = reading[start : start + size] if aligned else ()
-                entry = self._best(piece, syllables) if HAN.match(piece) else None
-                if entry is None:
-                    continue
-                senses = _definition(self._main_senses(entry), max_senses=1)
+                entry = self._best(piece, syllables)
+                senses = _definition(self._main_senses(entry), max_senses=1) if entry else ""
                 if senses:
-                    parts.append(f"{piece} {senses}")
-                start += size
-                break
-            else:
-                start += 1
-        return parts
+                    found[(start, start + size)] = f"{piece} {senses}"
+        # best[i]: the parts covering word[:i], ranked; a character no entry covers is skipped.
+        best: list[tuple[tuple[int, int, list[int]], list[str]] | None] = [None] * (len(word) + 1)
+        best[0] = ((0, 0, []), [])
+        for end in range(1, len(word) + 1):
+            for start in range(end):
+                before = best[start]
+                if before is None:
+                    continue
+                (count, leveled, sizes), parts = before
+                gloss = found.get((start, end))
+                if gloss is None and end - start > 1:
+                    continue
+                size = end - start
+                listed = gloss is not None and self.level(word[start:end]) is not None
+                rank = (count + 1, leveled - listed, [*sizes, -size])
+                candidate = (rank, [*parts, gloss] if gloss else parts)
+                current = best[end]
+                if current is None or candidate[0] < current[0]:
+                    best[end] = candidate
+        result = best[len(word)]
+        return result[1] if result else []
 
 
 def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> AnnotatedArticle:
