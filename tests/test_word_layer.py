@@ -108,6 +108,8 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("戴眼镜的那个人是我哥哥。", [("戴", "dài"), ("眼镜", "yǎnjìng")]),
         ("你得多穿点儿衣服。", [("得", "děi")]),
         ("他一来就走了。", [("一", "yī"), ("来", "lái")]),
+        # a day of the week apart from what points to its week: 下 周一, next Monday
+        ("我们下周一见。", [("下", "xià"), ("周一", "zhōuyī")]),
         # 才能 before a verb, 过奖 after 得, 最 before an adjective, 大多 before 了: phrases
         ("这个软件更新以后才能用。", [("才", "cái"), ("能", "néng")]),
         ("她还得过奖呢。", [("过", "guo"), ("奖", "jiǎng")]),

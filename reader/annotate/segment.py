@@ -119,7 +119,7 @@ def split_phrases(
             result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    named = _rejoined(_name_after_jiao(named, known))
+    named = _weekdays(_rejoined(_name_after_jiao(named, known)))
     for cut in (
         _correlative(named, known),
         _more_than,
@@ -493,6 +493,32 @@ def _rejoined(pieces: list[Piece]) -> list[Piece]:
             i += 2
             continue
         result.append(pieces[i])
+        i += 1
+    return result
+
+
+# Words for the week, and the numbers that name its days after them (周一, 星期天).
+_WEEKS = ("周", "星期", "礼拜")
+_WEEKDAYS = frozenset("一二三四五六日天")
+
+
+def _weekdays(pieces: list[Piece]) -> list[Piece]:
+    """A day of the week cut after its week word (下周|一, 上星期|五) is that day, apart from
+    what points to its week: 下 周一 "next Monday", not 下周 "next week" and 一 "one"."""
+    result: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        day = pieces[i + 1] if i + 1 < len(pieces) else None
+        week = next((w for w in _WEEKS if piece.text.endswith(w) and piece.text != w), "")
+        joined = day is not None and day.start == piece.start + len(piece.text)
+        if week and joined and day is not None and day.text in _WEEKDAYS:
+            cut = len(piece.text) - len(week)
+            result.append(Piece(piece.text[:cut], "f", piece.start))
+            result.append(Piece(week + day.text, "t", piece.start + cut))
+            i += 2
+            continue
+        result.append(piece)
         i += 1
     return result
 
