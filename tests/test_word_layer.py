@@ -110,6 +110,9 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("他一来就走了。", [("一", "yī"), ("来", "lái")]),
         # a day of the week apart from what points to its week: 下 周一, next Monday
         ("我们下周一见。", [("下", "xià"), ("周一", "zhōuyī")]),
+        # 对…来说: 来说 one word; elsewhere 来 and 说 apart
+        ("对我来说，学汉语很有意思。", [("来说", "láishuō")]),
+        ("他来说一下。", [("来", "lái"), ("说", "shuō")]),
         # 才能 before a verb, 过奖 after 得, 最 before an adjective, 大多 before 了: phrases
         ("这个软件更新以后才能用。", [("才", "cái"), ("能", "néng")]),
         ("她还得过奖呢。", [("过", "guo"), ("奖", "jiǎng")]),
@@ -444,6 +447,7 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("水开了以后再蒸十五分钟。", "开", "to boil"),
         ("我想上个厕所。", "想", "to want"),
         ("钥匙就在门后面挂着。", "就", "just"),
+        ("对我来说，学汉语很有意思。", "来说", "as to; considering"),
         ("他一来就走了。", "就", "(after a clause of action) as soon as"),
         ("他一来就走了。", "一", "as soon as"),
         ("你得多穿点儿衣服。", "多", "more"),

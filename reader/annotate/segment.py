@@ -119,7 +119,7 @@ def split_phrases(
             result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    named = _weekdays(_rejoined(_name_after_jiao(named, known)))
+    named = _as_for(_weekdays(_rejoined(_name_after_jiao(named, known))))
     for cut in (
         _correlative(named, known),
         _more_than,
@@ -494,6 +494,29 @@ def _rejoined(pieces: list[Piece]) -> list[Piece]:
             continue
         result.append(pieces[i])
         i += 1
+    return result
+
+
+# What opens 对…来说 "as far as … is concerned".
+_AS_FOR = frozenset({"对", "对于"})
+_AS_FOR_REACH = 6
+
+
+def _as_for(pieces: list[Piece]) -> list[Piece]:
+    """来 and 说 closing 对…来说 (对我来说, 对很多年轻人来说) are one word, "as far as … is
+    concerned", not "to come" and "to say"."""
+    result: list[Piece] = []
+    for piece in pieces:
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and (last.text, piece.text) == ("来", "说")
+            and last.start + 1 == piece.start
+            and any(p.text in _AS_FOR for p in result[-_AS_FOR_REACH:-1])
+        ):
+            result[-1] = Piece("来说", "u", last.start)
+            continue
+        result.append(piece)
     return result
 
 

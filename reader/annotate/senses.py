@@ -386,6 +386,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     # 扫二维码, 扫一下码: to scan.
     "扫": ((lambda s: any(w.text.endswith("码") for w in s.rest[:3]), f"{ANOTHER}扫描"),),
+    # 对我来说: as far as I am concerned (来讲 says the same).
+    "来说": ((lambda _: True, f"{ANOTHER}来讲"),),
     # 钥匙就在门后面: just, precisely (there).
     "就": (
         (lambda s: _before_any(s, _BEING), "just|precisely|exactly"),
