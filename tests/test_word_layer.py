@@ -670,3 +670,10 @@ def test_a_word_cc_cedict_lacks_is_glossed_by_the_fewest_hsk_words_in_it(tmp_pat
     found = Dictionary(tmp_path).lookup("这时候", ["zhe4", "shi2", "hou5"])
     assert found is not None and found.composed
     assert found.definition.startswith("这 ") and "+ 时候 " in found.definition, found
+
+
+def test_a_word_doubled_aabb_is_glossed_as_the_word(tmp_path: Path) -> None:
+    from reader.annotate.dictionary import Dictionary
+
+    found = Dictionary(tmp_path).lookup("干干净净", ["gan1", "gan1", "jing4", "jing4"])
+    assert found is not None and found.definition.startswith("clean"), found

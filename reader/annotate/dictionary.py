@@ -282,6 +282,11 @@ class Dictionary:
             single = self._gloss(word[0], reading[:1], wanted)
             if single is not None:
                 return Gloss(single.definition, single.level, single.reading)
+        if len(word) == 4 and word[0] == word[1] and word[2] == word[3] and word[0] != word[2]:
+            # 干干净净, 高高兴兴: a two-character word doubled AABB is that word, stressed.
+            base = self._best(word[0] + word[2], (reading[0], reading[2]) if reading else ())
+            if base is not None:
+                return Gloss(_definition(self._main_senses(base)), self.level(word), ())
         if word.endswith(PLURAL):
             # 同学们: the noun's gloss, in the plural; its level is the noun's.
             noun = self._gloss(word[:-1], reading[:-1], wanted)
