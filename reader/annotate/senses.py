@@ -191,13 +191,13 @@ def _stressed(spot: Neighbours) -> bool:
 def _on_thing(spot: Neighbours) -> bool:
     """上 after a thing or a place, not a verb's aspect after a person (桌子上, 墙上; not
     他上了车)."""
-    before, after = spot.before, spot.after
-    if before is None or not before.is_chinese or before.pos[:1] not in ("n", "s"):
+    before, after, further = spot.before, spot.after, spot.further
+    thing = before is not None and before.is_chinese and before.pos[:1] in ("n", "s")
+    if not thing or before is None or before.pos[:2] == "nr":
         return False
-    if before.pos[:2] == "nr" or after is None or after.text not in _ASPECTS:
-        return before.pos[:2] != "nr"
-    further = spot.further  # 妈妈上了车: the verb; 忘在出租车上了。: on
-    return further is None or not further.is_chinese
+    # 妈妈上了车: the verb, its object after the particle; 忘在出租车上了。: on.
+    aspect = after is not None and after.text in _ASPECTS
+    return not (aspect and further is not None and further.is_chinese)
 
 
 def _before_thing(spot: Neighbours) -> bool:
