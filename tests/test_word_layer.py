@@ -110,6 +110,10 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("他一来就走了。", [("一", "yī"), ("来", "lái")]),
         # a day of the week apart from what points to its week: 下 周一, next Monday
         ("我们下周一见。", [("下", "xià"), ("周一", "zhōuyī")]),
+        # 人大 "the NPC" that jieba cut from 大多, 大都: people, and the adverb
+        ("这里的人大多是学生。", [("人", "rén"), ("大多", "dàduō")]),
+        ("中国人大都喜欢喝茶。", [("中国人", "Zhōngguórén"), ("大都", "dàdōu")]),
+        ("他是人大代表。", [("人大", "Réndà")]),
         # 对…来说: 来说 one word; elsewhere 来 and 说 apart
         ("对我来说，学汉语很有意思。", [("来说", "láishuō")]),
         ("他来说一下。", [("来", "lái"), ("说", "shuō")]),

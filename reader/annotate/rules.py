@@ -606,6 +606,8 @@ _HETERONYMS: Mapping[str, tuple[str, str, Callable[[Spot], bool]]] = {
         ),
     ),
     "大夫": ("dai4 fu5", "da4 fu1", lambda s: s.before in ("士", "卿", "上", "中", "下")),
+    # 他们大都是学生: for the most part (dōu); a great city (dū) only before 市, 会.
+    "大都": ("da4 dou1", "da4 du1", lambda s: s.after[:1] in ("市", "会")),
     "多少": (
         "duo1 shao5",
         "duo1 shao3",

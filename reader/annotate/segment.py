@@ -120,6 +120,7 @@ def split_phrases(
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
     named = _as_for(_weekdays(_rejoined(_name_after_jiao(named, known))))
+    named = _people_mostly(named, known)
     for cut in (
         _correlative(named, known),
         _more_than,
@@ -493,6 +494,39 @@ def _rejoined(pieces: list[Piece]) -> list[Piece]:
             i += 2
             continue
         result.append(pieces[i])
+        i += 1
+    return result
+
+
+def _people_mostly(pieces: list[Piece], known: Callable[[str], bool]) -> list[Piece]:
+    """人大 ("the National People's Congress") before 多, 都, 部分 that it cut from 大 is 人 and
+    an adverb: 这里的人|大多是学生, 中国人|大都喜欢喝茶 (人 joins a word before it that
+    makes a word with it)."""
+    result: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        following = pieces[i + 1] if i + 1 < len(pieces) else None
+        mostly = "大" + following.text if following is not None else ""
+        if (
+            piece.text == "人大"
+            and following is not None
+            and known(mostly)
+            and mostly[1] in "多都部"
+        ):
+            last = result[-1] if result else None
+            if (
+                last is not None
+                and known(last.text + "人")
+                and last.start + len(last.text) == piece.start
+            ):
+                result[-1] = Piece(last.text + "人", "n", last.start)
+            else:
+                result.append(Piece("人", "n", piece.start))
+            result.append(Piece(mostly, "d", piece.start + 1))
+            i += 2
+            continue
+        result.append(piece)
         i += 1
     return result
 
