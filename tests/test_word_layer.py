@@ -117,6 +117,7 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         # 对…来说: 来说 one word; elsewhere 来 and 说 apart
         ("对我来说，学汉语很有意思。", [("来说", "láishuō")]),
         ("他来说一下。", [("来", "lái"), ("说", "shuō")]),
+        ("对，我来说一下。", [("来", "lái"), ("说", "shuō")]),
         # 才能 before a verb, 过奖 after 得, 最 before an adjective, 大多 before 了: phrases
         ("这个软件更新以后才能用。", [("才", "cái"), ("能", "néng")]),
         ("她还得过奖呢。", [("过", "guo"), ("奖", "jiǎng")]),

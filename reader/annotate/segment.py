@@ -9,6 +9,7 @@ write them as words: 很 piàoliang, tài zhòng, xìng Zhāng, sān zhī.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from itertools import takewhile
 
 from reader.annotate.pieces import Piece
 
@@ -542,11 +543,12 @@ def _as_for(pieces: list[Piece]) -> list[Piece]:
     result: list[Piece] = []
     for piece in pieces:
         last = result[-1] if result else None
+        clause = list(takewhile(lambda p: p.han, reversed(result[-_AS_FOR_REACH:-1])))
         if (
             last is not None
             and (last.text, piece.text) == ("来", "说")
             and last.start + 1 == piece.start
-            and any(p.text in _AS_FOR for p in result[-_AS_FOR_REACH:-1])
+            and any(p.text in _AS_FOR for p in clause)  # not 对，我来说一下
         ):
             result[-1] = Piece("来说", "u", last.start)
             continue
