@@ -88,6 +88,9 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         # 觉 closing a clause of sleep jiào; 大学生 is 大学 + 生, full; 整整 before a number
         ("我们从来没吵过架。", [("过", "guo")]),
         ("刚来的时候，过了半年才适应。", [("过", "guò")]),
+        ("他过了马路。", [("过", "guò")]),  # after who does it, the verb
+        ("已经过了十点。", [("过", "guò")]),
+        ("你吃过了吗？", [("过", "guo")]),
         ("病人恢复得比以前快。", [("得", "de")]),
         ("病人得了感冒。", [("得", "dé")]),
         ("今天晚上可能得加班。", [("得", "děi")]),
@@ -118,6 +121,27 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("对我来说，学汉语很有意思。", [("来说", "láishuō")]),
         ("他来说一下。", [("来", "lái"), ("说", "shuō")]),
         ("对，我来说一下。", [("来", "lái"), ("说", "shuō")]),
+        # an everyday action and the thing it is done to: two words (kàn shū), but a word
+        # of the learners' lists (打球) or one meaning more than the two (洗钱) stays whole
+        ("我喜欢看书。", [("看", "kàn"), ("书", "shū")]),
+        ("他每天吃药。", [("吃", "chī"), ("药", "yào")]),
+        ("手机没电了。", [("没", "méi"), ("电", "diàn")]),
+        ("他们周末去打球。", [("打球", "dǎqiú")]),
+        ("他因为洗钱被抓了。", [("洗钱", "xǐqián")]),
+        ("我的表哥是医生。", [("表哥", "biǎogē")]),
+        ("奶奶喜欢种花。", [("种", "zhòng"), ("花", "huā")]),
+        # a verb and 给 "to" whom: apart (jiè gěi), but 补给 bǔjǐ "supplies" is a word
+        ("我把钱借给他了。", [("借", "jiè"), ("给", "gěi")]),
+        ("部队的补给到了。", [("补给", "bǔjǐ")]),
+        # a number and its measure, a demonstrative and its time, 不 太 and its word apart
+        ("我学了半年。", [("半", "bàn"), ("年", "nián")]),
+        ("他等了半天。", [("半天", "bàntiān")]),
+        ("现在几点了？", [("几", "jǐ"), ("点", "diǎn")]),
+        ("这时候他来了。", [("这", "zhè"), ("时候", "shíhou")]),
+        ("下星期我去北京。", [("下", "xià"), ("星期", "xīngqī")]),
+        ("他身体不太好。", [("不", "bù"), ("太", "tài"), ("好", "hǎo")]),
+        ("飞机就要降落了。", [("就", "jiù"), ("要", "yào")]),
+        ("你睡一觉吧。", [("睡", "shuì"), ("一", "yī"), ("觉", "jiào")]),
         # 才能 before a verb, 过奖 after 得, 最 before an adjective, 大多 before 了: phrases
         ("这个软件更新以后才能用。", [("才", "cái"), ("能", "néng")]),
         ("她还得过奖呢。", [("过", "guo"), ("奖", "jiǎng")]),
@@ -158,7 +182,7 @@ def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, s
         ("我们去看一场比赛。", "场", "chǎng"),
         ("奶奶在院子里种菜。", "种", "zhòng"),
         ("这种水果很好吃。", "种", "zhǒng"),
-        ("请把书还给我。", "还给", "huángěi"),
+        ("请把书还给我。", "还", "huán"),
         ("我还没吃饭。", "还", "hái"),
         ("他长高了。", "长", "zhǎng"),
         ("晚上睡不着觉。", "着", "zháo"),
@@ -469,6 +493,17 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("你要多喝水。", "要", "will"),
         ("这个要多少钱？", "要", "to need"),
         ("医生说吃几天药就好了。", "吃", "to take medicine"),
+        ("飞机马上就要降落了。", "就", "just"),
+        ("过了半年才适应。", "过", "to cross"),  # a number counts the time: no 过年
+        ("我每天吃药。", "吃", "to take medicine"),  # the verb of 吃药, its object apart
+        ("请把书还给我。", "给", "to"),  # after a verb: to whom
+        # a potential complement: the verb and its result (打不开: 打开 "to open")
+        ("视频一直打不开。", "打", "to open"),
+        # a separable verb's bound object past an aspect particle or a possessive
+        ("我们从来没吵过架。", "架", "to quarrel"),
+        ("我以为他生我的气了。", "气", "to get angry"),
+        ("我收藏了两千多张邮票。", "张", "classifier"),  # a measure after 多
+        ("老师让我们背第三课的课文。", "背", "to learn by heart"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(

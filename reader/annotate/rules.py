@@ -312,9 +312,9 @@ def _dei(spot: Spot) -> str | None:
 def _guo(spot: Spot) -> str | None:
     """过 right after a verb is its aspect particle (吵过架, 去过): guo, light; not before 来
     or 去 (走过来), where it is the verb's direction. Opening a clause it is the verb guò
-    (，过了半年), whatever jieba's tag says."""
+    (，过了半年), and after who does it or an adverb (他过了马路, 已经过了十点)."""
     previous, following = spot.previous, spot.following
-    if previous is None:
+    if previous is None or previous.pos[:1] in ("r", "d", "t") or previous.pos[:2] == "nr":
         return "guo4"
     if previous.pos[:1] != "v" or previous.text[-1:] in ("过", "了"):
         return None

@@ -18,7 +18,7 @@ from reader.annotate.pieces import Piece
 _NUMBERS = frozenset("一二两三四五六七八九十百千万几半")
 _MEASURES = frozenset(
     "个只条张本件次天年岁位名口家种场双块把辆台部首棵朵匹头间层门封支杯瓶碗斤米元毛角号周趟遍"
-    "顿届所座架片滴颗粒根份套篇幅首课分秒步站层楼盒袋包箱瓶顶件句倍度段节批群串束副声对代"
+    "顿届所座架片滴颗粒根份套篇幅首课分秒步站层楼盒袋包箱瓶顶件句倍度段节批群串束副声对代点"
 )
 _DIGITS = _NUMBERS | frozenset("零〇百千万亿")
 # Numeral words that are words of their own (一下 "a little", 一些, 一切, 一半 …).
@@ -60,6 +60,8 @@ _AFTER_NAME = frozenset("家们")
 _SET_PHRASES = frozenset({"i", "l"})
 # Aspect particles after a one-character verb (别忘了).
 _ASPECT = frozenset("了着过")
+# An adverb and the modal verb after it, which jieba joins (就要走了 jiù yào zǒu le).
+_ADVERB_MODAL = frozenset({"就要"})
 # Where one is or goes, and home (在家, 回家): a preposition or verb and its place.
 _GOING_HOME = frozenset("在家 回家 到家 离家".split())
 # 在 and the adverb CC-CEDICT runs into it (在一起 zài yīqǐ).
@@ -69,6 +71,22 @@ _SURNAME_VERBS = frozenset({"姓"})
 # One-character adverbs that jieba's dictionary runs into the word after them (别着急, 很高兴,
 # 都知道); GB/T 16159 writes an adverb apart from its verb or adjective (bié zháojí).
 _ADVERBS = frozenset("别很太最挺都也还就再又才更真")
+# Everyday actions done to a thing, which jieba and CC-CEDICT join to it as one "word" (看书,
+# 吃药, 坐船, 付钱, 没电); GB/T 16159 writes a verb apart from its object (kàn shū).
+_ACTIONS = frozenset("吃喝看买卖坐骑付订取缺没找踢洗穿写读听唱煮借拿送寄换刷擦养种搬修")
+# The everyday things they are done to (not 手, 头, 子, 气, 心: 拿手, 看头, 养子, 交心).
+_THINGS = frozenset("书报信药酒茶水饭菜汤钱票船马球歌鞋脸脚衣碗油电猫狗牛羊猪鸡鱼花树车")
+# 给 after a verb, "to" whom it goes (还给他 huán gěi tā).
+_TO = "给"
+# Such pairs that are words of their own meaning more than the two (洗钱 "to launder money",
+# 没药 mòyào "myrrh", 吃水 "a ship's draught", 种猪 zhǒngzhū "a breeding pig", 补给 bǔjǐ
+# "supplies").
+_LEXICAL = frozenset(
+    """
+    听信 吃水 洗钱 没药 修水 取信 唱票 坐药 借酒 订书 种猪 种马 种牛 种鸡 种羊 种球 补给
+    配给 进给 仰给 供给 自给
+    """.split()
+)
 # A name of four or more syllables is written word by word (tiānqì yùbào, shēngrì kuàilè,
 # GB/T 16159 6.1.1.2); shorter ones are one word (lǐfàdiàn).
 _LONG_NAME = 4
@@ -116,6 +134,8 @@ def split_phrases(
                 found = piece.pos if piece.pos[:1] != "u" else "n"
             elif found[:2] == "nr" and len(part) == 1:
                 found = "n"  # 鸟|毛: one character cut from a word is no surname
+            elif parts[index + 1 :] == [_TO]:
+                found = "v"  # 还|给: what goes before "to" is a verb (还 huán, not hái)
             word = Piece(part, found, offset, source=source)
             result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
@@ -157,10 +177,9 @@ def _split(
     adverb = _adverb_first(text, known, free) or _transparent(text)
     if adverb:
         return adverb
-    # 一棵树 is a tree, whatever place jieba's tag says (五棵松, 三里屯 are places).
-    one_of = text[:1] == "一" and text[1:2] in _MEASURES and not known(text)
-    if one_of and len(text) > 2 and (known(text[2:]) or free(text[2:])):
-        return [text[0], text[1], text[2:]]
+    between = _one_between(text, known, free)
+    if between:
+        return between
     # jieba tags many free phrases as idioms or set phrases (每天晚上, 多喝水): trust the tag
     # for words a dictionary lists.
     if piece.pos in _WHOLE and (known(text) or piece.pos not in _SET_PHRASES):
@@ -187,6 +206,18 @@ def _split(
     if len(text) == 3 and text[1] in _INFIXES and all(free(c) for c in text):
         return list(text)
     return _free_phrase(piece, known, free, basic)
+
+
+def _one_between(text: str, known: Callable[[str], bool], free: Callable[[str], bool]) -> list[str]:
+    """一 and a measure word apart from their noun (一棵树 is a tree, whatever place jieba's
+    tag says; 五棵松, 三里屯 are places), and a verb and its object with 一 between (睡一觉
+    shuì yī jiào), or []."""
+    if len(text) == 3 and text[1] == "一" and free(text[0]) and known(text[0] + text[2]):
+        return list(text)
+    one_of = text[:1] == "一" and text[1:2] in _MEASURES and not known(text)
+    if one_of and len(text) > 2 and (known(text[2:]) or free(text[2:])):
+        return [text[0], text[1], text[2:]]
+    return []
 
 
 def _free_phrase(
@@ -237,7 +268,7 @@ def _number_measure(text: str, known: Callable[[str], bool]) -> list[str]:
         return []
     if not _number(digits):
         return []
-    if text[0] == "半" and text[-1] != "个" and known(text):
+    if text[0] == "半" and text[-1] not in "个年" and known(text):
         return []
     return [text[:-1], text[-1]]
 
@@ -281,16 +312,17 @@ def _known_words(
 
 def _transparent(text: str) -> list[str]:
     """Phrases CC-CEDICT lists as words that GB/T 16159 writes apart, or []: a demonstrative
-    and its measure or time word (这种 zhè zhǒng, 每天 měi tiān, 下个月 xià gè yuè) and 不
-    before a one-character verb or adjective (不能 bù néng, 不好 bù hǎo)."""
-    if len(text) == 2 and text[0] in _POINTING and text[1] in _COUNTED and text not in _PRONOUNS:
-        return [text[0], text[1]]
+    and its measure or time word (see `_pointing`), 每 and what it counts, and 不 before a
+    one-character verb or adjective (不能 bù néng, 不好 bù hǎo, 不太好 bù tài hǎo)."""
+    pointing = _pointing(text)
+    if pointing:
+        return pointing
     if len(text) in (2, 3) and text[0] == _EVERY and text[1] not in _EVERY_WORDS:
         return [text[0], text[1:]]  # 每隔 měi gé, 每周三 měi zhōusān
-    if len(text) == 3 and text[0] in "上下" and text[1] == "个" and text[2] in "月周":
+    if len(text) == 3 and text[:2] == "不太":
         return list(text)
-    if len(text) == 4 and text[:2] in ("上个", "下个") and text[2:] == "星期":
-        return [text[0], text[1], text[2:]]
+    if text in _ADVERB_MODAL:
+        return [text[0], text[1]]
     if len(text) == 2 and text[0] == "不" and text[1] in _AFTER_BU:
         return [text[0], text[1]]
     if len(text) == 3 and text[0] == text[2] and text[1] == "不":
@@ -299,6 +331,22 @@ def _transparent(text: str) -> list[str]:
         return [text[0], text[1]]  # 在家 zài jiā, 往前 wǎng qián
     if text in _AT_TOGETHER:
         return [text[0], text[1:]]  # 住在一起: zài yīqǐ
+    return []
+
+
+def _pointing(text: str) -> list[str]:
+    """A demonstrative, 上 or 下 apart from the measure or time word after it (这种 zhè
+    zhǒng, 那天, 下个月 xià gè yuè, 下星期 xià xīngqī, 这时候 zhè shíhou), or []."""
+    if len(text) == 2 and text[0] in _POINTING and text[1] in _COUNTED and text not in _PRONOUNS:
+        return [text[0], text[1]]
+    if len(text) == 3 and text[0] in "上下" and text[1] == "个" and text[2] in "月周":
+        return list(text)
+    if len(text) == 4 and text[:2] in ("上个", "下个") and text[2:] == "星期":
+        return [text[0], text[1], text[2:]]
+    if len(text) == 3 and text[0] in "上下" and text[1:] == "星期":
+        return [text[0], text[1:]]
+    if len(text) == 3 and text[0] in "这那" and text[1:] == "时候":
+        return [text[0], text[1:]]
     return []
 
 
@@ -319,11 +367,18 @@ def _adverb_first(
 def _verb_object(
     text: str, free: Callable[[str], bool], tag: Callable[[str], str | None]
 ) -> list[str]:
-    """A verb and its object that CC-CEDICT lists as one entry (买东西, 发脾气, 回老家) apart,
-    as GB/T 16159 writes them (mǎi dōngxi), or []: only a one-character verb before a noun
-    learners know on its own, and never a word of the learners' lists (打电话, 出租车)."""
-    if len(text) != 3 or free(text) or not free(text[1:]):
+    """A verb and its object or its receiver that CC-CEDICT lists as one entry apart, as GB/T
+    16159 writes them, or []: a one-character verb before a noun learners know on its own
+    (买东西 mǎi dōngxi, 发脾气, 回老家), an everyday action and an everyday thing (看书 kàn
+    shū, 吃药, 种花: not 表哥, 卖力, 停课, whose first character is no action done to the
+    second), a verb and 给 "to" (还给 huán gěi); never a word of the learners' lists (打电话,
+    出租车, 睡觉, 交给)."""
+    if len(text) not in (2, 3) or free(text) or not free(text[1:]):
         return []
+    if len(text) == 2:
+        things = text[0] in _ACTIONS and text[1] in _THINGS
+        given = text[1] == _TO and free(text[0])
+        return [text[0], text[1]] if (things or given) and text not in _LEXICAL else []
     verb, noun = tag(text[0]) or "", tag(text[1:]) or ""
     return [text[0], text[1:]] if verb.startswith("v") and noun.startswith("n") else []
 

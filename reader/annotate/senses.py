@@ -24,7 +24,7 @@ CLASSIFIER = "classifier"
 
 _CLASSIFIER_SENSE = re.compile(r"\bclassifier\b|\bmeasure word\b")
 # Numbers and demonstratives that a measure word follows.
-_COUNTING = frozenset("一二两三四五六七八九十百千万几这那哪每半某各整0123456789")
+_COUNTING = frozenset("一二两三四五六七八九十百千万几多这那哪每半某各整0123456789")
 # jieba's tags of what an adverb or a modal stands before: verbs, adjectives, other adverbs.
 _HEADS = ("v", "a", "d")
 # 吃了点东西: a verb's aspect particle.
@@ -393,6 +393,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: _before_any(s, _BEING), "just|precisely|exactly"),
         # 他一来就走了: as soon as.
         (lambda s: any(w.text == "一" for w in s.earlier[-4:]), "as soon as"),
+        # 马上就要降落了, 明天就要交: just (what is to come soon), not "in that case".
+        (lambda s: s.after is not None and s.after.text == "要", "just"),
     ),
     # 先吃饭再去, 等水开了再放面: then (and not until then).
     "再": ((lambda s: _earlier(s, _FIRST, "再"), "then (after sth"),),
@@ -457,7 +459,11 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # number, and a dot hardly ever.
     "点儿": ((lambda s: not s.counted(), f"{ANOTHER}一点儿"),),
     # 您给我三十: to give; 给您倒杯茶: for.
-    "给": ((_giving, "to give"),),
+    "给": (
+        # 还给我, 借给他: to (whom the verb's thing goes).
+        (lambda s: s.before is not None and s.before.pos[:1] == "v", "to|for"),
+        (_giving, "to give"),
+    ),
     # 就行了, 行吗: all right.
     "行": ((lambda s: _after_any(s, _BEFORE_OK) or s.ends_clause(), "all right"),),
     # 倒水, 倒杯茶: to pour (倒 dǎo "to fall" has no such sense).
@@ -596,7 +602,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         ),
     ),
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
-    "背": ((lambda s: s.after is not None and s.after.pos.startswith("n"), "to learn by heart"),),
+    "背": ((lambda s: s.after is not None and s.after.pos[:1] in ("n", "m"), "to learn by heart"),),
     # 老王 Lǎo Wáng: the prefix of a familiar name; 小李: "young".
     "老": ((_titled, "prefix used before the surname"),),
     "小": ((_titled, "young"),),
@@ -672,8 +678,13 @@ _SEPARABLE = frozenset(
     "伤心 放心 鞠躬 握手 道歉 加班 报名 点头 摇头 刷牙 起床 开会 上班 下班 上网 考试 过年 "
     "放学 退休 减肥 签字 录音 充电 抽烟 打电话 打球 吃药".split()
 )
+# Aspect particles that jieba joins to a one-character verb (吵过, 帮了).
+_ASPECTS = frozenset("了过着")
+# Results and directions a verb reaches, or cannot (打不开, 听不懂, 看不见, 找不到); not 好 or
+# 了, whose potential forms say more than the verb and result (说不好 "hard to say").
+_RESULTS = frozenset("开通懂见清到完动起出进回住掉走")
 # Objects of a separable verb that mean nothing apt alone (帮个忙: 忙 is not "busy").
-_BOUND_OBJECTS = frozenset("忙架")
+_BOUND_OBJECTS = frozenset("忙架气")
 # What may stand between a separable verb and its object: particles, numbers, measure words,
 # pronouns, adjectives (洗了个澡, 帮了我一个大忙); at most this many words.
 _BETWEEN = ("u", "m", "q", "r", "a")
@@ -686,15 +697,17 @@ def _separated(spot: Neighbours) -> str:
     verb = spot.word.text
     if len(verb) != 1:
         return ""
+    before = spot.word
     for word in spot.rest[: _BETWEEN_MOST + 1]:
-        if verb + word.text in _SEPARABLE:
-            return verb + word.text
+        if verb + word.text in _SEPARABLE and before.pos[:1] != "m":
+            return verb + word.text  # not 过了半年: a number counts the time, no object
         if verb + word.text[-1:] in _SEPARABLE and word.pos[:1] == "n" and len(word.text) > 1:
             return verb + word.text[-1]  # 放寒假, 上数学课: the object a kind of it
         if word.text in _SEPARABLE and word.text[0] == verb:
             return word.text  # 点了点头: the verb doubled
-        if word.pos[:1] not in _BETWEEN:
+        if word.pos[:1] not in _BETWEEN and word.text not in _ASPECTS:
             return ""
+        before = word
     return ""
 
 
@@ -703,18 +716,28 @@ def _separable_object(spot: Neighbours) -> str:
     if spot.word.text not in _BOUND_OBJECTS:
         return ""
     for word in reversed(spot.earlier[-_BETWEEN_MOST - 1 :]):
-        if word.text + spot.word.text in _SEPARABLE:
-            return word.text + spot.word.text
-        if word.pos[:1] not in _BETWEEN:
+        verb = word.text[:-1] if word.text[-1:] in _ASPECTS and len(word.text) == 2 else word.text
+        if verb + spot.word.text in _SEPARABLE:
+            return verb + spot.word.text  # 吵过架: jieba's 吵过 is the verb and 过
+        if word.pos[:1] not in _BETWEEN and word.text not in _ASPECTS:
             return ""
     return ""
+
+
+def _potential(spot: Neighbours) -> str:
+    """The verb and its result that a potential complement holds apart (打不开: 打开 "to
+    open", 听不懂: 听懂, 找不到: 找到), or ""."""
+    after, further = spot.after, spot.further
+    if len(spot.word.text) != 1 or after is None or further is None or after.text != "不":
+        return ""
+    return spot.word.text + further.text if further.text in _RESULTS else ""
 
 
 def wanted_sense(spot: Neighbours) -> str:
     """The sense the word's neighbours call for, or "" when they call for none."""
     text = spot.word.text
     # A separable verb's object a few words on says more than any neighbour (上了三节课).
-    separable = _separated(spot) or _separable_object(spot)
+    separable = _separated(spot) or _separable_object(spot) or _potential(spot)
     if separable:
         return f"{ANOTHER}{separable}"
     for context, sense in _RULES.get(text, ()):
