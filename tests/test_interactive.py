@@ -81,10 +81,13 @@ def settled(driver: Any, check: Callable[[], bool]) -> bool:
 
     Chromium hands localStorage between file:// pages through the browser process; on a
     busy machine a page loaded right after a change may read the old value, as a person
-    who opens the next sheet a moment later never would. Reload a few times before failing.
+    who opens the next sheet a moment later never would. Reload every two seconds, for up
+    to half a minute (a CI machine under full load took more than the four seconds this
+    once allowed), before failing.
     """
-    for _ in range(4):
-        deadline = time.monotonic() + 1.0
+    end = time.monotonic() + 30.0
+    while time.monotonic() < end:
+        deadline = time.monotonic() + 2.0
         while time.monotonic() < deadline:
             if check():
                 return True

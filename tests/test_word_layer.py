@@ -130,6 +130,15 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("他因为洗钱被抓了。", [("洗钱", "xǐqián")]),
         ("我的表哥是医生。", [("表哥", "biǎogē")]),
         ("奶奶喜欢种花。", [("种", "zhòng"), ("花", "huā")]),
+        # a relative's home, a place counted by 座, a direction faced: common words, apart
+        ("我在姥姥家住了一个月。", [("姥姥", "lǎolao"), ("家", "jiā")]),
+        ("这座古镇很有名。", [("古镇", "gǔzhèn")]),
+        ("重庆是一座山城。", [("山城", "shānchéng")]),
+        ("我们的房间朝南。", [("朝", "cháo"), ("南", "nán")]),
+        # 儿 after an everyday one-character word is erhua, after a numeral "son"
+        ("他在那块儿等你。", [("块儿", "kuàir")]),
+        ("这块儿地方很安静。", [("块儿", "kuàir")]),
+        ("他有一儿一女。", [("一儿", "yī'ér")]),
         # a verb and 给 "to" whom: apart (jiè gěi), but 补给 bǔjǐ "supplies" is a word
         ("我把钱借给他了。", [("借", "jiè"), ("给", "gěi")]),
         ("部队的补给到了。", [("补给", "bǔjǐ")]),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reader.annotate.pieces import Piece
+from reader.annotate.wordlists import everyday_word
 from reader.text import ERHUA_SYLLABLE, PLURAL
 
 if TYPE_CHECKING:
@@ -22,7 +23,9 @@ def join_erhua(pieces: list[Piece], resources: Resources) -> list[Piece]:
 
     def is_erhua(word: Piece) -> bool:
         entry = resources.cedict().reading(word.text[-1] + ERHUA)
-        return entry is not None and entry[-1] == ("er5",)
+        if entry is None:
+            return _everyday_stem(word.text)  # 这块|儿, 那条|儿: CC-CEDICT lacks 块儿
+        return entry[-1] == ("er5",)
 
     return _joined(pieces, ERHUA, is_erhua)
 
@@ -43,11 +46,22 @@ def erhua(pieces: Sequence[Piece], readings: list[str | None], resources: Resour
             tail = resources.cedict().reading(text[-2:])
             if tail is not None and tail[-1] != ("er5",):
                 continue  # 小女儿: the word before is 女儿 nǚ'ér
-            if len(stem) < 2 or not resources.known(stem):
+            if not (_everyday_stem(stem) or (len(stem) > 1 and resources.known(stem))):
                 continue  # 叶儿, 金爪儿: names CEDICT lacks
         elif last != ("er5",):
             continue
         readings[piece.start + len(text) - 1] = ERHUA_SYLLABLE
+
+
+# Numerals, before which 儿 is "son" (一儿一女), not erhua.
+_NUMERALS = frozenset("一二两三四五六七八九十几")
+
+
+def _everyday_stem(stem: str) -> bool:
+    """Whether a character that CC-CEDICT lists with no 儿 after it takes erhua all the same:
+    an everyday word of one character (块儿 kuàir, 门儿, 杯儿), not a numeral. A word with 儿
+    as a syllable of its own is in CC-CEDICT (女儿 nǚ'ér, 婴儿, 孤儿)."""
+    return len(stem) == 1 and stem not in _NUMERALS and everyday_word(stem)
 
 
 def join_plural(pieces: Sequence[Piece]) -> list[Piece]:

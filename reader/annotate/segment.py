@@ -9,6 +9,7 @@ write them as words: 很 piàoliang, tài zhòng, xìng Zhāng, sān zhī.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from itertools import takewhile
 
 from reader.annotate.pieces import Piece
@@ -64,6 +65,8 @@ _ASPECT = frozenset("了着过")
 _ADVERB_MODAL = frozenset({"就要"})
 # Where one is or goes, and home (在家, 回家): a preposition or verb and its place.
 _GOING_HOME = frozenset("在家 回家 到家 离家".split())
+# Directions one goes or faces (往前, 朝南), which jieba joins to 往 and 朝 (朝南 "ns").
+_WAYS = frozenset("前后左右东南西北")
 # 在 and the adverb CC-CEDICT runs into it (在一起 zài yīqǐ).
 _AT_TOGETHER = frozenset({"在一起"})
 # A surname after 姓 is a name: 姓张 xìng Zhāng.
@@ -141,7 +144,7 @@ def split_phrases(
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
     named = _as_for(_weekdays(_rejoined(_name_after_jiao(named, known))))
-    named = _people_mostly(named, known)
+    named = _common_places(_people_mostly(named, known))
     for cut in (
         _correlative(named, known),
         _more_than,
@@ -327,8 +330,8 @@ def _transparent(text: str) -> list[str]:
         return [text[0], text[1]]
     if len(text) == 3 and text[0] == text[2] and text[1] == "不":
         return list(text)  # 是不是 shì bù shì: a question, yes or no
-    if len(text) == 2 and (text in _GOING_HOME or (text[0] == "往" and text[1] in "前后左右")):
-        return [text[0], text[1]]  # 在家 zài jiā, 往前 wǎng qián
+    if len(text) == 2 and (text in _GOING_HOME or (text[0] in "往朝" and text[1] in _WAYS)):
+        return [text[0], text[1]]  # 在家 zài jiā, 往前 wǎng qián, 朝南 cháo nán
     if text in _AT_TOGETHER:
         return [text[0], text[1:]]  # 住在一起: zài yīqǐ
     return []
@@ -458,11 +461,38 @@ def _whole_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Pi
             result[-1] = Piece(last.text + piece.text, "nr", last.start)
             continue
         text = piece.text
+        if _kin_home(piece):
+            result.append(Piece(text[:2], "n", piece.start))
+            result.append(Piece(text[2], "n", piece.start + 2))
+            continue
         if piece.pos in _PERSON and len(text) == 3 and text[2] in _AFTER_NAME and surname(text[0]):
             result.append(Piece(text[:2], piece.pos, piece.start))
             result.append(Piece(text[2], "n", piece.start + 2))
             continue
         result.append(piece)
+    return result
+
+
+def _kin_home(piece: Piece) -> bool:
+    """Whether jieba took a relative's home for a name (姥姥家 "ns": 姥姥 jiā, granny's home):
+    a doubled kinship word (姥姥, 奶奶, 舅舅) and 家."""
+    text = piece.text
+    doubled = len(text) == 3 and text[0] == text[1] and text[2] == "家"
+    return doubled and (piece.pos in _PERSON or piece.pos == "ns")
+
+
+# Measure words that count places themselves (一座山城, 这座古镇): what follows is a common noun.
+_PLACE_MEASURES = frozenset("座")
+
+
+def _common_places(pieces: list[Piece]) -> list[Piece]:
+    """A place word after a measure word that counts places (一座山城, 这座古镇) is a common
+    noun, whatever place jieba's tag says (山城 Shāncheng is a district, but not here)."""
+    result = list(pieces)
+    for i in range(1, len(result)):
+        piece = result[i]
+        if result[i - 1].text in _PLACE_MEASURES and piece.pos in ("ns", "nt"):
+            result[i] = replace(piece, pos="n")
     return result
 
 
