@@ -104,7 +104,7 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         # 小 and a surname jieba ran into the next word: a familiar name, two words
         ("小王刚参加工作。", [("小", "Xiǎo"), ("王", "Wáng")]),
         ("工资一半都用来还房贷。", [("还", "huán")]),
-        ("我们见过面。", [("见过", "jiànguo")]),  # 过 the aspect particle, light
+        ("我们见过面。", [("见", "jiàn"), ("过", "guo"), ("面", "miàn")]),  # 过 light
         # 一棵树 is a tree, not the place jieba's tag says
         ("门前有一棵树。", [("一", "yī"), ("棵", "kē"), ("树", "shù")]),
         # a verb that is also a surname, and its object: no name (戴|眼镜)
@@ -142,6 +142,15 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         # a verb and 给 "to" whom: apart (jiè gěi), but 补给 bǔjǐ "supplies" is a word
         ("我把钱借给他了。", [("借", "jiè"), ("给", "gěi")]),
         ("部队的补给到了。", [("补给", "bǔjǐ")]),
+        ("把书放在桌子上。", [("放", "fàng"), ("在", "zài")]),
+        # a verb, 不 and the result it cannot reach apart; forms that mean more stay whole
+        ("我吃不下了。", [("吃", "chī"), ("下", "xià")]),
+        ("我找不到钥匙。", [("找", "zhǎo"), ("不", "bù"), ("到", "dào")]),
+        ("他瞧不起我。", [("瞧不起", "qiáobùqǐ")]),
+        # a verb and its object with an aspect particle between: three words, 过 light
+        ("我当过兵。", [("当", "dāng"), ("过", "guo"), ("兵", "bīng")]),
+        ("他迷了路。", [("迷", "mí"), ("了", "le"), ("路", "lù")]),
+        ("他从来不喝酒。", [("从来", "cónglái"), ("不", "bù")]),
         # a number and its measure, a demonstrative and its time, 不 太 and its word apart
         ("我学了半年。", [("半", "bàn"), ("年", "nián")]),
         ("他等了半天。", [("半天", "bàntiān")]),
@@ -510,6 +519,7 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("视频一直打不开。", "打", "to open"),
         # a separable verb's bound object past an aspect particle or a possessive
         ("我们从来没吵过架。", "架", "to quarrel"),
+        ("我一口也吃不下。", "也", "even"),  # 也 before a verb that cannot: even
         ("我以为他生我的气了。", "气", "to get angry"),
         ("我收藏了两千多张邮票。", "张", "classifier"),  # a measure after 多
         ("老师让我们背第三课的课文。", "背", "to learn by heart"),
@@ -653,7 +663,7 @@ def test_verbs_joined_to_what_follows(
         ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
         # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
         ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),
-        ("我找不着钥匙。", [("找不着", "zhǎobuzháo")]),
+        ("我找不着钥匙。", [("找", "zhǎo"), ("不", "bu"), ("着", "zháo")]),
         ("他睡得着吗？", [("得", "de"), ("着", "zháo")]),
         ("周六下午，我去李华家做客。", [("周六", "zhōuliù"), ("李华", "Lǐ Huá"), ("家", "jiā")]),
         ("我已经吃饱了，谢谢阿姨！", [("谢谢", "xièxie"), ("阿姨", "āyí")]),

@@ -34,6 +34,15 @@ _WHOLE = frozenset({"i", "l", "ns", "nt", "eng", "x"})
 _PERSON = frozenset({"nr", "nrfg", "nrt"})
 # A potential complement splits: 背不动 bēi bu dòng, 听得懂 (the dictionaries list the common ones).
 _INFIXES = frozenset("不得")
+# Results and directions that a verb with 不 cannot reach (吃不下, 说不出, 找不到).
+_REACHED = frozenset("下出到懂见清完动开起上来去了着住掉走通进回")
+# Such forms that mean more than the verb and its result.
+_SET_POTENTIALS = frozenset(
+    """
+    犯不着 靠不住 想不开 吃不开 合不来 说不来 谈不来 下不来 吃不住 对不住 信不过 说不上 算不了
+    瞧不起 看不上 谈不上 算不上 称不上 数不着 禁不住 经不起 了不得 过不去
+    """.split()
+)
 # Demonstratives and 每 before a measure or time word (这种, 那天, 每天, 这位), and the
 # pronouns they make that the dictionaries write whole (这个 zhège, 这些, 这样, 那么).
 _POINTING = frozenset("这那哪每")
@@ -51,7 +60,7 @@ _PRONOUNS = frozenset(
 # One-character verbs, modals and adjectives that 不 negates as a free phrase (不能, 不好);
 # words such as 不错, 不用, 不过, 不行 mean more than their parts and stay whole.
 _AFTER_BU = frozenset(
-    "能会好到是想太去来吃喝看说做买走在敢肯愿该冷热大小多高远快慢贵累饿忙够懂怕知"
+    "能会好到是想太去来吃喝看说做买走在敢肯愿该冷热大小多高远快慢贵累饿忙够懂怕知通"
 )
 # The plural suffix stays with its word (孩子们 háizimen).
 _PLURAL = frozenset("们")
@@ -79,8 +88,8 @@ _ADVERBS = frozenset("别很太最挺都也还就再又才更真")
 _ACTIONS = frozenset("吃喝看买卖坐骑付订取缺没找踢洗穿写读听唱煮借拿送寄换刷擦养种搬修")
 # The everyday things they are done to (not 手, 头, 子, 气, 心: 拿手, 看头, 养子, 交心).
 _THINGS = frozenset("书报信药酒茶水饭菜汤钱票船马球歌鞋脸脚衣碗油电猫狗牛羊猪鸡鱼花树车")
-# 给 after a verb, "to" whom it goes (还给他 huán gěi tā).
-_TO = "给"
+# 给 and 在 after a verb, to whom or where it goes (还给他 huán gěi tā, 放在桌子上 fàng zài).
+_TO = frozenset("给在")
 # Such pairs that are words of their own meaning more than the two (洗钱 "to launder money",
 # 没药 mòyào "myrrh", 吃水 "a ship's draught", 种猪 zhǒngzhū "a breeding pig", 补给 bǔjǐ
 # "supplies").
@@ -137,8 +146,8 @@ def split_phrases(
                 found = piece.pos if piece.pos[:1] != "u" else "n"
             elif found[:2] == "nr" and len(part) == 1:
                 found = "n"  # 鸟|毛: one character cut from a word is no surname
-            elif parts[index + 1 :] == [_TO]:
-                found = "v"  # 还|给: what goes before "to" is a verb (还 huán, not hái)
+            elif index == 0 and ((len(parts) == 2 and parts[1] in _TO) or _aspect_between(parts)):
+                found = "v"  # 还|给, 当|过|兵: a verb (还 huán, not hái; 当 dāng, not a time)
             word = Piece(part, found, offset, source=source)
             result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
@@ -164,6 +173,11 @@ def split_phrases(
     return named
 
 
+def _aspect_between(parts: Sequence[str]) -> bool:
+    """Whether the parts are a verb, an aspect particle and the verb's object (当|过|兵)."""
+    return len(parts) == 3 and parts[1] in ("过", "了") and len(parts[0]) == 1
+
+
 def _split(
     piece: Piece,
     known: Callable[[str], bool],
@@ -180,7 +194,7 @@ def _split(
     adverb = _adverb_first(text, known, free) or _transparent(text)
     if adverb:
         return adverb
-    between = _one_between(text, known, free)
+    between = _one_between(text, known, free) or _cannot_reach(text, known, free, tag)
     if between:
         return between
     # jieba tags many free phrases as idioms or set phrases (每天晚上, 多喝水): trust the tag
@@ -213,14 +227,34 @@ def _split(
 
 def _one_between(text: str, known: Callable[[str], bool], free: Callable[[str], bool]) -> list[str]:
     """一 and a measure word apart from their noun (一棵树 is a tree, whatever place jieba's
-    tag says; 五棵松, 三里屯 are places), and a verb and its object with 一 between (睡一觉
-    shuì yī jiào), or []."""
+    tag says; 五棵松, 三里屯 are places), and a verb and its object with 一 or an aspect
+    particle between (睡一觉 shuì yī jiào, 当过兵 dāng guo bīng, 迷了路), or []."""
     if len(text) == 3 and text[1] == "一" and free(text[0]) and known(text[0] + text[2]):
+        return list(text)
+    done = len(text) == 3 and text[1] in "过了" and text[2] not in "来去"
+    if done and free(text[0]) and known(text[0] + text[2]):
         return list(text)
     one_of = text[:1] == "一" and text[1:2] in _MEASURES and not known(text)
     if one_of and len(text) > 2 and (known(text[2:]) or free(text[2:])):
         return [text[0], text[1], text[2:]]
     return []
+
+
+def _cannot_reach(
+    text: str,
+    known: Callable[[str], bool],
+    free: Callable[[str], bool],
+    tag: Callable[[str], str | None],
+) -> list[str]:
+    """A verb, 不 and the result it cannot reach, which CC-CEDICT lists and the learners'
+    lists don't (吃不下 chī bu xià, 说不出, 听不懂), apart as the ones it lacks are (背不动), or
+    []; those that mean more than the three (看不起, 对不起 in the lists; 靠不住, 想不开) whole."""
+    if len(text) != 3 or text[1] != "不" or text[2] not in _REACHED or free(text):
+        return []
+    if not known(text):
+        return []  # one the dictionaries lack is split as a free phrase is
+    verb = (tag(text[0]) or "").startswith("v") and free(text[0])
+    return list(text) if verb and text not in _SET_POTENTIALS else []
 
 
 def _free_phrase(
@@ -358,6 +392,8 @@ def _adverb_first(
 ) -> list[str]:
     """An adverb apart from the word after it, the whole no learner's word (别着急 → 别 着急,
     很高兴, 别忘了 → 别 忘 了), or []."""
+    if len(text) == 3 and text[2] in "不没" and free(text[:2]) and not free(text):
+        return [text[:2], text[2]]  # 从来不 cónglái bù, 好久没: the adverb, then the negation
     if len(text) != 3 or text[0] not in _ADVERBS or free(text):
         return []
     if known(text[1:]):
@@ -374,13 +410,13 @@ def _verb_object(
     16159 writes them, or []: a one-character verb before a noun learners know on its own
     (买东西 mǎi dōngxi, 发脾气, 回老家), an everyday action and an everyday thing (看书 kàn
     shū, 吃药, 种花: not 表哥, 卖力, 停课, whose first character is no action done to the
-    second), a verb and 给 "to" (还给 huán gěi); never a word of the learners' lists (打电话,
-    出租车, 睡觉, 交给)."""
+    second), a verb and 给 "to" or 在 "at" (还给 huán gěi, 放在 fàng zài); never a word of the
+    learners' lists (打电话, 出租车, 睡觉, 交给, 现在)."""
     if len(text) not in (2, 3) or free(text) or not free(text[1:]):
         return []
     if len(text) == 2:
         things = text[0] in _ACTIONS and text[1] in _THINGS
-        given = text[1] == _TO and free(text[0])
+        given = text[1] in _TO and free(text[0])
         return [text[0], text[1]] if (things or given) and text not in _LEXICAL else []
     verb, noun = tag(text[0]) or "", tag(text[1:]) or ""
     return [text[0], text[1:]] if verb.startswith("v") and noun.startswith("n") else []

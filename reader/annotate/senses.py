@@ -380,7 +380,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "也": (
         (_conceded, f"{ANOTHER}仍然"),
         (
-            lambda s: _stressed(s) and s.after is not None and bool(_NOT & set(s.after.text)),
+            # 一口也吃不下: the negation in the verb's potential form counts too
+            lambda s: _stressed(s) and any(_NOT & set(w.text) for w in s.rest[:2]),
             f"{ANOTHER}甚至",
         ),
     ),
@@ -679,7 +680,7 @@ _SEPARABLE = frozenset(
     "放学 退休 减肥 签字 录音 充电 抽烟 打电话 打球 吃药".split()
 )
 # Aspect particles that jieba joins to a one-character verb (吵过, 帮了).
-_ASPECTS = frozenset("了过着")
+_JOINED_ASPECTS = frozenset("了过着")
 # Results and directions a verb reaches, or cannot (打不开, 听不懂, 看不见, 找不到); not 好 or
 # 了, whose potential forms say more than the verb and result (说不好 "hard to say").
 _RESULTS = frozenset("开通懂见清到完动起出进回住掉走")
@@ -705,7 +706,7 @@ def _separated(spot: Neighbours) -> str:
             return verb + word.text[-1]  # 放寒假, 上数学课: the object a kind of it
         if word.text in _SEPARABLE and word.text[0] == verb:
             return word.text  # 点了点头: the verb doubled
-        if word.pos[:1] not in _BETWEEN and word.text not in _ASPECTS:
+        if word.pos[:1] not in _BETWEEN and word.text not in _JOINED_ASPECTS:
             return ""
         before = word
     return ""
@@ -716,10 +717,11 @@ def _separable_object(spot: Neighbours) -> str:
     if spot.word.text not in _BOUND_OBJECTS:
         return ""
     for word in reversed(spot.earlier[-_BETWEEN_MOST - 1 :]):
-        verb = word.text[:-1] if word.text[-1:] in _ASPECTS and len(word.text) == 2 else word.text
+        joined = word.text[-1:] in _JOINED_ASPECTS and len(word.text) == 2
+        verb = word.text[:-1] if joined else word.text
         if verb + spot.word.text in _SEPARABLE:
             return verb + spot.word.text  # 吵过架: jieba's 吵过 is the verb and 过
-        if word.pos[:1] not in _BETWEEN and word.text not in _ASPECTS:
+        if word.pos[:1] not in _BETWEEN and word.text not in _JOINED_ASPECTS:
             return ""
     return ""
 
