@@ -208,6 +208,8 @@ def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, s
         ("导游数了数人数。", "数", "shǔ"),
         ("现在困得不得了。", "不得了", "bùdéliǎo"),
         ("那是谁的书？", "谁", "shéi"),
+        ("明天有面试，我得去理个发。", "发", "fà"),  # the object of 理, apart: hair
+        ("照片洗了发给他。", "发", "fā"),  # sent to him
     ],
 )
 def test_everyday_polyphones(annotator: Annotator, sentence: str, word: str, reading: str) -> None:

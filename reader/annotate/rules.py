@@ -350,6 +350,23 @@ def _jiao_sleep(spot: Spot) -> str | None:
     return "jiao4" if "睡" in spot.clause() and not spot.after else "jue2"
 
 
+# What is done to hair (理发, 剪发, 洗发), and what may stand between the verb and 发 (理个发,
+# 剪了一次发).
+_HAIR_VERBS = frozenset("理剪洗染烫吹")
+_HAIR_BETWEEN = "了过个一次下"
+# Where what is sent goes (发给, 发到): 发 fā "to send".
+_SENT_TO = frozenset("给到出往去来")
+
+
+def _fa_hair(spot: Spot) -> str | None:
+    """发 fà "hair" as the object of what is done to hair, apart from it (理个发, 剪了发);
+    elsewhere left to the dictionaries and the context model (发 fā "to send")."""
+    if spot.after[:1] in _SENT_TO:
+        return None  # 照片洗了发给他: sent to him
+    done = spot.clause().rstrip(_HAIR_BETWEEN)
+    return "fa4" if done[-1:] in _HAIR_VERBS else None
+
+
 def _kong(spot: Spot) -> str | None:
     """空 kòng "free time" after 有 or 没 (有空, 没空), and "vacant, unused" before a place
     to use (空房子, 空座位, 空格: Xiandai Hanyu Cidian's 空房, 空地); else kōng "empty"."""
@@ -509,6 +526,7 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "行": _hang,
     "觉": _jiao_sleep,
     "空": _kong,
+    "发": _fa_hair,
     "给": _fixed("gei3"),
     "应": _ying,
     "薄": _bao,

@@ -481,7 +481,8 @@ def _rank(parts: Sequence[str], free: Callable[[str], bool]) -> tuple[int, int, 
 
 def _whole_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Piece]:
     """A surname jieba cut off the given name it tagged as a name is joined to it (林|小雨 →
-    林小雨 Lín Xiǎoyǔ); a name jieba ran into 家 or 们 gives them back (李华家 → 李华 家)."""
+    林小雨 Lín Xiǎoyǔ); a name jieba ran into 家 or 们 gives them back (李华家 → 李华 家), and
+    so does a relative's home jieba took for a name (姥姥家 → 姥姥 家)."""
     result: list[Piece] = []
     for piece in pieces:
         last = result[-1] if result else None
@@ -523,7 +524,7 @@ _PLACE_MEASURES = frozenset("座")
 
 def _common_places(pieces: list[Piece]) -> list[Piece]:
     """A place word after a measure word that counts places (一座山城, 这座古镇) is a common
-    noun, whatever place jieba's tag says (山城 Shāncheng is a district, but not here)."""
+    noun, whatever place jieba's tag says (一座小镇: a small town, not a place named 小镇)."""
     result = list(pieces)
     for i in range(1, len(result)):
         piece = result[i]
