@@ -70,6 +70,8 @@ _AFTER_NAME = frozenset("家们")
 _SET_PHRASES = frozenset({"i", "l"})
 # Aspect particles after a one-character verb (别忘了).
 _ASPECT = frozenset("了着过")
+# Aspect particles that jieba runs in between a verb and its object (当过兵, 迷了路).
+_OBJECT_ASPECTS = frozenset("过了")
 # An adverb and the modal verb after it, which jieba joins (就要走了 jiù yào zǒu le).
 _ADVERB_MODAL = frozenset({"就要"})
 # Where one is or goes, and home (在家, 回家): a preposition or verb and its place.
@@ -175,7 +177,7 @@ def split_phrases(
 
 def _aspect_between(parts: Sequence[str]) -> bool:
     """Whether the parts are a verb, an aspect particle and the verb's object (当|过|兵)."""
-    return len(parts) == 3 and parts[1] in ("过", "了") and len(parts[0]) == 1
+    return len(parts) == 3 and parts[1] in _OBJECT_ASPECTS and len(parts[0]) == 1
 
 
 def _split(
@@ -231,7 +233,7 @@ def _one_between(text: str, known: Callable[[str], bool], free: Callable[[str], 
     particle between (睡一觉 shuì yī jiào, 当过兵 dāng guo bīng, 迷了路), or []."""
     if len(text) == 3 and text[1] == "一" and free(text[0]) and known(text[0] + text[2]):
         return list(text)
-    done = len(text) == 3 and text[1] in "过了" and text[2] not in "来去"
+    done = len(text) == 3 and text[1] in _OBJECT_ASPECTS and text[2] not in "来去"
     if done and free(text[0]) and known(text[0] + text[2]):
         return list(text)
     one_of = text[:1] == "一" and text[1:2] in _MEASURES and not known(text)
