@@ -169,6 +169,14 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("你最好别去。", [("最好", "zuìhǎo")]),
         ("最近我很忙。", [("最近", "zuìjìn")]),
         ("他的房子比以前大多了。", [("大", "dà"), ("多", "duō")]),
+        # common words jieba's dictionary joins and tags as a name, place or body: apart
+        ("这位老中医看病很仔细。", [("老", "lǎo"), ("中医", "zhōngyī")]),
+        ("他会缺席本赛季的比赛。", [("本", "běn"), ("赛季", "sàijì")]),
+        ("她在美术学院学习。", [("美术", "měishù"), ("学院", "xuéyuàn")]),
+        ("老师把作文读给全班同学听。", [("全班", "quánbān"), ("同学", "tóngxué")]),
+        ("花盆里有水。", [("花盆", "huāpén"), ("里", "lǐ")]),
+        ("我心里很高兴。", [("心里", "xīnli")]),
+        ("房子太旧了。", [("太", "tài"), ("旧", "jiù")]),
         # a rare word no dictionary lists is not cut into characters
         ("其书法朴拙圆满。", [("朴拙", "pǔzhuō")]),
     ],

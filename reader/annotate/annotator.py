@@ -176,6 +176,7 @@ class Annotator:
             is_surname,
             everyday_word,
             basic_word,
+            lambda word: bool(self.resources.proper_starts(word)),
         )
         return join_erhua(split, self.resources)
 

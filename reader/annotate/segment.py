@@ -101,6 +101,13 @@ _LEXICAL = frozenset(
     配给 进给 仰给 供给 自给
     """.split()
 )
+# Locatives GB/T 16159 writes apart from the noun before them (huāpén li, zhuō shang) where
+# no dictionary lists the two as one word, as it does 心里, 路上, 晚上.
+_LOCATIVES = frozenset("里上边")
+# Words before a noun that jieba's dictionary joins to it as one person or time (老中医,
+# 小姑娘, 本赛季, 上赛季).
+_DESCRIBING = frozenset("老小本上下全")
+_PLACES_AND_BODIES = frozenset({"ns", "nt"})
 # A name of four or more syllables is written word by word (tiānqì yùbào, shēngrì kuàilè,
 # GB/T 16159 6.1.1.2); shorter ones are one word (lǐfàdiàn).
 _LONG_NAME = 4
@@ -114,6 +121,7 @@ def split_phrases(
     surname: Callable[[str], bool],
     free: Callable[[str], bool],
     basic: Callable[[str], bool],
+    proper: Callable[[str], bool],
 ) -> list[Piece]:
     """The pieces, with free phrases split into the words they hold.
 
@@ -122,7 +130,8 @@ def split_phrases(
     character is a surname, `free` whether a character is an everyday word on its own (很,
     太, 买); a phrase is split only into dictionary words and such characters, so a rare
     word no dictionary lists (朴拙) stays whole; a phrase of single characters only when
-    each is `basic` (倒|杯|茶, 被|选|为, but 空包弹).
+    each is `basic` (倒|杯|茶, 被|选|为, but 空包弹). `proper` says whether CC-CEDICT writes
+    a word as a proper noun (日本, 中华).
     """
     result: list[Piece] = []
     for piece in pieces:
@@ -130,7 +139,7 @@ def split_phrases(
         if familiar:
             result.extend(familiar)
             continue
-        parts = _split(piece, known, kept, free, basic, tag, surname)
+        parts = _split(piece, known, kept, free, basic, tag, surname, proper)
         if len(parts) == 1:
             result.append(piece)
             continue
@@ -188,6 +197,7 @@ def _split(
     basic: Callable[[str], bool],
     tag: Callable[[str], str | None],
     surname: Callable[[str], bool],
+    proper: Callable[[str], bool],
 ) -> list[str]:
     """The words a piece is made of: itself, unless it is a free phrase."""
     text = piece.text
@@ -196,7 +206,11 @@ def _split(
     adverb = _adverb_first(text, known, free) or _transparent(text)
     if adverb:
         return adverb
-    between = _one_between(text, known, free) or _cannot_reach(text, known, free, tag)
+    between = (
+        _one_between(text, known, free)
+        or _cannot_reach(text, known, free, tag)
+        or _no_name(piece, known, free, tag, proper)
+    )
     if between:
         return between
     # jieba tags many free phrases as idioms or set phrases (每天晚上, 多喝水): trust the tag
@@ -225,6 +239,34 @@ def _split(
     if len(text) == 3 and text[1] in _INFIXES and all(free(c) for c in text):
         return list(text)
     return _free_phrase(piece, known, free, basic)
+
+
+def _no_name(
+    piece: Piece,
+    known: Callable[[str], bool],
+    free: Callable[[str], bool],
+    tag: Callable[[str], str | None],
+    proper: Callable[[str], bool],
+) -> list[str]:
+    """Common words that jieba's dictionary joins, often tagged as a name, a place or a body,
+    and no dictionary lists, apart, or []: a noun and the locative after it (花盆里 huāpén li,
+    桌上), a word describing a common noun that names a person or a time (老中医 lǎo
+    zhōngyī, 小姑娘, 本赛季), and words of two characters or more with no proper noun among
+    them (美术学院 měishù xuéyuàn, 全班同学, 新鲜空气)."""
+    text = piece.text
+    if known(text) or len(text) < 2:
+        return []
+    noun = text[:-1]
+    if text[-1] in _LOCATIVES and (tag(noun) or "").startswith("n") and not proper(noun):
+        return [noun, text[-1]] if known(noun) or free(noun) else []
+    rest = text[1:]
+    if piece.pos[:2] == "nr" and len(text) == 3 and text[0] in _DESCRIBING:
+        return [text[0], rest] if known(rest) and not proper(rest) else []
+    if piece.pos[:2] in _PLACES_AND_BODIES:
+        parts = _cut(text, known, free, whole=False)
+        if len(parts) > 1 and all(len(p) > 1 and known(p) and not proper(p) for p in parts):
+            return parts
+    return []
 
 
 def _one_between(text: str, known: Callable[[str], bool], free: Callable[[str], bool]) -> list[str]:
@@ -396,6 +438,8 @@ def _adverb_first(
     很高兴, 别忘了 → 别 忘 了), or []."""
     if len(text) == 3 and text[2] in "不没" and free(text[:2]) and not free(text):
         return [text[:2], text[2]]  # 从来不 cónglái bù, 好久没: the adverb, then the negation
+    if len(text) == 2 and text[0] in _ADVERBS and free(text[1]) and not known(text):
+        return [text[0], text[1]]  # 太旧 tài jiù, 别吵: words jieba's dictionary joins
     if len(text) != 3 or text[0] not in _ADVERBS or free(text):
         return []
     if known(text[1:]):
