@@ -87,9 +87,9 @@ _SURNAME_VERBS = frozenset({"姓"})
 _ADVERBS = frozenset("别很太最挺都也还就再又才更真")
 # Everyday actions done to a thing, which jieba and CC-CEDICT join to it as one "word" (看书,
 # 吃药, 坐船, 付钱, 没电); GB/T 16159 writes a verb apart from its object (kàn shū).
-_ACTIONS = frozenset("吃喝看买卖坐骑付订取缺没找踢洗穿写读听唱煮借拿送寄换刷擦养种搬修")
+_ACTIONS = frozenset("吃喝看买卖坐骑付订取缺没有找踢洗穿写读听唱煮借拿送寄换刷擦养种搬修")
 # The everyday things they are done to (not 手, 头, 子, 气, 心: 拿手, 看头, 养子, 交心).
-_THINGS = frozenset("书报信药酒茶水饭菜汤钱票船马球歌鞋脸脚衣碗油电猫狗牛羊猪鸡鱼花树车")
+_THINGS = frozenset("书报信药酒茶水饭菜汤钱票船马球歌鞋脸脚衣碗油电猫狗牛羊猪鸡鱼花树车空")
 # 给 and 在 after a verb, to whom or where it goes (还给他 huán gěi tā, 放在桌子上 fàng zài).
 _TO = frozenset("给在")
 # Such pairs that are words of their own meaning more than the two (洗钱 "to launder money",
@@ -97,7 +97,7 @@ _TO = frozenset("给在")
 # "supplies").
 _LEXICAL = frozenset(
     """
-    听信 吃水 洗钱 没药 修水 取信 唱票 坐药 借酒 订书 种猪 种马 种牛 种鸡 种羊 种球 补给
+    听信 吃水 洗钱 没药 修水 取信 唱票 坐药 借酒 订书 种猪 种马 种牛 种鸡 种羊 种球 补给 有钱
     配给 进给 仰给 供给 自给
     """.split()
 )
@@ -108,6 +108,7 @@ _LOCATIVES = frozenset("里上边")
 # 小姑娘, 本赛季, 上赛季).
 _DESCRIBING = frozenset("老小本上下全")
 _PLACES_AND_BODIES = frozenset({"ns", "nt"})
+_NAMED_PHRASES = frozenset({"l", "nt"})
 # A name of four or more syllables is written word by word (tiānqì yùbào, shēngrì kuàilè,
 # GB/T 16159 6.1.1.2); shorter ones are one word (lǐfàdiàn).
 _LONG_NAME = 4
@@ -179,6 +180,7 @@ def split_phrases(
         _complement_marker,
         _someones_words(named),
         _as_soon_as(named, tag),
+        _newly_done(tag),
     ):
         named = _split_where(named, cut)
     return named
@@ -252,8 +254,13 @@ def _no_name(
     and no dictionary lists, apart, or []: a noun and the locative after it (花盆里 huāpén li,
     桌上), a word describing a common noun that names a person or a time (老中医 lǎo
     zhōngyī, 小姑娘, 本赛季), and words of two characters or more with no proper noun among
-    them (美术学院 měishù xuéyuàn, 全班同学, 新鲜空气)."""
+    them (美术学院 měishù xuéyuàn, 全班同学, 新鲜空气); and the long set phrases and bodies
+    that CC-CEDICT lists but no learners' list does, word by word as other long names
+    (世界各地 shìjiè gèdì, 公共交通, 人民政府)."""
     text = piece.text
+    if piece.pos in _NAMED_PHRASES and known(text) and not proper(text):
+        parts = _long_name(text, "n", known, free)
+        return parts if len(parts) > 1 else []
     if known(text) or len(text) < 2:
         return []
     noun = text[:-1]
@@ -881,6 +888,32 @@ def _aspect_particle(
             and (following.text[:1] if following else "") in ("得", "了")
         ):
             return (1, "uz", "v")
+        return None
+
+    return cut
+
+
+# 家 after a person is their home, 新 before a verb "newly": apart from the verb that jieba's
+# dictionary joins them to (家养 "domestic", 新建 "new construction") when an aspect particle
+# shows it is a verb (我家养了一只狗 wǒ jiā yǎng le, 新建了一个停车场 xīn jiàn le).
+_WHOSE_HOME = frozenset("我 你 您 他 她 我们 你们 他们 她们 咱们".split())
+_DONE = frozenset("了过")
+
+
+def _newly_done(
+    tag: Callable[[str], str | None],
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """家 or 新 and a one-character verb after them, which jieba joined as a noun."""
+
+    def cut(last: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+        text = piece.text
+        if len(text) != 2 or piece.pos[:1] == "v" or following is None:
+            return None
+        if following.text not in _DONE or (tag(text[1]) or "")[:1] != "v":
+            return None
+        home = text[0] == "家" and last is not None and last.text in _WHOSE_HOME
+        if home or text[0] == "新":
+            return (1, "n" if home else "d", "v")
         return None
 
     return cut
