@@ -539,6 +539,30 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("我以为他生我的气了。", "气", "to get angry"),
         ("我收藏了两千多张邮票。", "张", "classifier"),  # a measure after 多
         ("老师让我们背第三课的课文。", "背", "to learn by heart"),
+        # what is switched off, what one becomes, a list's end, a habit given up
+        ("睡觉前记得关电视。", "关", "to turn off"),
+        ("他们后来成了好朋友。", "成", "to become"),
+        ("我去过北京、上海等城市。", "等", "and so on"),
+        ("他终于把酒戒了。", "戒", "to give up"),
+        ("别怕犯错误。", "犯", "to make a mistake"),
+        # 再 … 也: no matter how; 倒 after its subject: contrary to expectation
+        ("再累也要把作业写完。", "再", "no matter how"),
+        ("我倒觉得这样更好。", "倒", "contrary to what one might expect"),
+        ("她给我倒了一杯茶。", "倒", "to pour"),
+        # 让 a person feel, have a person do, give up a seat
+        ("这件事让我很难过。", "让", "to make sb"),
+        ("医生让我多休息。", "让", "to have sb do sth"),
+        ("他在地铁上给一位老人让了座。", "让", "to give up one's seat"),
+        # 好 before a verb after 很/不/太: easy to; as a verb's result it is not
+        ("这个问题很好回答。", "好", "(before a verb) easy to"),
+        ("我昨天晚上睡不好觉。", "好", "good"),
+        ("他太太是老师。", "太太", "wife"),
+        ("我们今天学第五课。", "课", "lesson"),
+        ("我开车送你到机场。", "送", "to see (sb) off"),
+        ("我妹妹比我小两岁。", "小", "young"),
+        ("这个名字是谁给你起的？", "起", "to name"),
+        ("我想跟你说一件事。", "想", "to want"),
+        ("不好意思，我来晚了。", "不好意思", "to be sorry"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(

@@ -47,6 +47,10 @@ _GROWING = frozenset("买 卖 种 洗 切 摘".split())
 _LATE = frozenset("很 太 到 这么 那么 多".split())
 _SCHOOLING = frozenset("学课班中")
 _JUDGING = frozenset("不 很 得 都 也 挺 真".split())
+_TOO = frozenset("太")
+_INFIXED = frozenset("不得")
+# Adjectives that say how something is to be done, before its verb (早点儿回家, 快走, 多吃).
+_HOW_DONE = frozenset("早快多少慢")
 _CHANGE = frozenset("钱 零")
 _AMOUNTS = frozenset("分钟 小时 天 年 块 元 钱 公里 米".split())
 _MONEY = frozenset("块 元 毛 钱 零".split())
@@ -88,6 +92,15 @@ _BEFORE_OK = frozenset("就也都才不还")
 _RECEIVERS = ("r", "n")
 # Words for units of time that 下 "next" and 上 "last" stand before (下周, 下个月, 下次).
 _TIME_UNITS = frozenset("周次星月回学礼")
+# People who have others do things (老师让我们背课文, 护士让我在外边等).
+_ASKERS = frozenset("老师 妈妈 爸爸 医生 护士 老板 经理 父母 爷爷 奶奶 警察 领导".split())
+# What is switched on and off.
+_MACHINES = frozenset("灯 电视 空调 电脑 手机 电 火 暖气 风扇 音乐 收音机 电灯".split())
+_MACHINE_ENDS = frozenset("灯机")
+# What joins the items of a list before 等 "and so on".
+_LISTING = frozenset("、 和 及 以及 或".split())
+# Where one is taken to (送我到地铁站).
+_REACHING = frozenset("到")
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +298,32 @@ def _closing_le(spot: Neighbours) -> bool:
     return spot.sentence.rstrip("。！？!?.… ")[-1:] == "了"
 
 
+def _object(spot: Neighbours) -> Word | None:
+    """The word after this one, past an aspect particle (倒了一杯茶: 一)."""
+    if spot.after is not None and spot.after.text in _ASPECTS:
+        return spot.further
+    return spot.after
+
+
+def _complement(spot: Neighbours) -> bool:
+    """Whether the word follows a verb and 不 or 得, as its result (睡不好觉, 卖得好)."""
+    earlier = spot.earlier
+    return len(earlier) > 1 and earlier[-1].text in _INFIXED and earlier[-2].pos[:1] == "v"
+
+
+def _switched(spot: Neighbours) -> bool:
+    """Whether a light or a machine is near (关灯, 把灯关了, 关电视)."""
+    near = (*spot.earlier[-3:], *spot.rest[:2])
+    return any(w.text in _MACHINES or w.text[-1:] in _MACHINE_ENDS for w in near)
+
+
+def _listed(spot: Neighbours) -> bool:
+    """Whether the word ends a list of nouns (北京、上海等城市, 服务等活动)."""
+    before = spot.before
+    listing = any(w.text in _LISTING for w in spot.earlier)
+    return listing and before is not None and (before.pos[:1] == "n" or before.pos == "vn")
+
+
 def _verb(spot: Neighbours) -> bool:
     return spot.word.pos[:1] == "v"
 
@@ -348,7 +387,16 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "光": ((Neighbours.before_head, "only"),),
     "白": ((Neighbours.before_head, "in vain"),),
     # 想 before a verb is wanting to do it (我想去), not thinking.
-    "想": ((lambda s: s.before_head() or _before_any(s, _MOTIONS), "to want"),),
+    "想": (
+        (
+            lambda s: (
+                s.before_head()
+                or _before_any(s, _MOTIONS)
+                or (s.after is not None and s.after.pos[:1] == "p")  # 想给朋友看看
+            ),
+            "to want",
+        ),
+    ),
     # 我们一块去: together (一块蛋糕 is cut in two, a number and its measure word).
     "一块": ((Neighbours.before_head, "together"),),
     "一块儿": ((Neighbours.before_head, "together"),),
@@ -363,6 +411,10 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: s.after is not None and s.after.text[-1:] == "雨", f"{ANOTHER}下雨"),
         (lambda s: s.after is not None and s.after.text[-1:] == "雪", f"{ANOTHER}下雪"),
         (lambda s: s.after is not None and s.after.text[-1:] == "棋", f"{ANOTHER}下棋"),
+        (
+            lambda s: s.ends_clause() and any(w.text.endswith("棋") for w in s.earlier),
+            f"{ANOTHER}下棋",
+        ),
         (lambda s: _weather_after(s, "雨"), f"{ANOTHER}下雨"),
         (lambda s: _weather_after(s, "雪"), f"{ANOTHER}下雪"),
         (_fallen, f"{ANOTHER}降"),
@@ -374,7 +426,11 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 见一次面, 见过面: face (not noodles).
     "面": ((lambda s: _earlier(s, _MEETING, "面") and "见" in _clause(s), "face"),),
     # 从七月一日起, 从下周起: starting from.
-    "起": ((lambda s: _earlier(s, _FROM, "起") and s.after_chinese(), "starting from"),),
+    "起": (
+        (lambda s: _earlier(s, _FROM, "起") and s.after_chinese(), "starting from"),
+        # 给孩子起名字, 名字是爷爷给我起的: to name.
+        (lambda s: any("名" in w.text for w in (*s.earlier[-6:], *s.rest[:2])), f"{ANOTHER}起名"),
+    ),
     # 想了半天也不会做, 再忙也得吃饭, 即使下雨也去: still; 一口也吃不下, 什么也没买: even
     # (Xiandai Hanyu Cidian's 也 ③ and ④, which CC-CEDICT's 也 lacks).
     "也": (
@@ -397,8 +453,6 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         # 马上就要降落了, 明天就要交: just (what is to come soon), not "in that case".
         (lambda s: s.after is not None and s.after.text == "要", "just"),
     ),
-    # 先吃饭再去, 等水开了再放面: then (and not until then).
-    "再": ((lambda s: _earlier(s, _FIRST, "再"), "then (after sth"),),
     # 连饭都没吃: even.
     "连": ((lambda s: _later(s, "连", _EVEN), "even"),),
     # 会弹钢琴，还会跳舞 (opening a clause, before a verb): also, in addition; elsewhere
@@ -449,6 +503,80 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "好": (
         (lambda s: s.after_verb() and s.ends_clause(), "(verb complement"),
         (lambda s: s.after is not None and s.after.pos[:1] == "a", "exclamatory effect) so"),
+        # 很好相处, 不太好做: easy to.
+        (
+            lambda s: (
+                (_after_any(s, _JUDGING) or _after_any(s, _TOO))
+                and not _complement(s)
+                and s.after is not None
+                # jieba tags some verbs adverbs (很好相处/d)
+                and (s.after.pos[:1] == "v" or (s.after.pos[:1] == "d" and len(s.after.text) > 1))
+            ),
+            "(before a verb) easy to",
+        ),
+    ),
+    # 关灯, 把灯关了, 关电视: to turn off; 开灯, 开空调: to turn on.
+    "关": ((_switched, "to turn off"),),
+    # 成了好朋友, 翻译成中文: to become, to turn into.
+    "成": ((lambda s: _before_any(s, _DONE) or s.after_verb(), "to become|to turn into"),),
+    # 社区服务等社会活动, 北京、上海等: and so on (ending a list).
+    "等": ((_listed, "and so on"),),
+    # 倒水, 倒杯茶: to pour (倒 dǎo "to fall" has no such sense); 我倒觉得…: contrary to what
+    # one might expect.
+    "倒": (
+        (lambda s: (_object(s) or s.word).pos[:1] in ("n", "q", "m"), "to pour"),
+        (
+            lambda s: (
+                s.before is not None
+                and s.before.pos[:1] in ("r", "n")
+                and s.after is not None
+                and s.after.pos[:1] in ("v", "d", "a")
+            ),
+            "contrary to what one might expect",
+        ),
+    ),
+    # 先吃饭再去, 等水开了再放面: then (and not until then); 再忙也得吃饭: no matter how (再
+    # before its word, then 也 or 都).
+    "再": (
+        (lambda s: _earlier(s, _FIRST, "再"), "then (after sth"),
+        (
+            lambda s: (
+                s.after is not None
+                and s.after.pos[:1] in ("a", "v")
+                and s.further is not None
+                and s.further.text in _EVEN
+            ),
+            "no matter how",
+        ),
+    ),
+    # 犯错误, 犯了错: to make a mistake.
+    "犯": ((lambda s: any(w.text[:1] == "错" for w in s.rest[:3]), "to make a mistake"),),
+    # 戒烟, 把烟戒了: to give up (a habit).
+    "戒": ((lambda _: True, "to give up or stop doing sth"),),
+    # 他太太, 王先生和太太: wife (王太太 is Mrs. Wang).
+    "太太": ((lambda s: s.before is not None and s.before.pos[:1] in ("r", "c", "u"), "wife"),),
+    # 第三课, 这几课的生词: lesson.
+    "课": (
+        (lambda s: s.before is not None and (s.counted() or s.before.text[:1] == "第"), "lesson"),
+    ),
+    # 送我到地铁站, 送孩子去学校: to see (sb) off, to accompany.
+    "送": (
+        (
+            lambda s: (
+                s.after is not None
+                and s.after.pos[:1] in _RECEIVERS
+                and s.further is not None
+                and s.further.text[:1] in _MOTIONS | _REACHING
+            ),
+            "to see (sb) off|to accompany",
+        ),
+    ),
+    # 剪头发: to cut with scissors.
+    "剪": ((_verb, "to cut with scissors|to trim"),),
+    # 小李: "young", the prefix of a familiar name; 比我小三岁: young(er).
+    "小": (
+        (_titled, "young"),
+        (lambda s: any(w.text == "岁" for w in s.rest[:2]), "young"),
     ),
     # 睡不着, 睡得着: 着 zháo as a complement, succeeding in it.
     "着": ((lambda s: s.before is not None and s.before.text in ("不", "得"), "(after a verb)"),),
@@ -467,8 +595,6 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     # 就行了, 行吗: all right.
     "行": ((lambda s: _after_any(s, _BEFORE_OK) or s.ends_clause(), "all right"),),
-    # 倒水, 倒杯茶: to pour (倒 dǎo "to fall" has no such sense).
-    "倒": ((lambda s: s.after is not None and s.after.pos[:1] in ("n", "q", "m"), "to pour"),),
     # Prepositions, where jieba tags them so: the preposition's sense, not the verb's.
     "在": (
         (Neighbours.before_head, "(used before a verb"),
@@ -523,7 +649,31 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "干": ((lambda s: _verb(s) and s.word.reading[:1] != ("gan1",), "to do|to work"),),
     "回": ((_verb, "to go back|to return"),),
     # 让他去, 让我很感动: to let, to make (not "to yield").
-    "让": ((lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to let|to make"),),
+    # 给老人让座, 让了座: to give up (a seat); 让我很感动, 让您久等了: to make sb (feel);
+    # 老师让我们背课文: to have sb do sth; elsewhere to let or make sb do sth.
+    "让": (
+        (lambda s: any(w.text[:1] == "座" for w in s.rest[:2]), f"{ANOTHER}让座"),
+        (
+            lambda s: (
+                s.after is not None
+                and s.after.pos[:1] in _RECEIVERS
+                and s.further is not None
+                and (s.further.pos[:1] == "a" or s.further.text in _DEGREE)
+                and s.further.text[:1] not in _HOW_DONE  # 让我早点儿回家: have sb do sth
+            ),
+            "to make sb (feel",
+        ),
+        (
+            lambda s: (
+                s.before is not None
+                and (s.before.pos[:2] == "nr" or s.before.text in _ASKERS)
+                and s.after is not None
+                and s.after.pos[:1] in _RECEIVERS
+            ),
+            "to have sb do sth|to let sb do sth",
+        ),
+        (lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to let|to make"),
+    ),
     # 多大, 多远: how; 四个多小时: … odd.
     "多": (
         # 大多了, 好多了: much (bigger, better).
@@ -603,10 +753,18 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         ),
     ),
     # 背课文, 背单词 (bèi): to learn by heart; 背 bēi "to carry" is another entry.
-    "背": ((lambda s: s.after is not None and s.after.pos[:1] in ("n", "m"), "to learn by heart"),),
-    # 老王 Lǎo Wáng: the prefix of a familiar name; 小李: "young".
+    "背": (
+        (
+            lambda s: (
+                s.word.reading[:1] == ("bei4",)
+                and s.after is not None
+                and s.after.pos[:1] in ("n", "m", "r")
+            ),  # 背这篇课文
+            "to learn by heart",
+        ),
+    ),
+    # 老王 Lǎo Wáng: the prefix of a familiar name (小李 "young", above).
     "老": ((_titled, "prefix used before the surname"),),
-    "小": ((_titled, "young"),),
     # 特别好吃, 一般吃面包: especially, generally (before what they qualify).
     "特别": ((Neighbours.before_head, "especially"),),
     "一般": ((Neighbours.before_head, "generally"),),
