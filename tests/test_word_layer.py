@@ -210,6 +210,8 @@ def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, s
         ("我得复习。", "得", "děi"),
         ("他跑得很快。", "得", "de"),
         ("他得了第一名。", "得", "dé"),
+        ("洗衣服得用热水。", "得", "děi"),  # a verb and its object, then what must be done
+        ("他看书看得很累。", "得", "de"),  # the verb repeated: its complement
         ("下午有一场大雨。", "场", "cháng"),
         ("我们去看一场比赛。", "场", "chǎng"),
         ("奶奶在院子里种菜。", "种", "zhòng"),
@@ -563,6 +565,13 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("这个名字是谁给你起的？", "起", "to name"),
         ("我想跟你说一件事。", "想", "to want"),
         ("不好意思，我来晚了。", "不好意思", "to be sorry"),
+        ("天都快黑了，我们回家吧。", "快", "almost"),
+        ("我们点了两个菜。", "点", "to order (food"),
+        ("爷爷每天早上打太极拳。", "打", "to play"),
+        ("我已经等了好几天了。", "好", "several"),
+        ("他从小就喜欢唱歌。", "就", "already"),
+        ("周末去公园，你看怎么样？", "看", "to consider"),
+        ("学校新建了一座图书馆。", "建", "to build"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(

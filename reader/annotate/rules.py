@@ -279,6 +279,23 @@ def _huan(spot: Spot) -> str | None:
 # Words of likelihood after which 得 is děi "will have to" (可能得加班), though jieba tags
 # some of them verbs.
 _MAYBE = frozenset("可能 也许 恐怕 大概 或许 肯定 一定".split())
+# Words of degree that open a complement after 得 (相处得很好, 高兴得不得了).
+_DEGREE_WORDS = ("很", "非常", "特别", "不", "太", "更", "真", "挺", "好", "多")
+
+
+def _after_object(spot: Spot) -> bool:
+    """Whether 得 follows a one-character verb and its object (看黑板得): a verb takes a
+    complement with 得 only when repeated after its object (看书看得很累)."""
+    at = spot.index
+    verb = spot.pieces[at - 2] if at >= 2 else None
+    following = spot.following
+    return (
+        verb is not None
+        and len(verb.text) == 1
+        and verb.pos[:1] == "v"
+        and following is not None
+        and following.pos[:1] in ("v", "p", "a", "d")
+    )
 
 
 def _dei(spot: Spot) -> str | None:
@@ -294,6 +311,8 @@ def _dei(spot: Spot) -> str | None:
     if previous is not None and previous.pos[:1] in ("v", "a", "b", "z"):
         return "de5"  # 跑得快, 恢复得比以前快 (jieba may tag this 得 a verb)
     if previous is not None and previous.pos[:1] in ("n", "u", "f"):
+        if _after_object(spot) and not following.text.startswith(_DEGREE_WORDS):
+            return "dei3"  # 看黑板得戴眼镜: a verb's object, then what must be done
         # jieba tags many verbs and adjectives n (气得, 伤心得); 睡得着: de; but 病人得了: dé
         return "de5" if following.text[:1] not in ("了", "过") else "de2"
     if following.text[:1] in ("了", "过"):

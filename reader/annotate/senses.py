@@ -49,6 +49,12 @@ _SCHOOLING = frozenset("学课班中")
 _JUDGING = frozenset("不 很 得 都 也 挺 真".split())
 _TOO = frozenset("太")
 _INFIXED = frozenset("不得")
+_ALL = frozenset({"都"})
+# Whom a question is put to (你看行吗), and the verdicts asked for.
+_ADDRESSED = frozenset("你 您 你们".split())
+_VERDICTS = frozenset("行 怎么样 可以 好不好 行不行 合适 这样 如何".split())
+# Times that 就 after them makes early (从小就, 很早就): already then.
+_EARLY = frozenset("从小 小时候 很早 早早 早".split())
 # Adjectives that say how something is to be done, before its verb (早点儿回家, 快走, 多吃).
 _HOW_DONE = frozenset("早快多少慢")
 _CHANGE = frozenset("钱 零")
@@ -94,6 +100,8 @@ _RECEIVERS = ("r", "n")
 _TIME_UNITS = frozenset("周次星月回学礼")
 # People who have others do things (老师让我们背课文, 护士让我在外边等).
 _ASKERS = frozenset("老师 妈妈 爸爸 医生 护士 老板 经理 父母 爷爷 奶奶 警察 领导".split())
+# What is played (打篮球, 打太极拳, 打牌).
+_PLAYED = ("球", "拳", "牌")
 # What is switched on and off.
 _MACHINES = frozenset("灯 电视 空调 电脑 手机 电 火 暖气 风扇 音乐 收音机 电灯".split())
 _MACHINE_ENDS = frozenset("灯机")
@@ -260,8 +268,8 @@ def _almost(spot: Neighbours) -> bool:
     after, before = spot.after, spot.before
     if after is None or not after.is_chinese or after.text in _CLOSING:
         return False
-    if before is not None and before.text in _DEGREE | _MORE:
-        return False
+    if before is not None and before.text in (_DEGREE | _MORE) - _ALL:
+        return False  # 跑得快了, 太快了; but 天都快黑了
     clause = _clause(spot).rstrip(" ")
     return clause.endswith("了") or after.text[:1] == "到"
 
@@ -452,6 +460,13 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: any(w.text == "一" for w in s.earlier[-4:]), "as soon as"),
         # 马上就要降落了, 明天就要交: just (what is to come soon), not "in that case".
         (lambda s: s.after is not None and s.after.text == "要", "just"),
+        # 从小就喜欢, 十五岁就得了冠军: already (as early as that).
+        (
+            lambda s: (
+                s.before is not None and (s.before.text in _EARLY or s.before.text.endswith("岁"))
+            ),
+            f"{ANOTHER}早就",
+        ),
     ),
     # 连饭都没吃: even.
     "连": ((lambda s: _later(s, "连", _EVEN), "even"),),
@@ -489,11 +504,16 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "点": (
         (lambda s: s.after_verb() or _after_any(s, _DONE), f"{ANOTHER}一点儿"),
         (lambda s: not s.counted() and _before_thing(s), "to order (food"),
+        # 点了一条鱼: past the aspect particle
+        (
+            lambda s: _before_any(s, _DONE) and s.further is not None and s.further.pos[:1] == "m",
+            "to order (food",
+        ),
     ),
     # 打篮球, 打球: to play.
     "打": (
         (
-            lambda s: any(w is not None and w.text.endswith("球") for w in (s.after, s.before)),
+            lambda s: any(w is not None and w.text.endswith(_PLAYED) for w in (s.after, s.before)),
             "to play",
         ),
         # 打八折: to give a discount.
@@ -503,6 +523,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "好": (
         (lambda s: s.after_verb() and s.ends_clause(), "(verb complement"),
         (lambda s: s.after is not None and s.after.pos[:1] == "a", "exclamatory effect) so"),
+        # 好几天: several, quite a few.
+        (lambda s: s.after is not None and s.after.text[:1] == "几", f"{ANOTHER}好几"),
         # 很好相处, 不太好做: easy to.
         (
             lambda s: (
@@ -569,6 +591,15 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
                 and s.further.text[:1] in _MOTIONS | _REACHING
             ),
             "to see (sb) off|to accompany",
+        ),
+    ),
+    # 新建了一个停车场, 建一座桥: to build.
+    "建": ((lambda s: _object(s) is not None and s.after is not None, "to build|to construct"),),
+    # 你看行吗, 您看怎么样: to consider (what is put to you), not to see.
+    "看": (
+        (
+            lambda s: _after_any(s, _ADDRESSED) and _before_any(s, _VERDICTS),
+            "to consider|to feel (that)",
         ),
     ),
     # 剪头发: to cut with scissors.
