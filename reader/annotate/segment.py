@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from itertools import takewhile
 
+from reader.annotate.names import NOT_PROPER
 from reader.annotate.pieces import Piece
 
 # Numerals and demonstratives that stand before a measure word, and measure words that jieba
@@ -253,10 +254,10 @@ def _no_name(
     """Common words that jieba's dictionary joins, often tagged as a name, a place or a body,
     and no dictionary lists, apart, or []: a noun and the locative after it (花盆里 huāpén li,
     桌上), a word describing a common noun that names a person or a time (老中医 lǎo
-    zhōngyī, 小姑娘, 本赛季), and words of two characters or more with no proper noun among
-    them (美术学院 měishù xuéyuàn, 全班同学, 新鲜空气); and the long set phrases and bodies
-    that CC-CEDICT lists but no learners' list does, word by word as other long names
-    (世界各地 shìjiè gèdì, 公共交通, 人民政府)."""
+    zhōngyī, 小姑娘, 本赛季; not a form of address, 老先生), and words of two characters or
+    more with no proper noun among them (美术学院 měishù xuéyuàn, 全班同学, 新鲜空气); and the
+    long set phrases and bodies that CC-CEDICT lists but no learners' list does, word by word
+    as other long names (世界各地 shìjiè gèdì, 公共交通, 人民政府)."""
     text = piece.text
     if piece.pos in _NAMED_PHRASES and known(text) and not proper(text):
         parts = _long_name(text, "n", known, free)
@@ -267,7 +268,12 @@ def _no_name(
     if text[-1] in _LOCATIVES and (tag(noun) or "").startswith("n") and not proper(noun):
         return [noun, text[-1]] if known(noun) or free(noun) else []
     rest = text[1:]
-    if piece.pos[:2] == "nr" and len(text) == 3 and text[0] in _DESCRIBING:
+    if (
+        piece.pos[:2] == "nr"
+        and len(text) == 3
+        and text[0] in _DESCRIBING
+        and text not in NOT_PROPER
+    ):
         return [text[0], rest] if known(rest) and not proper(rest) else []
     if piece.pos[:2] in _PLACES_AND_BODIES:
         parts = _cut(text, known, free, whole=False)

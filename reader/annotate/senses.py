@@ -100,8 +100,8 @@ _RECEIVERS = ("r", "n")
 _TIME_UNITS = frozenset("周次星月回学礼")
 # People who have others do things (老师让我们背课文, 护士让我在外边等).
 _ASKERS = frozenset("老师 妈妈 爸爸 医生 护士 老板 经理 父母 爷爷 奶奶 警察 领导".split())
-# What is played (打篮球, 打太极拳, 打牌).
-_PLAYED = ("球", "拳", "牌")
+# What is played (打篮球, 打牌).
+_PLAYED = ("球", "牌")
 # What is switched on and off.
 _MACHINES = frozenset("灯 电视 空调 电脑 手机 电 火 暖气 风扇 音乐 收音机 电灯".split())
 _MACHINE_ENDS = frozenset("灯机")
@@ -516,6 +516,9 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
             lambda s: any(w is not None and w.text.endswith(_PLAYED) for w in (s.after, s.before)),
             "to play",
         ),
+        # 打太极拳: to practise tai chi; 打拳: to do shadowboxing.
+        (lambda s: s.after is not None and s.after.text.startswith("太极"), f"{ANOTHER}打太极"),
+        (lambda s: s.after is not None and s.after.text.endswith("拳"), f"{ANOTHER}打拳"),
         # 打八折: to give a discount.
         (lambda s: _later(s, "打", _DISCOUNT), f"{ANOTHER}打折"),
     ),
