@@ -143,6 +143,7 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("我把钱借给他了。", [("借", "jiè"), ("给", "gěi")]),
         ("部队的补给到了。", [("补给", "bǔjǐ")]),
         ("把书放在桌子上。", [("放", "fàng"), ("在", "zài")]),
+        ("小猫趴在沙发上睡觉。", [("趴", "pā"), ("在", "zài")]),
         # a verb, 不 and the result it cannot reach apart; forms that mean more stay whole
         ("我吃不下了。", [("吃", "chī"), ("下", "xià")]),
         ("我找不到钥匙。", [("找", "zhǎo"), ("不", "bù"), ("到", "dào")]),

@@ -323,6 +323,8 @@ def _free_phrase(
     """A word no dictionary lists, as the dictionary words it is made of; itself when those
     would be rare single characters or, for what jieba calls an idiom, not learners' words."""
     text = piece.text
+    if len(text) == 2 and text[1] in _TO and known(text[0]):
+        return [text[0], text[1]]  # 趴在 pā zài: a verb, then where (no learner's word)
     parts = _cut(text, known, free)
     if any(len(p) == 1 and not free(p) for p in parts):
         return [text]
