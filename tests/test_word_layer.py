@@ -555,6 +555,7 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         # 让 a person feel, have a person do, give up a seat
         ("这件事让我很难过。", "让", "to make sb"),
         ("医生让我多休息。", "让", "to have sb do sth"),
+        ("妈妈总是让我早点儿睡觉。", "让", "to have sb do sth"),
         ("他在地铁上给一位老人让了座。", "让", "to give up one's seat"),
         # 好 before a verb after 很/不/太: easy to; as a verb's result it is not
         ("这个问题很好回答。", "好", "(before a verb) easy to"),

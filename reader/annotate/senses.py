@@ -699,8 +699,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         ),
         (
             lambda s: (
-                s.before is not None
-                and (s.before.pos[:2] == "nr" or s.before.text in _ASKERS)
+                # 妈妈总是让我…: the one who asks may stand a few words back
+                any(w.pos[:2] == "nr" or w.text in _ASKERS for w in s.earlier[-3:])
                 and s.after is not None
                 and s.after.pos[:1] in _RECEIVERS
             ),
