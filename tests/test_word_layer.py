@@ -180,6 +180,9 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("房子太旧了。", [("太", "tài"), ("旧", "jiù")]),
         ("世界各地的人都来了。", [("世界", "shìjiè"), ("各地", "gèdì")]),
         ("在我看来，这样不对。", [("在我看来", "zàiwǒkànlái")]),
+        ("这些都是无关紧要的小事。", [("无关紧要", "wúguānjǐnyào")]),  # an idiom, whole
+        ("欢迎光临！", [("欢迎光临", "huānyíngguānglín")]),  # a greeting, whole
+        ("那位老先生笑了。", [("老先生", "lǎoxiānsheng")]),  # a form of address, whole
         ("我家养了一只狗。", [("家", "jiā"), ("养", "yǎng")]),
         ("楼下新建了一个停车场。", [("新", "xīn"), ("建", "jiàn")]),
         ("你明天有空吗？", [("有", "yǒu"), ("空", "kòng")]),

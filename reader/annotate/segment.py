@@ -110,6 +110,7 @@ _LOCATIVES = frozenset("里上边")
 _DESCRIBING = frozenset("老小本上下全")
 _PLACES_AND_BODIES = frozenset({"ns", "nt"})
 _NAMED_PHRASES = frozenset({"l", "nt"})
+_NAMING = frozenset("nbst")  # tags of nouns, noun modifiers, places and times
 # A name of four or more syllables is written word by word (tiānqì yùbào, shēngrì kuàilè,
 # GB/T 16159 6.1.1.2); shorter ones are one word (lǐfàdiàn).
 _LONG_NAME = 4
@@ -261,7 +262,11 @@ def _no_name(
     text = piece.text
     if piece.pos in _NAMED_PHRASES and known(text) and not proper(text):
         parts = _long_name(text, "n", known, free)
-        return parts if len(parts) > 1 else []
+        # a set phrase only of learners' words, a noun and what it names or does (世界各地,
+        # 生日快乐); 无关紧要, 通俗易懂 are idioms, 好久不见, 欢迎光临 greetings: one word each
+        named = (tag(parts[0]) or "")[:1] in _NAMING
+        plain = piece.pos != "l" or (named and all(map(free, parts)))
+        return parts if len(parts) > 1 and plain else []
     if known(text) or len(text) < 2:
         return []
     noun = text[:-1]
