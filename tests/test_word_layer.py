@@ -572,6 +572,8 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("不好意思，我来晚了。", "不好意思", "to be sorry"),
         ("天都快黑了，我们回家吧。", "快", "almost"),
         ("我们点了两个菜。", "点", "to order (food"),
+        ("他点了一支烟。", "点", "to light"),  # not a dish: lit, not ordered
+        ("休息了几天，他的身体好起来了。", "好", "good"),  # getting well, not "easy to"
         ("爷爷每天早上打太极拳。", "打", "to practice tai chi"),
         ("我们周末去打篮球吧。", "打", "to play"),
         ("我已经等了好几天了。", "好", "several"),

@@ -111,6 +111,7 @@ _DESCRIBING = frozenset("老小本上下全")
 _PLACES_AND_BODIES = frozenset({"ns", "nt"})
 _NAMED_PHRASES = frozenset({"l", "nt"})
 _NAMING = frozenset("nbst")  # tags of nouns, noun modifiers, places and times
+_PROPER_TAGS = frozenset({"nr", "ns", "nt"})
 # A name of four or more syllables is written word by word (tiānqì yùbào, shēngrì kuàilè,
 # GB/T 16159 6.1.1.2); shorter ones are one word (lǐfàdiàn).
 _LONG_NAME = 4
@@ -270,7 +271,9 @@ def _no_name(
     if known(text) or len(text) < 2:
         return []
     noun = text[:-1]
-    if text[-1] in _LOCATIVES and (tag(noun) or "").startswith("n") and not proper(noun):
+    noun_tag = tag(noun) or ""
+    common = noun_tag[:1] == "n" and noun_tag[:2] not in _PROPER_TAGS and not proper(noun)
+    if text[-1] in _LOCATIVES and common:  # not 陈里, a name
         return [noun, text[-1]] if known(noun) or free(noun) else []
     rest = text[1:]
     if (

@@ -49,6 +49,13 @@ _SCHOOLING = frozenset("学课班中")
 _JUDGING = frozenset("不 很 得 都 也 挺 真".split())
 _TOO = frozenset("太")
 _INFIXED = frozenset("不得")
+# What follows 好 "well" when something gets better (好起来, 好多了).
+_BECOMING = frozenset("起来 起 过来 下去 多".split())
+# Dishes ordered (点了两个菜, 点了一份饺子), and how their names end (一条鱼, 一碗汤).
+_DISHES = frozenset("份 碗 盘 杯 瓶 壶 饺子 包子 咖啡 啤酒 饮料 外卖 披萨".split())
+_DISH_ENDS = frozenset("菜汤饭面鱼肉鸡鸭茶酒粥")
+# What is lit (点烟, 点灯).
+_LIT = frozenset("烟 香烟 火 灯 蜡烛 油灯 火柴".split())
 _ALL = frozenset({"都"})
 # Whom a question is put to (你看行吗), and the verdicts asked for.
 _ADDRESSED = frozenset("你 您 你们".split())
@@ -503,10 +510,15 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 点外卖, 点菜: to order (food).
     "点": (
         (lambda s: s.after_verb() or _after_any(s, _DONE), f"{ANOTHER}一点儿"),
+        # 点烟, 点了一支烟, 点灯: to light.
+        (lambda s: any(w.text in _LIT for w in s.rest[:4]), "to light"),
         (lambda s: not s.counted() and _before_thing(s), "to order (food"),
-        # 点了一条鱼: past the aspect particle
+        # 点了一条鱼, 点了两个菜: past the aspect particle, a dish counted
         (
-            lambda s: _before_any(s, _DONE) and s.further is not None and s.further.pos[:1] == "m",
+            lambda s: (
+                _before_any(s, _DONE)
+                and any(w.text in _DISHES or w.text[-1:] in _DISH_ENDS for w in s.rest[1:5])
+            ),
             "to order (food",
         ),
     ),
@@ -533,6 +545,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
             lambda s: (
                 (_after_any(s, _JUDGING) or _after_any(s, _TOO))
                 and not _complement(s)
+                and not _before_any(s, _BECOMING)  # 都好起来了: getting well
                 and s.after is not None
                 # jieba tags some verbs adverbs (很好相处/d)
                 and (s.after.pos[:1] == "v" or (s.after.pos[:1] == "d" and len(s.after.text) > 1))
