@@ -279,8 +279,11 @@ def _huan(spot: Spot) -> str | None:
 # Words of likelihood after which 得 is děi "will have to" (可能得加班), though jieba tags
 # some of them verbs.
 _MAYBE = frozenset("可能 也许 恐怕 大概 或许 肯定 一定".split())
-# Words of degree that open a complement after 得 (相处得很好, 高兴得不得了).
-_DEGREE_WORDS = ("很", "非常", "特别", "不", "太", "更", "真", "挺", "好", "多")
+
+
+def _of_degree(text: str) -> bool:
+    """Whether a word after 得 opens a complement of degree (很好, 非常累, 不得了)."""
+    return text[:1] in _DEGREE or text.startswith(("非常", "特别", "不"))
 
 
 def _after_object(spot: Spot) -> bool:
@@ -311,7 +314,7 @@ def _dei(spot: Spot) -> str | None:
     if previous is not None and previous.pos[:1] in ("v", "a", "b", "z"):
         return "de5"  # 跑得快, 恢复得比以前快 (jieba may tag this 得 a verb)
     if previous is not None and previous.pos[:1] in ("n", "u", "f"):
-        if _after_object(spot) and not following.text.startswith(_DEGREE_WORDS):
+        if _after_object(spot) and not _of_degree(following.text):
             return "dei3"  # 看黑板得戴眼镜: a verb's object, then what must be done
         # jieba tags many verbs and adjectives n (气得, 伤心得); 睡得着: de; but 病人得了: dé
         return "de5" if following.text[:1] not in ("了", "过") else "de2"
@@ -321,7 +324,7 @@ def _dei(spot: Spot) -> str | None:
     more = following.text in ("多", "少") and _tag(later)[:1] == "v"
     if previous is not None and previous.pos[:1] == "r" and more:
         return "dei3"  # 你得多穿点儿: must do more
-    if following.text[:1] in _DEGREE or following.text.startswith(("非常", "特别", "不")):
+    if _of_degree(following.text):
         return None  # 相处得很好: a complement of degree
     if previous is None and spot.before and HAN_RUN.match(spot.before):
         return None

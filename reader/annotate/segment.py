@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from itertools import takewhile
 
-from reader.annotate.names import NOT_PROPER
+from reader.annotate.names import NOT_PROPER, PERSON, PROPER
 from reader.annotate.pieces import Piece
 
 # Numerals and demonstratives that stand before a measure word, and measure words that jieba
@@ -108,10 +108,8 @@ _LOCATIVES = frozenset("里上边")
 # Words before a noun that jieba's dictionary joins to it as one person or time (老中医,
 # 小姑娘, 本赛季, 上赛季).
 _DESCRIBING = frozenset("老小本上下全")
-_PLACES_AND_BODIES = frozenset({"ns", "nt"})
 _NAMED_PHRASES = frozenset({"l", "nt"})
 _NAMING = frozenset("nbst")  # tags of nouns, noun modifiers, places and times
-_PROPER_TAGS = frozenset({"nr", "ns", "nt"})
 # A name of four or more syllables is written word by word (tiānqì yùbào, shēngrì kuàilè,
 # GB/T 16159 6.1.1.2); shorter ones are one word (lǐfàdiàn).
 _LONG_NAME = 4
@@ -272,7 +270,7 @@ def _no_name(
         return []
     noun = text[:-1]
     noun_tag = tag(noun) or ""
-    common = noun_tag[:1] == "n" and noun_tag[:2] not in _PROPER_TAGS and not proper(noun)
+    common = noun_tag[:1] == "n" and noun_tag not in PROPER and not proper(noun)
     if text[-1] in _LOCATIVES and common:  # not 陈里, a name
         return [noun, text[-1]] if known(noun) or free(noun) else []
     rest = text[1:]
@@ -283,9 +281,9 @@ def _no_name(
         and text not in NOT_PROPER
     ):
         return [text[0], rest] if known(rest) and not proper(rest) else []
-    if piece.pos[:2] in _PLACES_AND_BODIES:
-        parts = _cut(text, known, free, whole=False)
-        if len(parts) > 1 and all(len(p) > 1 and known(p) and not proper(p) for p in parts):
+    if piece.pos in PROPER - PERSON:  # a place or a body
+        parts = _long_name(text, "n", known, free)
+        if len(parts) > 1 and not any(map(proper, parts)):
             return parts
     return []
 

@@ -320,6 +320,17 @@ def _object(spot: Neighbours) -> Word | None:
     return spot.after
 
 
+def _object_tagged(spot: Neighbours, tags: tuple[str, ...]) -> bool:
+    """Whether the word after this one, past an aspect particle, carries one of the tags."""
+    thing = _object(spot)
+    return thing is not None and thing.pos[:1] in tags
+
+
+def _before_receiver(spot: Neighbours) -> bool:
+    """Whether a person or a thing that receives the action follows (让我, 送孩子)."""
+    return spot.after is not None and spot.after.pos[:1] in _RECEIVERS
+
+
 def _complement(spot: Neighbours) -> bool:
     """Whether the word follows a verb and 不 or 得, as its result (睡不好觉, 卖得好)."""
     earlier = spot.earlier
@@ -543,7 +554,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         # 很好相处, 不太好做: easy to.
         (
             lambda s: (
-                (_after_any(s, _JUDGING) or _after_any(s, _TOO))
+                _after_any(s, _JUDGING | _TOO)
                 and not _complement(s)
                 and not _before_any(s, _BECOMING)  # 都好起来了: getting well
                 and s.after is not None
@@ -562,7 +573,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 倒水, 倒杯茶: to pour (倒 dǎo "to fall" has no such sense); 我倒觉得…: contrary to what
     # one might expect.
     "倒": (
-        (lambda s: (_object(s) or s.word).pos[:1] in ("n", "q", "m"), "to pour"),
+        (lambda s: _object_tagged(s, ("n", "q", "m")), "to pour"),
         (
             lambda s: (
                 s.before is not None
@@ -601,8 +612,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "送": (
         (
             lambda s: (
-                s.after is not None
-                and s.after.pos[:1] in _RECEIVERS
+                _before_receiver(s)
                 and s.further is not None
                 and s.further.text[:1] in _MOTIONS | _REACHING
             ),
@@ -610,7 +620,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         ),
     ),
     # 新建了一个停车场, 建一座桥: to build.
-    "建": ((lambda s: _object(s) is not None and s.after is not None, "to build|to construct"),),
+    "建": ((lambda s: _object(s) is not None, "to build|to construct"),),
     # 你看行吗, 您看怎么样: to consider (what is put to you), not to see.
     "看": (
         (
@@ -663,7 +673,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
             ),
             "please (do sth)",
         ),
-        (lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to invite|to treat"),
+        (_before_receiver, "to invite|to treat"),
     ),
     # 找你五块, 找钱: to give change.
     # 找你五块, 找了我五毛: to give change (a person, then money).
@@ -702,8 +712,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: any(w.text[:1] == "座" for w in s.rest[:2]), f"{ANOTHER}让座"),
         (
             lambda s: (
-                s.after is not None
-                and s.after.pos[:1] in _RECEIVERS
+                _before_receiver(s)
                 and s.further is not None
                 and (s.further.pos[:1] == "a" or s.further.text in _DEGREE)
                 and s.further.text[:1] not in _HOW_DONE  # 让我早点儿回家: have sb do sth
@@ -714,12 +723,11 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
             lambda s: (
                 # 妈妈总是让我…: the one who asks may stand a few words back
                 any(w.pos[:2] == "nr" or w.text in _ASKERS for w in s.earlier[-3:])
-                and s.after is not None
-                and s.after.pos[:1] in _RECEIVERS
+                and _before_receiver(s)
             ),
             "to have sb do sth|to let sb do sth",
         ),
-        (lambda s: s.after is not None and s.after.pos[:1] in _RECEIVERS, "to let|to make"),
+        (_before_receiver, "to let|to make"),
     ),
     # 多大, 多远: how; 四个多小时: … odd.
     "多": (
