@@ -210,15 +210,25 @@ def test_stored_form_round_trips_every_field() -> None:
         Word("曾", ("Zeng1",), "nr", False, "(name)", None),
         Word("哪儿", ("na3", "r"), "r"),
         Word("葛\U000e0100", ("ge3", ""), "nr"),
+        Word(
+            "买到",
+            ("mai3", "dao4"),
+            "v",
+            gloss="买 to buy + 到 to arrive",
+            parts=(Word("买", ("mai3",), "v", gloss="to buy", level=1), Word("到", ("dao4",), "v")),
+        ),
     )
-    [article] = articles_of("标题\n\n银行，曾\n", "x.txt")
+    [article] = articles_of("标题\n\n银行，曾哪儿葛\U000e0100买到\n", "x.txt")
     annotated = AnnotatedArticle(
         source="x.txt",
         paragraphs=(
             AnnotatedParagraph(
                 "title", (AnnotatedSentence("标题", (Word("标题", ("biao1", "ti2")),)),)
             ),
-            AnnotatedParagraph("text", (AnnotatedSentence("银行，曾", words, "Bank, Zeng", "x"),)),
+            AnnotatedParagraph(
+                "text",
+                (AnnotatedSentence("银行，曾哪儿葛\U000e0100买到", words, "Bank, Zeng", "x"),),
+            ),
         ),
         pinyin_style="marks",
         model="m",
@@ -259,7 +269,7 @@ def test_an_entry_in_the_old_form_is_rejected(cache_dir: Path) -> None:
     [article] = articles_of(SHORT)
     [annotated] = prepare_all([article], Options(cache_dir=cache_dir))
     stored = json.loads(zlib.decompress(encode(annotated)))
-    assert stored[0] == FORMAT == 2
+    assert stored[0] == FORMAT == 3
     stored[0] = 1
     stored[4][1][2][0][3] = [  # each word as form 1 stored it
         [w[0], "pīnyīn", ["pīn", "yīn"], [1, 1], *w[2:]] for w in stored[4][1][2][0][3]

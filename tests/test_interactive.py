@@ -219,3 +219,13 @@ def test_word_tip_text() -> None:
     assert tip(bank, "none") == "银行\nbank · HSK 2"
     assert tip(Word("银行", ("yin2", "hang2"), "n"), "marks") == "银行 yínháng"
     assert tip(Word("嘉", ("jia1",), "n", level=7), "marks") == "嘉 jiā\nHSK 7–9"
+    # a verb and its complement, one word in pinyin: each dictionary word in turn
+    buy = Word("买", ("mai3",), "v", gloss="to buy", level=1)
+    bought = Word(
+        "买到",
+        ("mai3", "dao4"),
+        "v",
+        gloss="买 to buy + 到 to arrive",
+        parts=(buy, Word("到", ("dao4",), "v")),
+    )
+    assert tip(bought, "marks") == "买到 mǎidào\n买 mǎi to buy · HSK 1\n到 dào"

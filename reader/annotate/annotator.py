@@ -21,7 +21,7 @@ from reader.annotate.names import (
     surname_reading,
     titled,
 )
-from reader.annotate.orthography import erhua, join_erhua, join_plural
+from reader.annotate.orthography import erhua, join_complements, join_erhua, join_plural
 from reader.annotate.overrides import apply_overrides, load_overrides, load_user_dict
 from reader.annotate.particles import (
     VERB_PARTICLES,
@@ -220,10 +220,11 @@ class Annotator:
         if self.tone_sandhi:
             keep = decided.keep | pinned
             apply_sandhi(sentence, readings, keep, lambda i: default_tone(sentence[i]))
-        return tuple(
+        words = [
             self._word(p, readings, unsure) if p.han else Word(p.text, pos=p.pos)
             for p in join_plural(pieces)
-        )
+        ]
+        return tuple(join_complements(words, self._user_word_set))
 
     def _dictionaries(
         self, sentence: str, piece: Piece
@@ -402,7 +403,10 @@ def _as_written(original: str, words: tuple[Word, ...]) -> tuple[Word, ...]:
     offset = 0
     for word in words:
         text = original[offset : offset + len(word.text)]
-        result.append(word if text == word.text else replace(word, text=text))
+        if text != word.text:
+            parts = _as_written(text, word.parts) if word.parts else ()
+            word = replace(word, text=text, parts=parts)
+        result.append(word)
         offset += len(word.text)
     return tuple(result)
 

@@ -39,9 +39,9 @@ logger = logging.getLogger(__name__)
 CACHE_FILE = "annotations.sqlite3"
 """Name of the annotation cache file inside the cache folder."""
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when the stored form changes, so entries written in an older form miss (2: words
-keep their reading numbered, not written in the style)."""
+keep their reading numbered, not written in the style; 3: words keep their parts)."""
 
 # Code that decides an annotation: the whole annotate package (rules, readings, dictionary,
 # this stored form) and the base modules it builds on. A change to any of them must miss,
@@ -193,17 +193,7 @@ def encode(article: AnnotatedArticle) -> bytes:
                     s.text,
                     s.translation,
                     s.translation_flag,
-                    [
-                        [
-                            w.text,
-                            list(w.reading),
-                            w.pos,
-                            w.uncertain,
-                            w.gloss,
-                            w.level,
-                        ]
-                        for w in s.words
-                    ],
+                    [_stored(w) for w in s.words],
                 ]
                 for s in p.sentences
             ],
@@ -271,9 +261,20 @@ def _paragraph(stored: Any, paragraph: Paragraph) -> AnnotatedParagraph:
     )
 
 
+def _stored(word: Word) -> list[Any]:
+    """One word in its stored form, its parts (see `Word.parts`) stored the same way."""
+    fields = [word.text, list(word.reading), word.pos, word.uncertain, word.gloss, word.level]
+    return [*fields, [_stored(p) for p in word.parts]] if word.parts else fields
+
+
 def _word(stored: Any) -> Word:
     """One stored word, every field checked for its type."""
-    text, reading, pos, uncertain, gloss, level = stored
+    if not isinstance(stored, list) or len(stored) not in (6, 7):
+        raise ValueError("word of the wrong shape")
+    text, reading, pos, uncertain, gloss, level = stored[:6]
+    parts = stored[6] if len(stored) == 7 else []
+    if not isinstance(parts, list):
+        raise ValueError("word parts of the wrong type")
     if not (
         isinstance(text, str)
         and isinstance(pos, str)
@@ -291,6 +292,7 @@ def _word(stored: Any) -> Word:
         uncertain=uncertain,
         gloss=gloss,
         level=level,
+        parts=tuple(_word(p) for p in parts),
     )
 
 

@@ -423,14 +423,32 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         return dataclasses.replace(word, gloss=gloss, level=level)
 
     def sentence(s: AnnotatedSentence) -> AnnotatedSentence:
-        before = (None, *s.words[:-1])
-        after = (*s.words[1:], None)
-        further = (*s.words[2:], None, None)[: len(s.words)]
-        filled = (
-            fill(w, wanted_sense(Neighbours(w, b, a, s.text, f, s.words[i + 1 :], s.words[:i])))
-            for i, (w, b, a, f) in enumerate(zip(s.words, before, after, further, strict=True))
+        # A word written as one with its complement (买到) is glossed part by part, each
+        # part in context as if it stood alone.
+        flat = tuple(part for word in s.words for part in word.entries)
+        # Whether each of them is the complement of the verb before it (系 好).
+        complements = [i > 0 for word in s.words for i in range(len(word.entries))]
+        before = (None, *flat[:-1])
+        after = (*flat[1:], None)
+        further = (*flat[2:], None, None)[: len(flat)]
+        filled = iter(
+            fill(
+                w,
+                wanted_sense(
+                    Neighbours(w, b, a, s.text, f, flat[i + 1 :], flat[:i], complements[i])
+                ),
+            )
+            for i, (w, b, a, f) in enumerate(zip(flat, before, after, further, strict=True))
         )
-        return dataclasses.replace(s, words=tuple(filled))
+        words = []
+        for word in s.words:
+            if word.parts:
+                parts = tuple(next(filled) for _ in word.parts)
+                word = dataclasses.replace(word, parts=parts, gloss=joined_gloss(parts))
+            else:
+                word = next(filled)
+            words.append(word)
+        return dataclasses.replace(s, words=tuple(words))
 
     paragraphs = tuple(
         p
@@ -439,6 +457,12 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         for p in article.paragraphs
     )
     return dataclasses.replace(article, paragraphs=paragraphs)
+
+
+def joined_gloss(parts: Sequence[Word]) -> str:
+    """The gloss of a word made of dictionary words: each part's first sense, joined as a
+    gloss put together from parts is (`买 to buy + 到 to arrive`)."""
+    return " + ".join(f"{p.text} {p.gloss.split('; ')[0]}" for p in parts if p.gloss)
 
 
 def name_gloss(reading: Sequence[str]) -> str:

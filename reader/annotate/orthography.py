@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reader.annotate.pieces import Piece
+from reader.annotate.segment import THINGS
 from reader.annotate.wordlists import everyday_word
-from reader.text import ERHUA_SYLLABLE, PLURAL
+from reader.model import Word
+from reader.text import ERHUA_SYLLABLE, HAN, PLURAL
 
 if TYPE_CHECKING:
     from reader.annotate.resources import Resources
@@ -89,3 +91,109 @@ def _joined(pieces: Sequence[Piece], suffix: str, takes: Callable[[Piece], bool]
             continue
         result.append(piece)
     return result
+
+
+# GB/T 16159 joins a one-syllable verb and its one-syllable complement (做完 zuòwán, 走到,
+# 带走) and writes longer ones apart (打扫 干净, 走 进来). Complements of result and
+# direction, which follow their verb directly:
+_RESULTS = frozenset("完好到见懂住掉错成走倒翻死坏光清透满饱醉哭累破断开上下来去进出回起")
+# An adjective says how far a change went (长高了, 开快点, 变小。) before 了, "a bit" or the
+# clause's end; before a noun it may describe the noun (买 大房子).
+_DEGREES = frozenset("高大小长短快慢早晚多少对干胖瘦")
+_DEGREE_AFTER = ("了", "点", "些", "一点", "一些", "一点儿", "点儿")
+# Verbs that take another verb, not a complement (要去, 想回, 是对的, 请进, 没见),
+# negations, and an adverb that jieba tags as an adjective (全对).
+_NOT_HOSTS = frozenset("是有在要会能想得可该敢肯愿需应让使像请没不别了全")
+# Adjectives that stand before a verb or adjective as adverbs (快到了 "almost", 新开了
+# "newly", 好走 "easy to walk", 不大高 "not very"); with 多 they compare (快多了, 大多了).
+_ADVERBIAL = frozenset("快新早晚慢多少先刚老常难好大")
+# Prepositions that a verb may follow directly: the passive 被 (被调到上海).
+_PASSIVE = frozenset("被给叫让")
+# 下周, 上个月, 上万: 上 and 下 that open what follows, not a complement.
+_OPENING = frozenset("周个星次回半月年午万千百边面层")
+_HOST_TAGS = frozenset({"v", "vg", "vi", "a", "ag"})
+# A verb that jieba tags as a preposition (用 p), which takes a complement all the same (用完).
+_VERB_AS_PREPOSITION = frozenset({"用"})
+
+
+def join_complements(words: Sequence[Word], user_words: frozenset[str] = frozenset()) -> list[Word]:
+    """A one-syllable verb and its one-syllable complement written as one word, as GB/T 16159
+    writes them (买到 mǎidào, 系好 jìhǎo), the dictionary words kept as its parts.
+
+    The parts keep their own readings, glosses and levels: a vocabulary list holds 买 and 到,
+    not 买到. A verb's object (打 电话), a modal verb's verb (要 去), 了 and 着 as aspect, a
+    potential form (吃 不 下, as the everyday gold set writes it) and a complement of degree
+    after 得 (跑 得 快) stay apart, and so does a pair that the user's dictionary splits.
+    """
+    result: list[Word] = []
+    i = 0
+    while i < len(words):
+        if _with_complement(words, i, user_words):
+            parts = (words[i], words[i + 1])
+            result.append(
+                Word(
+                    text="".join(p.text for p in parts),
+                    reading=tuple(s for p in parts for s in p.reading),
+                    pos=parts[0].pos,
+                    uncertain=any(p.uncertain for p in parts),
+                    parts=parts,
+                )
+            )
+            i += 2
+        else:
+            result.append(words[i])
+            i += 1
+    return result
+
+
+def _with_complement(words: Sequence[Word], i: int, user_words: frozenset[str]) -> bool:
+    """Whether the word at `i` is a one-syllable verb and the next one its complement."""
+    verb = words[i]
+    if not _one_syllable(verb) or verb.text in _NOT_HOSTS:
+        return False
+    if verb.pos not in _HOST_TAGS and verb.text not in _VERB_AS_PREPOSITION:
+        return False
+    if i + 1 >= len(words) or not _one_syllable(words[i + 1]):
+        return False
+    complement = words[i + 1]
+    before = words[i - 1] if i else None
+    after = words[i + 2].text if i + 2 < len(words) else ""
+    if complement.text == verb.text or verb.text + complement.text in user_words:
+        return False  # 走走, 看看: a verb doubled; a pair the user split
+    if before is not None and before.pos == "p" and before.text not in _PASSIVE:
+        return False  # 在 树上, 从 旧 到 新: the object of a preposition, not a verb
+    if complement.text in "上下" and verb.text in THINGS:
+        return False  # 树上, 车上: a thing and where on it, though jieba tags 树 a verb
+    again = i >= 2 and words[i - 2].text == verb.text
+    if complement.text in "来去" and (after == verb.text or again):
+        return False  # 游来游去: a verb with 来, then again with 去
+    return _takes(verb, complement, after)
+
+
+def _takes(verb: Word, complement: Word, after: str) -> bool:
+    """Whether `complement` is a complement of `verb`, judged by the word `after` it too."""
+    text = complement.text
+    if after.startswith("得"):
+        return False  # 花开得好, 做完得: a complement of degree follows the verb itself
+    adverb = verb.text in _ADVERBIAL
+    if text in _DEGREES and (after in _DEGREE_AFTER or not _chinese(after)):
+        return not adverb or text == "多"  # 长高了, 开快点, 好多了; not 不大高
+    if text not in _RESULTS or (verb.pos[:1] == "a" and adverb):
+        return False
+    if text == "着" and complement.reading[:1] != ("zhao2",):
+        return False  # 看着 kànzhe is aspect, 睡着 shuìzháo a result
+    if text in "上下" and after[:1] in _OPENING:
+        return False  # 说 下周一, 分析了 上万
+    if verb.text in "来去":
+        return text == "成"  # 来 住, 去 买: two verbs; 没去成 a result
+    return True
+
+
+def _chinese(text: str) -> bool:
+    """Whether a word's text starts with a Chinese character (not punctuation, not empty)."""
+    return bool(text) and HAN.match(text) is not None
+
+
+def _one_syllable(word: Word) -> bool:
+    """Whether a word is one Chinese character with its reading."""
+    return len(word.text) == 1 and len(word.reading) == 1 and bool(word.reading[0])

@@ -89,8 +89,9 @@ _ADVERBS = frozenset("别很太最挺都也还就再又才更真")
 # Everyday actions done to a thing, which jieba and CC-CEDICT join to it as one "word" (看书,
 # 吃药, 坐船, 付钱, 没电); GB/T 16159 writes a verb apart from its object (kàn shū).
 _ACTIONS = frozenset("吃喝看买卖坐骑付订取缺没有找踢洗穿写读听唱煮借拿送寄换刷擦养种搬修")
-# The everyday things they are done to (not 手, 头, 子, 气, 心: 拿手, 看头, 养子, 交心).
-_THINGS = frozenset("书报信药酒茶水饭菜汤钱票船马球歌鞋脸脚衣碗油电猫狗牛羊猪鸡鱼花树车空")
+# The everyday things they are done to (not 手, 头, 子, 气, 心: 拿手, 看头, 养子, 交心); jieba
+# tags some of them verbs (树, 花).
+THINGS = frozenset("书报信药酒茶水饭菜汤钱票船马球歌鞋脸脚衣碗油电猫狗牛羊猪鸡鱼花树车空")
 # 给 and 在 after a verb, to whom or where it goes (还给他 huán gěi tā, 放在桌子上 fàng zài).
 _TO = frozenset("给在")
 # Such pairs that are words of their own meaning more than the two (洗钱 "to launder money",
@@ -482,7 +483,7 @@ def _verb_object(
     if len(text) not in (2, 3) or free(text) or not free(text[1:]):
         return []
     if len(text) == 2:
-        things = text[0] in _ACTIONS and text[1] in _THINGS
+        things = text[0] in _ACTIONS and text[1] in THINGS
         given = text[1] in _TO and free(text[0])
         return [text[0], text[1]] if (things or given) and text not in _LEXICAL else []
     verb, noun = tag(text[0]) or "", tag(text[1:]) or ""

@@ -33,6 +33,10 @@ _DONE = frozenset("了")
 _DISTANCES = frozenset("远近米里")
 _PLACES = ("n", "r", "s")
 _OF = frozenset("的")
+# How fast: after 开 (开快点), it is driving.
+_SPEEDS = frozenset({"快", "慢", "快点", "慢点"})
+# Where one is called to, or what it does (叫到, 叫来, 叫醒).
+_CALLED_TO = frozenset({"到", "来", "去", "回", "醒", "进", "出", "起", "回来", "进来", "过来"})
 # The last characters of words for vehicles (车, 飞机, 船, 地铁, 公交).
 _VEHICLES = frozenset("车机船铁交")
 # Degree words and 得 before a judgement (很不错, 打得不错).
@@ -132,6 +136,9 @@ class Neighbours:
     """The words after this one in its sentence."""
     earlier: tuple[Word, ...] = ()
     """The words before this one in its sentence."""
+    complement: bool = False
+    """Whether the word is the complement of the verb before it, the two written as one word
+    (系好, 走到: see `Word.parts`)."""
 
     def before_head(self) -> bool:
         """Whether the next word is a verb, an adjective or an adverb (别|担心, 先|走)."""
@@ -547,7 +554,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     # 好冷啊: so (before an adjective, for exclamation).
     "好": (
-        (lambda s: s.after_verb() and s.ends_clause(), "(verb complement"),
+        (lambda s: s.complement or (s.after_verb() and s.ends_clause()), "(verb complement"),
         (lambda s: s.after is not None and s.after.pos[:1] == "a", "exclamatory effect) so"),
         # 好几天: several, quite a few.
         (lambda s: s.after is not None and s.after.text[:1] == "几", f"{ANOTHER}好几"),
@@ -753,6 +760,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 开车, 车开得很慢: to drive (CC-CEDICT: to operate).
     "开": (
         (_near_vehicle, "to operate|to run"),
+        # 开快点, 开慢一点儿: how fast one drives.
+        (lambda s: s.after is not None and s.after.text in _SPEEDS, "to drive|to operate"),
         # 水开了: to boil.
         (lambda s: s.before is not None and s.before.text[-1:] == "水", "to boil"),
         # 开药, 给我开了一些药, 开发票: to write out (a prescription, an invoice).
@@ -792,7 +801,11 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: _verb(s) and _before_noun(s), "to wrap"),
     ),
     # 小狗在叫, 猫叫了: to shout, to call (an animal's cry), not "to be called".
-    "叫": ((Neighbours.ends_clause, "to shout|to call"),),
+    "叫": (
+        (Neighbours.ends_clause, "to shout|to call"),
+        # 叫到办公室, 叫醒, 被叫回来: to call (sb somewhere), to summon.
+        (lambda s: s.after is not None and s.after.text in _CALLED_TO, "to call|to summon"),
+    ),
     # 原来他只是太累了 (opening a clause, before who or what): as it turns out.
     "原来": (
         (

@@ -539,7 +539,14 @@ def _annotate_group(
 
 def _handout(name: str, source: str, article: AnnotatedArticle, files: tuple[str, ...]) -> Handout:
     """What the index lists about one article."""
-    chinese = [w for p in article.paragraphs for s in p.sentences for w in s.words if w.is_chinese]
+    chinese = [
+        entry
+        for p in article.paragraphs
+        for s in p.sentences
+        for w in s.words
+        for entry in w.entries
+        if entry.is_chinese
+    ]
     characters = "".join(w.text for w in chinese)
     distinct = {w.text: w.level for w in chinese}
     bands = [0, 0, 0, 0]

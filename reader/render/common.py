@@ -103,15 +103,25 @@ def written(word: Word, style: PinyinStyle) -> str:
 
 
 def tip(word: Word, style: PinyinStyle) -> str:
-    """What a word's popup says: reading, then meaning and HSK level when known."""
+    """What a word's popup says: reading, then meaning and HSK level when known; for a word
+    made of dictionary words (买到), each part's reading, meaning and level in turn."""
     lines = [f"{word.text} {written(word, style)}".strip()]
+    if word.parts:
+        for part in word.parts:
+            detail = _detail(part)
+            lines.append(f"{part.text} {written(part, style)}{' ' + detail if detail else ''}")
+    elif detail := _detail(word):
+        lines.append(detail)
+    return "\n".join(lines)
+
+
+def _detail(word: Word) -> str:
+    """A word's meaning and HSK level, as a popup writes them (`to buy · HSK 1`)."""
     detail = word.gloss
     if word.level:
         band = "HSK 7–9" if word.level >= 7 else f"HSK {word.level}"
         detail = f"{detail} · {band}" if detail else band
-    if detail:
-        lines.append(detail)
-    return "\n".join(lines)
+    return detail
 
 
 def syllables(word: Word, style: PinyinStyle) -> list[tuple[str, int]]:
@@ -120,8 +130,9 @@ def syllables(word: Word, style: PinyinStyle) -> list[tuple[str, int]]:
 
 
 def above_level(word: Word, level: int | None) -> bool:
-    """Whether a word gets its reading shown under `--level N` (known words above N do)."""
-    return level is None or word.level is None or word.level > level
+    """Whether a word gets its reading shown under `--level N` (known words above N do; a word
+    made of dictionary words does when one of them does)."""
+    return level is None or any(w.level is None or w.level > level for w in word.entries)
 
 
 def render_template(name: str, options: Options, **context: Any) -> str:

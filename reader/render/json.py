@@ -80,4 +80,6 @@ def _word(word: Word, style: PinyinStyle) -> dict[str, Any]:
         entry["gloss"] = word.gloss
     if word.level:
         entry["level"] = word.level
+    if word.parts:
+        entry["parts"] = [_word(part, style) for part in word.parts]
     return entry

@@ -89,7 +89,8 @@ def _words(article: AnnotatedArticle) -> Iterator[tuple[Word, AnnotatedSentence]
             continue
         for sentence in paragraph.sentences:
             for word in sentence.words:
-                yield word, sentence
+                for entry in word.entries:
+                    yield entry, sentence
 
 
 def _is_vocabulary(word: Word) -> bool:
