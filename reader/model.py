@@ -103,9 +103,9 @@ class Word:
     """HSK 3.0 level: 1-6, or 7 for the 7-9 band; None when the word is not in the list."""
     parts: tuple[Word, ...] = ()
     """The dictionary words of a word that pinyin writes as one but no dictionary lists: a
-    one-syllable verb and its one-syllable complement (买到 mǎidào = 买 + 到, 系好). Each part
-    has its own reading, gloss and level; the vocabulary lists and levels count the parts.
-    Empty for any other word."""
+    one-syllable verb and its one-syllable complement (买到 mǎidào = 买 + 到, 系好), a noun
+    and the kind it names (水果店 = 水果 + 店). Each part has its own reading, gloss and
+    level; the vocabulary lists and levels count the parts. Empty for any other word."""
 
     @property
     def entries(self) -> tuple[Word, ...]:

@@ -312,14 +312,18 @@ def test_user_dict_wins_over_the_split(tmp_path: Path) -> None:
         ("你把音量调大一点儿。", "调大", "tiáodà"),
         ("电池用完了。", "用完", "yòngwán"),
         ("他一口气跑到了终点。", "跑到", "pǎodào"),
+        # a noun and the one-syllable kind it names: one concept, one word of pinyin
+        ("他开了一家水果店。", "水果店", "shuǐguǒdiàn"),
+        ("我想参加学校的篮球队。", "篮球队", "lánqiúduì"),
+        ("夏天喝一杯薄荷茶。", "薄荷茶", "bòhechá"),
     ],
 )
-def test_a_verb_and_its_complement_are_one_pinyin_word_of_two_dictionary_words(
+def test_two_dictionary_words_that_pinyin_joins_are_one_word_with_parts(
     annotator: Annotator, sentence: str, word: str, pinyin: str
 ) -> None:
     assert (word, pinyin) in read(annotator, sentence)
     [joined] = [w for w in annotator.words(sentence) if w.text == word]
-    assert [p.text for p in joined.parts] == list(word)
+    assert "".join(p.text for p in joined.parts) == word and len(joined.parts) == 2
     assert joined.reading == tuple(s for p in joined.parts for s in p.reading)
 
 
@@ -337,9 +341,11 @@ def test_a_verb_and_its_complement_are_one_pinyin_word_of_two_dictionary_words(
         ("他不大高。", "大", "高"),
         ("鸟在树上唱歌。", "树", "上"),  # a thing and where on it
         ("他吃不下了。", "吃", "不"),  # a potential form, as the gold set writes it
+        ("妈妈做了一桌子菜。", "桌子", "菜"),  # the noun counts the dish
+        ("我是上海人。", "上海", "人"),
     ],
 )
-def test_what_is_no_verb_and_complement_stays_apart(
+def test_what_pinyin_writes_apart_stays_apart(
     annotator: Annotator, sentence: str, first: str, second: str
 ) -> None:
     words = [w.text for w in annotator.words(sentence)]
@@ -348,13 +354,13 @@ def test_what_is_no_verb_and_complement_stays_apart(
 
 
 def test_a_complement_the_user_dict_splits_stays_apart(annotator: Annotator) -> None:
-    from reader.annotate.orthography import join_complements
+    from reader.annotate.orthography import join_words
 
     words = [part for w in annotator.words("我买到了票。") for part in w.entries]
     assert [w.text for w in words][:3] == ["我", "买", "到"]
-    assert [w.text for w in join_complements(words)][:2] == ["我", "买到"]
+    assert [w.text for w in join_words(words)][:2] == ["我", "买到"]
     # `reader serve`'s split lists the word in the user dictionary (with the least weight)
-    assert [w.text for w in join_complements(words, frozenset({"买到"}))][:3] == ["我", "买", "到"]
+    assert [w.text for w in join_words(words, frozenset({"买到"}))][:3] == ["我", "买", "到"]
 
 
 def test_the_parts_of_a_verb_and_its_complement_are_glossed_and_listed(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from reader.annotate.names import (
     surname_reading,
     titled,
 )
-from reader.annotate.orthography import erhua, join_complements, join_erhua, join_plural
+from reader.annotate.orthography import erhua, join_erhua, join_plural, join_words
 from reader.annotate.overrides import apply_overrides, load_overrides, load_user_dict
 from reader.annotate.particles import (
     VERB_PARTICLES,
@@ -224,7 +224,7 @@ class Annotator:
             self._word(p, readings, unsure) if p.han else Word(p.text, pos=p.pos)
             for p in join_plural(pieces)
         ]
-        return tuple(join_complements(words, self._user_word_set))
+        return tuple(join_words(words, self._user_word_set))
 
     def _dictionaries(
         self, sentence: str, piece: Piece

@@ -116,9 +116,11 @@ _HOST_TAGS = frozenset({"v", "vg", "vi", "a", "ag"})
 _VERB_AS_PREPOSITION = frozenset({"用"})
 
 
-def join_complements(words: Sequence[Word], user_words: frozenset[str] = frozenset()) -> list[Word]:
-    """A one-syllable verb and its one-syllable complement written as one word, as GB/T 16159
-    writes them (买到 mǎidào, 系好 jìhǎo), the dictionary words kept as its parts.
+def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) -> list[Word]:
+    """Two dictionary words that pinyin writes as one (GB/T 16159) made one word, with the
+    two as its parts: a one-syllable verb and its one-syllable complement (买到 mǎidào, 系好
+    jìhǎo), a noun and the one-syllable noun of the kind of shop, team or food it names
+    (水果店 shuǐguǒdiàn, 篮球队, 薄荷茶).
 
     The parts keep their own readings, glosses and levels: a vocabulary list holds 买 and 到,
     not 买到. A verb's object (打 电话), a modal verb's verb (要 去), 了 and 着 as aspect, a
@@ -128,15 +130,19 @@ def join_complements(words: Sequence[Word], user_words: frozenset[str] = frozens
     result: list[Word] = []
     i = 0
     while i < len(words):
-        if _with_complement(words, i, user_words):
-            parts = (words[i], words[i + 1])
+        pair = tuple(words[i : i + 2])
+        if (
+            len(pair) == 2
+            and pair[0].text + pair[1].text not in user_words
+            and (_with_complement(words, i) or _with_kind(words, i))
+        ):
             result.append(
                 Word(
-                    text="".join(p.text for p in parts),
-                    reading=tuple(s for p in parts for s in p.reading),
-                    pos=parts[0].pos,
-                    uncertain=any(p.uncertain for p in parts),
-                    parts=parts,
+                    text="".join(p.text for p in pair),
+                    reading=tuple(s for p in pair for s in p.reading),
+                    pos=pair[0].pos,
+                    uncertain=any(p.uncertain for p in pair),
+                    parts=pair,
                 )
             )
             i += 2
@@ -146,20 +152,39 @@ def join_complements(words: Sequence[Word], user_words: frozenset[str] = frozens
     return result
 
 
-def _with_complement(words: Sequence[Word], i: int, user_words: frozenset[str]) -> bool:
+# One-syllable nouns that name the kind of a shop, a team, a place, a dish or a ticket after
+# the noun that says which (水果店, 篮球队, 无线网, 家乡菜, 薄荷茶, 纸质书, 火车票): GB/T 16159
+# joins a name of one concept of three syllables (xǐyījī); no dictionary lists most of them.
+_KINDS = frozenset("店馆站队网厂室院楼场课费证卡票茶菜药汤面酒书")
+_COMMON_NOUNS = frozenset({"n", "nz"})
+
+
+def _with_kind(words: Sequence[Word], i: int) -> bool:
+    """Whether the word at `i` is a common noun and the next the kind it names (水果 店)."""
+    noun, kind = words[i], words[i + 1]
+    if noun.pos not in _COMMON_NOUNS or len(noun.text) != 2 or len(noun.reading) != 2:
+        return False
+    if not all(noun.reading) or noun.reading[0][:1].isupper():
+        return False  # a name, even one jieba tags a common noun
+    if i and words[i - 1].pos[:1] == "m":
+        return False  # 一桌子 菜: the noun counts the dish
+    return _one_syllable(kind) and kind.text in _KINDS and kind.pos[:1] == "n"
+
+
+def _with_complement(words: Sequence[Word], i: int) -> bool:
     """Whether the word at `i` is a one-syllable verb and the next one its complement."""
     verb = words[i]
     if not _one_syllable(verb) or verb.text in _NOT_HOSTS:
         return False
     if verb.pos not in _HOST_TAGS and verb.text not in _VERB_AS_PREPOSITION:
         return False
-    if i + 1 >= len(words) or not _one_syllable(words[i + 1]):
+    if not _one_syllable(words[i + 1]):
         return False
     complement = words[i + 1]
     before = words[i - 1] if i else None
     after = words[i + 2].text if i + 2 < len(words) else ""
-    if complement.text == verb.text or verb.text + complement.text in user_words:
-        return False  # 走走, 看看: a verb doubled; a pair the user split
+    if complement.text == verb.text:
+        return False  # 走走, 看看: a verb doubled
     if before is not None and before.pos == "p" and before.text not in _PASSIVE:
         return False  # 在 树上, 从 旧 到 新: the object of a preposition, not a verb
     if complement.text in "上下" and verb.text in THINGS:
