@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import re
 import sys
@@ -270,13 +271,17 @@ def reader_words(
 
 
 def per_char(words: Sequence[Word]) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
-    """Readings, capitals and word spans of reader's words, per character of the sentence."""
+    """Readings, capitals and word spans of reader's words, per character of the sentence.
+
+    The spans are the words as pinyin writes them: a phrase kept whole for its meaning is
+    cut where its syllables are written apart (打电话 dǎ diànhuà: 打, 电话; see `Word.apart`).
+    """
     readings: list[str] = []
     capitals: list[bool] = []
     spans = []
     offset = 0
     for word in words:
-        spans.append((offset, offset + len(word.text)))
+        spans.extend(written_words(word, offset))
         if word.reading and len(word.reading) == len(word.text):
             for s in word.reading:
                 readings.append(s.lower())
@@ -286,6 +291,15 @@ def per_char(words: Sequence[Word]) -> tuple[list[str], list[bool], list[tuple[i
             capitals.extend([False] * len(word.text))
         offset += len(word.text)
     return readings, capitals, spans
+
+
+def written_words(word: Word, offset: int) -> list[tuple[int, int]]:
+    """The spans of the words pinyin writes for one of reader's words that starts at `offset`:
+    the word, or its pieces where its syllables are written apart (`Word.apart`)."""
+    if not word.apart or len(word.reading) != len(word.text):
+        return [(offset, offset + len(word.text))]
+    cuts = [0, *word.apart, len(word.text)]
+    return [(offset + a, offset + b) for a, b in itertools.pairwise(cuts)]
 
 
 def plain(texts: Sequence[str]) -> list[tuple[list[str], list[tuple[int, int]]]]:
@@ -476,11 +490,14 @@ def run_set(
     theirs.seconds = time.perf_counter() - started
     for sentence, found, (readings, spans) in zip(sentences, words, baseline, strict=True):
         r, caps, our_spans = per_char(found)
+        # A phrase written apart in pinyin (打 电话) shows its one gloss on each of its words.
         glosses = {}
         offset = 0
         for w in found:
-            glosses[(offset, offset + len(w.text))] = w.gloss
+            for span in written_words(w, offset):
+                glosses[span] = w.gloss
             offset += len(w.text)
+
         score(ours, sentence, r, caps, our_spans, glosses, poly)
         score(theirs, sentence, readings, None, spans, None, poly)
     return ours, theirs

@@ -106,6 +106,10 @@ class Word:
     one-syllable verb and its one-syllable complement (买到 mǎidào = 买 + 到, 系好), a noun
     and the kind it names (水果店 = 水果 + 店). Each part has its own reading, gloss and
     level; the vocabulary lists and levels count the parts. Empty for any other word."""
+    apart: tuple[int, ...] = ()
+    """Syllables (by index, after the first) that pinyin writes apart from the syllable before,
+    in a phrase kept as one word for its meaning: a verb and its object that the word lists
+    hold as one item (打电话 dǎ diànhuà "to make a phone call", 没关系 méi guānxi)."""
 
     @property
     def entries(self) -> tuple[Word, ...]:

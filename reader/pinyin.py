@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from reader.model import PinyinStyle
 from reader.text import ERHUA_SYLLABLE
@@ -14,13 +14,16 @@ from reader.text import ERHUA_SYLLABLE
 _VOWEL_START = re.compile(r"^[aoeāáǎàōóǒòēéěè]", re.IGNORECASE)
 
 
-def syllables(reading: Sequence[str], style: PinyinStyle) -> tuple[str, ...]:
+def syllables(
+    reading: Sequence[str], style: PinyinStyle, apart: Collection[int] = ()
+) -> tuple[str, ...]:
     """A numbered reading (see `Word.reading`) written syllable by syllable in a style.
 
     Tone marks and tone numbers put an apostrophe before a syllable after the first that
     opens with a, o or e (xī'ān), and capitalise the syllables the reading capitalises, each
-    after the first set apart by a space (Lǐ Míng, Běijīng Dàxué); Zhuyin puts a space
-    between syllables; style `none` writes every syllable empty. A character without a
+    after the first set apart by a space (Lǐ Míng, Běijīng Dàxué), and the syllables `apart`
+    lists too (dǎ diànhuà, see `Word.apart`); Zhuyin puts a space between syllables; style
+    `none` writes every syllable empty. A character without a
     reading stays empty. Joined, the syllables are the word's pinyin as a sheet shows it.
     """
     if style == "none":
@@ -36,6 +39,8 @@ def syllables(reading: Sequence[str], style: PinyinStyle) -> tuple[str, ...]:
             result.append(" " + shown if i else shown)
         elif numbered[:1].isupper():
             result.append((" " if i else "") + shown[:1].upper() + shown[1:])
+        elif i in apart:
+            result.append(" " + shown)
         elif i and _VOWEL_START.match(shown):
             result.append("'" + shown)
         else:
@@ -43,9 +48,9 @@ def syllables(reading: Sequence[str], style: PinyinStyle) -> tuple[str, ...]:
     return tuple(result)
 
 
-def written(reading: Sequence[str], style: PinyinStyle) -> str:
+def written(reading: Sequence[str], style: PinyinStyle, apart: Collection[int] = ()) -> str:
     """A numbered reading written in a style as one string (`Lǐ Míng`, `yin2hang2`, ``)."""
-    return "".join(syllables(reading, style))
+    return "".join(syllables(reading, style, apart))
 
 
 @functools.lru_cache(maxsize=4096)

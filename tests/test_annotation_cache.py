@@ -217,8 +217,9 @@ def test_stored_form_round_trips_every_field() -> None:
             gloss="买 to buy + 到 to arrive",
             parts=(Word("买", ("mai3",), "v", gloss="to buy", level=1), Word("到", ("dao4",), "v")),
         ),
+        Word("打电话", ("da3", "dian4", "hua4"), "l", gloss="to phone", level=1, apart=(1,)),
     )
-    [article] = articles_of("标题\n\n银行，曾哪儿葛\U000e0100买到\n", "x.txt")
+    [article] = articles_of("标题\n\n银行，曾哪儿葛\U000e0100买到打电话\n", "x.txt")
     annotated = AnnotatedArticle(
         source="x.txt",
         paragraphs=(
@@ -227,7 +228,11 @@ def test_stored_form_round_trips_every_field() -> None:
             ),
             AnnotatedParagraph(
                 "text",
-                (AnnotatedSentence("银行，曾哪儿葛\U000e0100买到", words, "Bank, Zeng", "x"),),
+                (
+                    AnnotatedSentence(
+                        "银行，曾哪儿葛\U000e0100买到打电话", words, "Bank, Zeng", "x"
+                    ),
+                ),
             ),
         ),
         pinyin_style="marks",

@@ -360,7 +360,7 @@ def test_tone_colours_layer_every_syllable_in_place(spring: AnnotatedArticle) ->
                 syllables += len(mine)
             assert {tone for tone, _ in layers} == {tone_of[i] for i in inked}
     expected = sum(
-        len(written(w.reading, spring.pinyin_style))
+        len(written(w.reading, spring.pinyin_style, w.apart))
         for p in spring.paragraphs
         for s in p.sentences
         for w in s.words
@@ -380,7 +380,7 @@ def test_punctuation_is_glued_to_its_word(spring: AnnotatedArticle) -> None:
                 word = piece.text[piece.start : piece.end]
                 assert piece.text[0] not in CLOSING and piece.text[-1] not in OPENING
                 assert piece.reading == next(
-                    written(w.reading, spring.pinyin_style)
+                    written(w.reading, spring.pinyin_style, w.apart)
                     for s in paragraph.sentences
                     for w in s.words
                     if w.text == word

@@ -51,6 +51,14 @@ def test_proper_noun_words_are_written_apart() -> None:
     assert written(("lü4",), "marks") == "lǜ"
 
 
+def test_syllables_listed_apart_are_written_apart() -> None:
+    reading = ("da3", "dian4", "hua4")
+    assert written(reading, "marks", apart=(1,)) == "dǎ diànhuà"
+    assert written(reading, "numbers", apart=(1,)) == "da3 dian4hua4"
+    assert written(reading, "marks") == "dǎdiànhuà"
+    assert written(("mei2", "an1", "quan2"), "marks", apart=(1,)) == "méi ānquán"
+
+
 # Where pypinyin, which wrote the styles before, is no model: it leaves the digit in a few
 # syllabic nasals it has no marked letter for (n1 stays `n1`), and spells a neutral-tone m or n
 # unlike its other tones (ㄋ˙ beside ㄣˊ). None of these readings is in its dictionary but n5.

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
     """(word, pinyin) for each Chinese word of the sentence, as pinyin writes words (买到)."""
     return [
-        (w.text, written(w.reading, annotator.style))
+        (w.text, written(w.reading, annotator.style, w.apart))
         for w in annotator.words(sentence)
         if w.is_chinese
     ]
@@ -351,6 +351,43 @@ def test_what_pinyin_writes_apart_stays_apart(
     words = [w.text for w in annotator.words(sentence)]
     assert first in words and second in words, words
     assert words.index(second) == words.index(first) + 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "pinyin"),
+    [
+        # a verb and its object that the word lists hold as one item: one word, its gloss
+        # the phrase's, its pinyin written apart
+        ("我给妈妈打电话。", "打电话", "dǎ diànhuà"),
+        ("对不起。没关系。", "没关系", "méi guānxi"),
+        ("给您添麻烦了。", "添麻烦", "tiān máfan"),
+        ("别开玩笑了。", "开玩笑", "kāi wánxiào"),
+        # words: 有 and 无 make words of their objects, a name of one concept, a potential form
+        ("这部电影很有意思。", "有意思", "yǒuyìsi"),
+        ("去不去都无所谓。", "无所谓", "wúsuǒwèi"),
+        ("停车场在哪儿？", "停车场", "tíngchēchǎng"),
+        ("他看不起我。", "看不起", "kànbuqǐ"),
+    ],
+)
+def test_a_verb_and_its_object_held_as_one_item_are_written_apart(
+    annotator: Annotator, sentence: str, word: str, pinyin: str
+) -> None:
+    assert (word, pinyin) in read(annotator, sentence)
+
+
+def test_the_gloss_of_a_phrase_written_apart_is_the_phrase(tmp_path: Path) -> None:
+    from reader.annotate.dictionary import Dictionary, gloss_article
+    from reader.model import Article, Paragraph
+    from reader.render.vocab import vocabulary
+
+    article = Article(
+        source="t", paragraphs=(Paragraph(kind="text", sentences=("我给妈妈打电话。",)),)
+    )
+    glossed = gloss_article(Annotator(cache_dir=tmp_path).annotate(article), Dictionary(tmp_path))
+    [call] = [w for w in glossed.paragraphs[0].sentences[0].words if w.text == "打电话"]
+    assert call.apart == (1,) and "telephone call" in call.gloss and call.level == 1
+    [item] = [i for i in vocabulary(glossed) if i.text == "打电话"]
+    assert item.pinyin == "dǎ diànhuà"
 
 
 def test_a_complement_the_user_dict_splits_stays_apart(annotator: Annotator) -> None:
@@ -794,7 +831,7 @@ def test_verbs_joined_to_what_follows(
         ("我去商店买东西。", [("买", "mǎi"), ("东西", "dōngxi")]),
         ("他又发脾气了。", [("发", "fā"), ("脾气", "píqi")]),
         ("我坐出租车去。", [("出租车", "chūzūchē")]),
-        ("给我打电话。", [("打电话", "dǎdiànhuà")]),
+        ("给我打电话。", [("打电话", "dǎ diànhuà")]),  # one item, written apart
         ("我在办公室。", [("办公室", "bàngōngshì")]),
         # free phrases jieba tags as idioms, A-not-A questions, 在家, 才能 before a verb
         ("别忘了带伞。", [("别", "bié"), ("忘", "wàng"), ("了", "le")]),

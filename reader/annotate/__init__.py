@@ -6,7 +6,8 @@
    (`resources` loads jieba, CC-CEDICT, pypinyin's phrases and g2pM on first use).
 3. `particles` and `rules.RULES`: the word rules, each a named function run in order
    (particles, everyday one-character polyphones, words read by sense, light syllables).
-4. `orthography`: erhua joined to the syllable before it, 们 to its noun; 一/不 tones
+4. `orthography`: erhua joined to the syllable before it, 们 to its noun; words as pinyin
+   writes them (买到 one word of two parts, 打电话 one word written apart); 一/不 tones
    (`reader.annotate.sandhi`).
 5. `names`: surnames, proper nouns split and capitalised, a name the same throughout.
 6. Glosses and levels follow in `reader.annotate.dictionary.gloss_article`, the sense the

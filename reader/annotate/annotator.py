@@ -21,7 +21,7 @@ from reader.annotate.names import (
     surname_reading,
     titled,
 )
-from reader.annotate.orthography import erhua, join_erhua, join_plural, join_words
+from reader.annotate.orthography import erhua, join_erhua, join_plural, join_words, objects_apart
 from reader.annotate.overrides import apply_overrides, load_overrides, load_user_dict
 from reader.annotate.particles import (
     VERB_PARTICLES,
@@ -224,6 +224,10 @@ class Annotator:
             self._word(p, readings, unsure) if p.han else Word(p.text, pos=p.pos)
             for p in join_plural(pieces)
         ]
+        tags = self.resources.tokenizer().word_tag_tab
+        words = objects_apart(
+            words, lambda char: tags.get(char, "")[:1] == "v", self.resources.known
+        )
         return tuple(join_words(words, self._user_word_set))
 
     def _dictionaries(

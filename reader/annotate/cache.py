@@ -41,7 +41,8 @@ CACHE_FILE = "annotations.sqlite3"
 
 FORMAT = 3
 """Bumped when the stored form changes, so entries written in an older form miss (2: words
-keep their reading numbered, not written in the style; 3: words keep their parts)."""
+keep their reading numbered, not written in the style; 3: words keep their parts and
+the syllables written apart)."""
 
 # Code that decides an annotation: the whole annotate package (rules, readings, dictionary,
 # this stored form) and the base modules it builds on. A change to any of them must miss,
@@ -264,17 +265,21 @@ def _paragraph(stored: Any, paragraph: Paragraph) -> AnnotatedParagraph:
 def _stored(word: Word) -> list[Any]:
     """One word in its stored form, its parts (see `Word.parts`) stored the same way."""
     fields = [word.text, list(word.reading), word.pos, word.uncertain, word.gloss, word.level]
-    return [*fields, [_stored(p) for p in word.parts]] if word.parts else fields
+    if word.parts or word.apart:
+        fields += [[_stored(p) for p in word.parts], list(word.apart)]
+    return fields
 
 
 def _word(stored: Any) -> Word:
     """One stored word, every field checked for its type."""
-    if not isinstance(stored, list) or len(stored) not in (6, 7):
+    if not isinstance(stored, list) or len(stored) not in (6, 8):
         raise ValueError("word of the wrong shape")
     text, reading, pos, uncertain, gloss, level = stored[:6]
-    parts = stored[6] if len(stored) == 7 else []
-    if not isinstance(parts, list):
+    parts, apart = stored[6:] if len(stored) == 8 else ([], [])
+    if not (isinstance(parts, list) and isinstance(apart, list)):
         raise ValueError("word parts of the wrong type")
+    if not all(type(i) is int and 0 < i < len(text) for i in apart):
+        raise ValueError("word apart of the wrong type")
     if not (
         isinstance(text, str)
         and isinstance(pos, str)
@@ -293,6 +298,7 @@ def _word(stored: Any) -> Word:
         gloss=gloss,
         level=level,
         parts=tuple(_word(p) for p in parts),
+        apart=tuple(apart),
     )
 
 

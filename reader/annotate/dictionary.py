@@ -459,10 +459,16 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
     return dataclasses.replace(article, paragraphs=paragraphs)
 
 
+# CC-CEDICT's mark of a sense that a character has only inside words (店 "(bound form) shop"):
+# said once a word holds it.
+_BOUND = "(bound form)"
+
+
 def joined_gloss(parts: Sequence[Word]) -> str:
     """The gloss of a word made of dictionary words: each part's first sense, joined as a
-    gloss put together from parts is (`买 to buy + 到 to arrive`)."""
-    return " + ".join(f"{p.text} {p.gloss.split('; ')[0]}" for p in parts if p.gloss)
+    gloss put together from parts is (`买 to buy + 到 to arrive`, `面包 bread + 店 shop`)."""
+    firsts = ((p.text, p.gloss.split("; ")[0].removeprefix(_BOUND).strip()) for p in parts)
+    return " + ".join(f"{text} {sense}" for text, sense in firsts if sense)
 
 
 def name_gloss(reading: Sequence[str]) -> str:

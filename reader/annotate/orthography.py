@@ -1,8 +1,9 @@
-"""Orthography: erhua joined to the syllable before it, 们 to its noun, as GB/T 16159 writes."""
+"""Orthography: erhua, 们 and words joined or written apart as GB/T 16159 writes them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reader.annotate.pieces import Piece
@@ -222,3 +223,44 @@ def _chinese(text: str) -> bool:
 def _one_syllable(word: Word) -> bool:
     """Whether a word is one Chinese character with its reading."""
     return len(word.text) == 1 and len(word.reading) == 1 and bool(word.reading[0])
+
+
+# jieba's tags of a phrase of a verb and its object that its dictionary holds as one word
+# (打电话 l, 打喷嚏 v), not of a name of one concept (停车场 n).
+_PHRASE_TAGS = frozenset({"v", "l"})
+# 不 and 得 inside make a potential form (看不起, 来得及), 一 a verb tried (看一看).
+_NOT_OBJECTS = frozenset("不得一")
+# 有 and 无 make words of their objects (有意思 yǒuyìsi, 有时候, 无所谓).
+_MAKING_WORDS = frozenset("有无")
+# What a verb's direction is, written apart from it too but no object (站 起来, 走 过去).
+_DIRECTIONS = frozenset(
+    "起来 出来 过去 下去 上来 进来 回来 下来 出去 进去 回去 过来 上去 开来".split()
+)
+
+
+def objects_apart(
+    words: Sequence[Word], is_verb: Callable[[str], bool], is_word: Callable[[str], bool]
+) -> list[Word]:
+    """A phrase of a one-syllable verb and a two-syllable object that the word lists hold as
+    one item keeps its meaning as one word, its pinyin written as GB/T 16159 writes a verb
+    and its object, apart: 打电话 dǎ diànhuà, 没关系 méi guānxi, 添麻烦 tiān máfan."""
+    return [
+        replace(word, apart=(1,)) if _verb_and_object(word, is_verb, is_word) else word
+        for word in words
+    ]
+
+
+def _verb_and_object(
+    word: Word, is_verb: Callable[[str], bool], is_word: Callable[[str], bool]
+) -> bool:
+    """Whether a word is a one-syllable verb and its two-syllable object (打 电话)."""
+    text = word.text
+    if len(text) != 3 or len(word.reading) != 3 or word.parts or word.apart:
+        return False
+    if word.pos not in _PHRASE_TAGS or not all(word.reading):
+        return False
+    if any(s[:1].isupper() for s in word.reading) or text[0] in _MAKING_WORDS:
+        return False
+    if text[1] in _NOT_OBJECTS or text[1:] in _DIRECTIONS or text[2] == ERHUA:
+        return False
+    return is_verb(text[0]) and is_word(text[1:])

@@ -99,7 +99,7 @@ def environment(template_dir: Path | None, xml: bool = False) -> Any:
 
 def written(word: Word, style: PinyinStyle) -> str:
     """A word's reading as the sheet shows it in a pinyin style (empty for style `none`)."""
-    return pinyin.written(word.reading, style)
+    return pinyin.written(word.reading, style, word.apart)
 
 
 def tip(word: Word, style: PinyinStyle) -> str:
@@ -126,7 +126,7 @@ def _detail(word: Word) -> str:
 
 def syllables(word: Word, style: PinyinStyle) -> list[tuple[str, int]]:
     """A word's reading in a pinyin style as (syllable, tone) pairs, for tone colouring."""
-    return list(zip(pinyin.syllables(word.reading, style), word.tones, strict=True))
+    return list(zip(pinyin.syllables(word.reading, style, word.apart), word.tones, strict=True))
 
 
 def above_level(word: Word, level: int | None) -> bool:

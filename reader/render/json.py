@@ -66,7 +66,7 @@ def to_json(article: AnnotatedArticle) -> str:
 
 def _word(word: Word, style: PinyinStyle) -> dict[str, Any]:
     """One word in JSON, its reading in the article's style; readings only for Chinese words."""
-    syllables = pinyin.syllables(word.reading, style)
+    syllables = pinyin.syllables(word.reading, style, word.apart)
     entry: dict[str, Any] = {"text": word.text, "pinyin": "".join(syllables)}
     if word.is_chinese:
         entry["syllables"] = list(syllables)
@@ -80,6 +80,8 @@ def _word(word: Word, style: PinyinStyle) -> dict[str, Any]:
         entry["gloss"] = word.gloss
     if word.level:
         entry["level"] = word.level
+    if word.apart:
+        entry["apart"] = list(word.apart)
     if word.parts:
         entry["parts"] = [_word(part, style) for part in word.parts]
     return entry

@@ -64,7 +64,7 @@ def vocabulary(article: AnnotatedArticle, above_level: int | None = None) -> lis
         items.append(
             VocabItem(
                 text=word.text,
-                pinyin=pinyin.written(word.reading, article.pinyin_style),
+                pinyin=pinyin.written(word.reading, article.pinyin_style, word.apart),
                 definition=word.gloss,
                 level=word.level,
                 count=counts[key],
