@@ -240,6 +240,8 @@ def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, s
         ("那是谁的书？", "谁", "shéi"),
         ("明天有面试，我得去理个发。", "发", "fà"),  # the object of 理, apart: hair
         ("照片洗了发给他。", "发", "fā"),  # sent to him
+        ("给我盛一碗饭。", "盛", "chéng"),  # to ladle
+        ("米饭已经盛好了。", "盛", "chéng"),
     ],
 )
 def test_everyday_polyphones(annotator: Annotator, sentence: str, word: str, reading: str) -> None:
@@ -312,6 +314,7 @@ def test_user_dict_wins_over_the_split(tmp_path: Path) -> None:
         ("你把音量调大一点儿。", "调大", "tiáodà"),
         ("电池用完了。", "用完", "yòngwán"),
         ("他一口气跑到了终点。", "跑到", "pǎodào"),
+        ("米饭已经盛好了。", "盛好", "chénghǎo"),  # jieba's word, no dictionary's
         # a noun and the one-syllable kind it names: one concept, one word of pinyin
         ("他开了一家水果店。", "水果店", "shuǐguǒdiàn"),
         ("我想参加学校的篮球队。", "篮球队", "lánqiúduì"),
@@ -645,6 +648,11 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("水开了以后再蒸十五分钟。", "再", "then (after sth"),
         ("水开了以后再蒸十五分钟。", "开", "to boil"),
         ("我想上个厕所。", "想", "to want"),
+        ("我会在家等你。", "会", "to be likely to"),  # a preposition follows: will
+        ("最近蔬菜供应紧张。", "紧张", "in short supply"),
+        ("这双鞋没有三十八号的了。", "号", "size"),
+        ("我五月三号去北京。", "号", "day of a month"),
+        ("考试的时候我很紧张。", "紧张", "nervous"),
         ("钥匙就在门后面挂着。", "就", "just"),
         ("对我来说，学汉语很有意思。", "来说", "as to; considering"),
         ("他一来就走了。", "就", "(after a clause of action) as soon as"),

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reader.annotate.pieces import Piece
-from reader.annotate.segment import THINGS
+from reader.annotate.segment import RESULTS, THINGS
 from reader.annotate.wordlists import everyday_word
 from reader.model import Word
 from reader.text import ERHUA_SYLLABLE, HAN, PLURAL
@@ -95,9 +95,7 @@ def _joined(pieces: Sequence[Piece], suffix: str, takes: Callable[[Piece], bool]
 
 
 # GB/T 16159 joins a one-syllable verb and its one-syllable complement (做完 zuòwán, 走到,
-# 带走) and writes longer ones apart (打扫 干净, 走 进来). Complements of result and
-# direction, which follow their verb directly:
-_RESULTS = frozenset("完好到见懂住掉错成走倒翻死坏光清透满饱醉哭累破断开上下来去进出回起")
+# 带走: `segment.RESULTS`) and writes longer ones apart (打扫 干净, 走 进来).
 # An adjective says how far a change went (长高了, 开快点, 变小。) before 了, "a bit" or the
 # clause's end; before a noun it may describe the noun (买 大房子).
 _DEGREES = frozenset("高大小长短快慢早晚多少对干胖瘦")
@@ -204,7 +202,7 @@ def _takes(verb: Word, complement: Word, after: str) -> bool:
     adverb = verb.text in _ADVERBIAL
     if text in _DEGREES and (after in _DEGREE_AFTER or not _chinese(after)):
         return not adverb or text == "多"  # 长高了, 开快点, 好多了; not 不大高
-    if text not in _RESULTS or (verb.pos[:1] == "a" and adverb):
+    if text not in RESULTS or (verb.pos[:1] == "a" and adverb):
         return False
     if text == "着" and complement.reading[:1] != ("zhao2",):
         return False  # 看着 kànzhe is aspect, 睡着 shuìzháo a result

@@ -514,6 +514,19 @@ def _tiao_pick(spot: Spot) -> str | None:
     return "tiao1"
 
 
+SERVED = frozenset("好满在进到了出饭汤粥菜水一两几半")
+"""What 盛 chéng "to fill, to ladle" is followed by: how far (盛好, 盛满), where (盛在碗里), how
+much (盛一碗) or what is served (盛饭, 盛汤)."""
+
+
+def _cheng(spot: Spot) -> str | None:
+    """盛 chéng "to fill, to serve (food)" before what is served or how (盛饭, 盛好了, 盛一碗);
+    shèng "flourishing" lives in words (茂盛, 盛开) and after a degree adverb."""
+    if spot.before in _DEGREE:
+        return None
+    return "cheng2" if spot.after[:1] in SERVED else None
+
+
 def _fixed(reading: str) -> Callable[[Spot], str | None]:
     """A character that, as a word on its own, is nearly always read one way."""
 
@@ -570,12 +583,13 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "脏": _fixed("zang1"),
     "过": _guo,
     "乐": _fixed("le4"),
+    "盛": _cheng,
 }
 
 
 # Verbs whose reading the object decides, also when jieba joins them to an aspect particle
 # (背着书包 bēizhe, 倒了水 dào).
-_VERBS = frozenset("背倒种教数干还塞挑藏系量调")
+_VERBS = frozenset("背倒种教数干还塞挑藏系量调盛")
 # What jieba joins to such a verb: an aspect particle or a one-character complement.
 _AFTER_VERB = frozenset("着了过进满到住给上出回起下走完好")
 

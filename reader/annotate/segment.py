@@ -37,6 +37,9 @@ _PERSON = frozenset({"nr", "nrfg", "nrt"})
 _INFIXES = frozenset("不得")
 # Results and directions that a verb with 不 cannot reach (吃不下, 说不出, 找不到).
 _REACHED = frozenset("下出到懂见清完动开起上来去了着住掉走通进回")
+RESULTS = frozenset("完好到见懂住掉错成走倒翻死坏光清透满饱醉哭累破断开上下来去进出回起")
+"""One-syllable complements of result and direction, which follow their verb directly (做完,
+走到, 带走); GB/T 16159 writes them joined to a one-syllable verb."""
 # Such forms that mean more than the verb and its result.
 _SET_POTENTIALS = frozenset(
     """
@@ -214,6 +217,7 @@ def _split(
         _one_between(text, known, free)
         or _cannot_reach(text, known, free, tag)
         or _no_name(piece, known, free, tag, proper)
+        or _verb_and_result(piece, known, tag)
     )
     if between:
         return between
@@ -243,6 +247,20 @@ def _split(
     if len(text) == 3 and text[1] in _INFIXES and all(free(c) for c in text):
         return list(text)
     return _free_phrase(piece, known, free, basic)
+
+
+def _verb_and_result(
+    piece: Piece, known: Callable[[str], bool], tag: Callable[[str], str | None]
+) -> list[str]:
+    """A verb and its complement that no dictionary lists (盛好, 摆满) as its two words, or [];
+    pinyin writes them as one again (`orthography.join_words`), each glossed on its own."""
+    text = piece.text
+    if len(text) != 2 or text[0] == text[1]:
+        return []  # 走走: a verb doubled is one word
+    verb = (tag(text[0]) or "")[:1] == "v"  # 笼上, 现出: jieba's verb is no verb alone
+    if verb and piece.pos[:1] == "v" and text[1] in RESULTS and not known(text):
+        return list(text)
+    return []
 
 
 def _no_name(

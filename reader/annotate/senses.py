@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from reader.annotate.rules import SERVED
 from reader.model import Word
 
 # Everyday senses of HSK 1-4 words whose CC-CEDICT entry lists another first, chosen by
@@ -33,6 +34,10 @@ _DONE = frozenset("了")
 _DISTANCES = frozenset("远近米里")
 _PLACES = ("n", "r", "s")
 _OF = frozenset("的")
+# What is worn, in sizes (三十八号的鞋).
+_WORN = frozenset("鞋 衣 裤 裙 帽 衬衫 袜".split())
+# What runs short: before 紧张 it is scarce, not nervous (供应紧张, 时间很紧张).
+_SCARCE = frozenset("供应 时间 资金 住房 房源 车票 票 电 水 粮食 物资 人手 经费 床位".split())
 # How fast: after 开 (开快点), it is driving.
 _SPEEDS = frozenset({"快", "慢", "快点", "慢点"})
 # Where one is called to, or what it does (叫到, 叫来, 叫醒).
@@ -696,6 +701,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 明天会下雨: to be likely to.
     "会": (
         (lambda s: s.before_word() and _said(s, _FUTURE), "to be likely to"),
+        # 我会在家等你, 我会朝着目标努力: a preposition follows what will be, not a skill.
+        (lambda s: s.after is not None and s.after.pos == "p", "to be likely to"),
         # 会游泳 (can), 会下雨 (will): both, for the learner to choose.
         (Neighbours.before_head, "can|to be likely to"),
     ),
@@ -768,6 +775,17 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (
             lambda s: any(w.text in _WRITTEN_OUT for w in s.rest[: _BETWEEN_MOST + 1]),
             "to write out",
+        ),
+    ),
+    # 盛饭, 盛好了, 盛一碗: to ladle, to dish up (chéng), before what is served or how.
+    "盛": ((lambda s: s.after is not None and s.after.text[:1] in SERVED, "to ladle|to fill"),),
+    # 三十八号的鞋, 大号的衣服: a size, where what is worn is spoken of.
+    "号": ((lambda s: s.counted() and _said(s, _WORN), "size"),),
+    # 供应紧张, 时间很紧张: in short supply (not "nervous").
+    "紧张": (
+        (
+            lambda s: any(w.text in _SCARCE for w in s.earlier[-3:]),
+            "in short supply|scarce|tense",
         ),
     ),
     # 坐车, 坐飞机, 坐地铁: to take (a vehicle).
