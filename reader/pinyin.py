@@ -23,8 +23,8 @@ def syllables(
     opens with a, o or e (xī'ān), and capitalise the syllables the reading capitalises, each
     after the first set apart by a space (Lǐ Míng, Běijīng Dàxué), and the syllables `apart`
     lists too (dǎ diànhuà, see `Word.apart`); Zhuyin puts a space between syllables; style
-    `none` writes every syllable empty. A character without a
-    reading stays empty. Joined, the syllables are the word's pinyin as a sheet shows it.
+    `none` writes every syllable empty. A character without a reading stays empty. Joined,
+    the syllables are the word's pinyin as a sheet shows it.
     """
     if style == "none":
         return tuple("" for _ in reading)

@@ -652,6 +652,8 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("最近蔬菜供应紧张。", "紧张", "in short supply"),
         ("这双鞋没有三十八号的了。", "号", "size"),
         ("我五月三号去北京。", "号", "day of a month"),
+        ("我三号去买衣服。", "号", "day of a month"),  # no size: a day has it
+        ("我喝了点水，很紧张。", "紧张", "nervous"),
         ("考试的时候我很紧张。", "紧张", "nervous"),
         ("钥匙就在门后面挂着。", "就", "just"),
         ("对我来说，学汉语很有意思。", "来说", "as to; considering"),

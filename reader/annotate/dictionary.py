@@ -423,8 +423,8 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         return dataclasses.replace(word, gloss=gloss, level=level)
 
     def sentence(s: AnnotatedSentence) -> AnnotatedSentence:
-        # A word written as one with its complement (买到) is glossed part by part, each
-        # part in context as if it stood alone.
+        # A word of two dictionary words (买到, 水果店) is glossed part by part, each part in
+        # context as if it stood alone.
         flat = tuple(part for word in s.words for part in word.entries)
         # Whether each of them is the complement of the verb before it (系 好).
         complements = [i > 0 for word in s.words for i in range(len(word.entries))]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from reader.annotate.numbers import value
 from reader.annotate.rules import SERVED
 from reader.model import Word
 
@@ -34,10 +35,12 @@ _DONE = frozenset("了")
 _DISTANCES = frozenset("远近米里")
 _PLACES = ("n", "r", "s")
 _OF = frozenset("的")
+# The most days a month has: a larger number before 号 is a size (三十八号).
+_DAYS = 31
 # What is worn, in sizes (三十八号的鞋).
 _WORN = frozenset("鞋 衣 裤 裙 帽 衬衫 袜".split())
 # What runs short: before 紧张 it is scarce, not nervous (供应紧张, 时间很紧张).
-_SCARCE = frozenset("供应 时间 资金 住房 房源 车票 票 电 水 粮食 物资 人手 经费 床位".split())
+_SCARCE = frozenset("供应 时间 资金 住房 房源 车票 粮食 物资 人手 经费 床位".split())
 # How fast: after 开 (开快点), it is driving.
 _SPEEDS = frozenset({"快", "慢", "快点", "慢点"})
 # Where one is called to, or what it does (叫到, 叫来, 叫醒).
@@ -318,6 +321,21 @@ def _modal(spot: Neighbours) -> bool:
 
 def _said(spot: Neighbours, words: frozenset[str]) -> bool:
     return any(w in spot.sentence for w in words)
+
+
+def _short(spot: Neighbours) -> bool:
+    """Whether what runs short stands right before, degree words aside (供应紧张, 时间很紧张)."""
+    earlier = [w for w in spot.earlier if w.text not in _DEGREE]
+    return bool(earlier) and earlier[-1].text in _SCARCE
+
+
+def _past_days(before: Word | None) -> bool:
+    """Whether a number stands before that no day of a month has (三十八号, 42号)."""
+    if before is None:
+        return False
+    text = before.text
+    number = int(text) if text.isascii() and text.isdigit() else value(text)
+    return number is not None and number > _DAYS
 
 
 def _closing_le(spot: Neighbours) -> bool:
@@ -779,15 +797,10 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     # 盛饭, 盛好了, 盛一碗: to ladle, to dish up (chéng), before what is served or how.
     "盛": ((lambda s: s.after is not None and s.after.text[:1] in SERVED, "to ladle|to fill"),),
-    # 三十八号的鞋, 大号的衣服: a size, where what is worn is spoken of.
-    "号": ((lambda s: s.counted() and _said(s, _WORN), "size"),),
+    # 三十八号的鞋: a size, where what is worn is spoken of and no day of a month can be meant.
+    "号": ((lambda s: _said(s, _WORN) and _past_days(s.before), "size"),),
     # 供应紧张, 时间很紧张: in short supply (not "nervous").
-    "紧张": (
-        (
-            lambda s: any(w.text in _SCARCE for w in s.earlier[-3:]),
-            "in short supply|scarce|tense",
-        ),
-    ),
+    "紧张": ((_short, "in short supply|scarce|tense"),),
     # 坐车, 坐飞机, 坐地铁: to take (a vehicle).
     "坐": ((lambda s: s.after is not None and s.after.text[-1:] in _VEHICLES, "to take (a bus"),),
     # 很不错, 打得不错: not bad.
