@@ -393,6 +393,13 @@ def test_the_gloss_of_a_phrase_written_apart_is_the_phrase(tmp_path: Path) -> No
     assert item.pinyin == "dǎ diànhuà"
 
 
+def test_parts_keep_the_characters_as_written(annotator: Annotator) -> None:
+    [bought] = [w for w in annotator.words("我買到了兩張票。") if w.parts]
+    assert bought.text == "買到" and [p.text for p in bought.parts] == ["買", "到"]
+    [call] = [w for w in annotator.words("我給媽媽打電話。") if w.apart]
+    assert call.text == "打電話" and written(call.reading, "marks", call.apart) == "dǎ diànhuà"
+
+
 def test_a_complement_the_user_dict_splits_stays_apart(annotator: Annotator) -> None:
     from reader.annotate.orthography import join_words
 
