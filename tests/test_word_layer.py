@@ -41,6 +41,10 @@ def read_entries(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("她很漂亮。", [("很", "hěn"), ("漂亮", "piàoliang")]),
         ("我姓张。", [("姓", "xìng"), ("张", "Zhāng")]),
         ("我买到了票。", [("买到", "mǎidào")]),  # one pinyin word of two dictionary words
+        # 把 and its object before a verb, not 把门 "to guard a gate" nor 把手 "handle"
+        ("请把门关上。", [("把", "bǎ"), ("门", "mén")]),
+        ("你先把手洗干净。", [("把", "bǎ"), ("手", "shǒu")]),
+        ("这个把手坏了。", [("把手", "bǎshǒu")]),
         ("他努力学习。", [("努力", "nǔlì"), ("学习", "xuéxí")]),
         # a number and its measure word apart (GB/T 16159); a number stays whole
         ("三只猫在睡觉。", [("三", "sān"), ("只", "zhī"), ("猫", "māo")]),

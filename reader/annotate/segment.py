@@ -178,6 +178,7 @@ def split_phrases(
         _aspect_particle(tag),
         _one_piece,
         _only_takes,
+        _ba_object(tag),
         _won_prize,
         _much_more,
         _superlative,
@@ -1015,6 +1016,28 @@ def _only_takes(_: Piece | None, piece: Piece, following: Piece | None) -> Cut |
     if piece.text == "只要" and following is not None and following.text[:1] in _DIGITS:
         return (1, "d", "v")
     return None
+
+
+# What 把 takes as its object before a verb, where jieba's dictionary joins the two into a
+# word of another sense (把门 "to guard a gate", 把手 "handle").
+_BA_OBJECTS = THINGS | frozenset("门手窗灯头嘴脚")
+
+
+def _ba_object(
+    tag: Callable[[str], str | None],
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """把 and a one-character object before a verb are 把 and its object (把门关上, 把手洗
+    干净: bǎ mén, bǎ shǒu), not 把门 "to guard a gate" nor 把手 "handle"; the verb is one
+    by jieba's tag of the word or of its first character (关上, which jieba tags a place)."""
+
+    def cut(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+        text = piece.text
+        if len(text) != 2 or text[0] != "把" or text[1] not in _BA_OBJECTS or following is None:
+            return None
+        verb = following.pos[:1] == "v" or (tag(following.text[:1]) or "")[:1] == "v"
+        return (1, "p", "n") if verb and following.han else None
+
+    return cut
 
 
 _MUCH = frozenset({"大多", "好多"})
