@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from reader.annotate import Annotator
+from reader.annotate.dictionary import Dictionary, gloss_article
+from reader.model import AnnotatedArticle, Article, Paragraph, Word
 from reader.pinyin import syllables, written
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +23,17 @@ def read(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         for w in annotator.words(sentence)
         if w.is_chinese
     ]
+
+
+def glossed(folder: Path, sentence: str) -> AnnotatedArticle:
+    """An article of one sentence, annotated and glossed as `reader convert` does."""
+    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=(sentence,)),))
+    return gloss_article(Annotator(cache_dir=folder).annotate(article), Dictionary(folder))
+
+
+def glossed_words(folder: Path, sentence: str) -> tuple[Word, ...]:
+    """The words of one sentence, annotated and glossed."""
+    return glossed(folder, sentence).paragraphs[0].sentences[0].words
 
 
 def read_entries(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
@@ -383,17 +396,12 @@ def test_a_verb_and_its_object_held_as_one_item_are_written_apart(
 
 
 def test_the_gloss_of_a_phrase_written_apart_is_the_phrase(tmp_path: Path) -> None:
-    from reader.annotate.dictionary import Dictionary, gloss_article
-    from reader.model import Article, Paragraph
     from reader.render.vocab import vocabulary
 
-    article = Article(
-        source="t", paragraphs=(Paragraph(kind="text", sentences=("我给妈妈打电话。",)),)
-    )
-    glossed = gloss_article(Annotator(cache_dir=tmp_path).annotate(article), Dictionary(tmp_path))
-    [call] = [w for w in glossed.paragraphs[0].sentences[0].words if w.text == "打电话"]
+    article = glossed(tmp_path, "我给妈妈打电话。")
+    [call] = [w for w in article.paragraphs[0].sentences[0].words if w.text == "打电话"]
     assert call.apart == (1,) and "telephone call" in call.gloss and call.level == 1
-    [item] = [i for i in vocabulary(glossed) if i.text == "打电话"]
+    [item] = [i for i in vocabulary(article) if i.text == "打电话"]
     assert item.pinyin == "dǎ diànhuà"
 
 
@@ -415,16 +423,9 @@ def test_a_complement_the_user_dict_splits_stays_apart(annotator: Annotator) -> 
 
 
 def test_the_parts_of_a_verb_and_its_complement_are_glossed_and_listed(tmp_path: Path) -> None:
-    from reader.annotate.dictionary import Dictionary, gloss_article
-    from reader.model import Article, Paragraph
     from reader.render.common import above_level
 
-    article = Article(
-        source="t", paragraphs=(Paragraph(kind="text", sentences=("请系好安全带。",)),)
-    )
-    annotated = Annotator(cache_dir=tmp_path).annotate(article)
-    words = gloss_article(annotated, Dictionary(tmp_path)).paragraphs[0].sentences[0].words
-    [fasten] = [w for w in words if w.parts]
+    [fasten] = [w for w in glossed_words(tmp_path, "请系好安全带。") if w.parts]
     tie, done = fasten.parts
     assert "to tie" in tie.gloss.split("; ")[0] and tie.level == 3
     assert done.level == 1
@@ -446,7 +447,6 @@ def _bench() -> object:
 def test_everyday_gold_set_stays_within_the_targets(annotator: Annotator, tmp_path: Path) -> None:
     """On the blind-written everyday gold set: at most 5 wrong readings per 1,000 words."""
     bench = _bench()
-    from reader.annotate.dictionary import Dictionary
 
     gold = bench.load_gold(bench.GOLD)  # type: ignore[attr-defined]
     assert len(gold) >= 400
@@ -465,7 +465,6 @@ def test_everyday_gold_set_stays_within_the_targets(annotator: Annotator, tmp_pa
 
 
 def test_a_name_is_a_name_throughout_the_document(annotator: Annotator) -> None:
-    from reader.model import Article, Paragraph
 
     article = Article(
         source="t",
@@ -478,7 +477,6 @@ def test_a_name_is_a_name_throughout_the_document(annotator: Annotator) -> None:
 
 
 def test_a_name_someone_is_called_is_a_name_wherever_it_stands(annotator: Annotator) -> None:
-    from reader.model import Article, Paragraph
 
     sentences = ("我叫王子铭，他是我的朋友。", "王子铭很高。", "我叫马克。", "妈妈叫我回家。")
     article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=sentences),))
@@ -493,8 +491,6 @@ def test_a_name_someone_is_called_is_a_name_wherever_it_stands(annotator: Annota
 
 
 def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
-    from reader.annotate.dictionary import Dictionary, gloss_article
-    from reader.model import Article, Paragraph
 
     article = Article(
         source="t",
@@ -736,51 +732,28 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
 def test_the_sense_the_context_calls_for_comes_first(
     tmp_path: Path, sentence: str, word: str, sense: str
 ) -> None:
-    from reader.annotate.dictionary import Dictionary, gloss_article
-    from reader.model import Article, Paragraph
-
-    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=(sentence,)),))
-    annotated = Annotator(cache_dir=tmp_path).annotate(article)
-    words = gloss_article(annotated, Dictionary(tmp_path)).paragraphs[0].sentences[0].words
+    words = glossed_words(tmp_path, sentence)
     gloss = {w.text: w.gloss for word in words for w in word.entries}
     assert gloss[word].startswith(sense), gloss
 
 
 def test_plural_and_familiar_names_are_glossed_as_such(tmp_path: Path) -> None:
-    from reader.annotate.dictionary import Dictionary, gloss_article
-    from reader.model import Article, Paragraph
-
-    article = Article(
-        source="t", paragraphs=(Paragraph(kind="text", sentences=("同学们都认识小周。",)),)
-    )
-    dictionary = Dictionary(tmp_path)
-    annotated = Annotator(cache_dir=tmp_path).annotate(article)
-    words = {
-        w.text: w for w in gloss_article(annotated, dictionary).paragraphs[0].sentences[0].words
-    }
+    words = {w.text: w for w in glossed_words(tmp_path, "同学们都认识小周。")}
     assert "classmate" in words["同学们"].gloss and words["同学们"].gloss.endswith("(plural)")
-    assert words["同学们"].level == dictionary.level("同学")
+    assert words["同学们"].level == Dictionary(tmp_path).level("同学")
     assert words["周"].gloss == "surname Zhou"  # not the dynasty
 
 
 def test_a_name_is_glossed_as_its_pinyin_and_a_lone_character_read_lower_case_is_no_surname(
     tmp_path: Path,
 ) -> None:
-    from reader.annotate.dictionary import Dictionary, gloss_article
-    from reader.model import Article, Paragraph
-
-    sentence = "王小红和吕伟是朋友，连他们的老师都知道。"
-    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=(sentence,)),))
-    annotated = Annotator(cache_dir=tmp_path).annotate(article)
-    words = gloss_article(annotated, Dictionary(tmp_path)).paragraphs[0].sentences[0].words
-    gloss = {w.text: w.gloss for w in words}
+    gloss = {
+        w.text: w.gloss for w in glossed_words(tmp_path, "王小红和吕伟是朋友，连他们的老师都知道。")
+    }
     assert gloss["王小红"] == "Wang Xiaohong (name)"
     assert gloss["吕伟"] == "Lü Wei (name)"
     assert "surname" not in gloss["连"] and "even" in gloss["连"]
-    sentence = "请把文件交给王秘书。"
-    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=(sentence,)),))
-    annotated = Annotator(cache_dir=tmp_path).annotate(article)
-    words = gloss_article(annotated, Dictionary(tmp_path)).paragraphs[0].sentences[0].words
+    words = glossed_words(tmp_path, "请把文件交给王秘书。")
     assert {w.text: w.gloss for w in words}["王"] == "surname Wang"
 
 
@@ -790,15 +763,9 @@ def test_a_surname_before_a_form_of_address_is_a_name(annotator: Annotator) -> N
 
 
 def test_vocabulary_lists_dictionary_words_only(tmp_path: Path) -> None:
-    from reader.annotate.dictionary import Dictionary, gloss_article
-    from reader.model import Article, Paragraph
     from reader.render.vocab import vocabulary
 
-    article = Article(
-        source="t", paragraphs=(Paragraph(kind="text", sentences=("她很漂亮，我买到了西瓜。",)),)
-    )
-    annotated = Annotator(cache_dir=tmp_path).annotate(article)
-    items = {i.text for i in vocabulary(gloss_article(annotated, Dictionary(tmp_path)))}
+    items = {i.text for i in vocabulary(glossed(tmp_path, "她很漂亮，我买到了西瓜。"))}
     assert {"漂亮", "西瓜", "买"} <= items
     assert not items & {"很漂亮", "买到"}
 
@@ -932,7 +899,6 @@ def test_an_organisation_cc_cedict_lacks_is_capitalised_word_by_word(
 
 
 def test_a_word_cc_cedict_lacks_is_glossed_by_the_fewest_hsk_words_in_it(tmp_path: Path) -> None:
-    from reader.annotate.dictionary import Dictionary
 
     found = Dictionary(tmp_path).lookup("这时候", ["zhe4", "shi2", "hou5"])
     assert found is not None and found.composed
@@ -940,7 +906,6 @@ def test_a_word_cc_cedict_lacks_is_glossed_by_the_fewest_hsk_words_in_it(tmp_pat
 
 
 def test_a_word_doubled_aabb_is_glossed_as_the_word(tmp_path: Path) -> None:
-    from reader.annotate.dictionary import Dictionary
 
     found = Dictionary(tmp_path).lookup("干干净净", ["gan1", "gan1", "jing4", "jing4"])
     assert found is not None and found.definition.startswith("clean"), found
