@@ -129,7 +129,7 @@ def read_entries(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("这场雨下了整整三天。", [("整整", "zhěngzhěng")]),
         ("你可以试试三种方法。", [("试试", "shìshi")]),  # a verb doubled is light
         # 小 and a surname jieba ran into the next word: a familiar name, two words
-        ("小王刚参加工作。", [("小", "Xiǎo"), ("王", "Wáng")]),
+        ("小王刚参加工作。", [("小王", "Xiǎo Wáng")]),
         ("工资一半都用来还房贷。", [("还", "huán")]),
         ("我们见过面。", [("见", "jiàn"), ("过", "guo"), ("面", "miàn")]),  # 过 light
         # 一棵树 is a tree, not the place jieba's tag says
@@ -206,7 +206,39 @@ def read_entries(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("我心里很高兴。", [("心里", "xīnli")]),
         ("房子太旧了。", [("太", "tài"), ("旧", "jiù")]),
         ("世界各地的人都来了。", [("世界", "shìjiè"), ("各地", "gèdì")]),
-        ("在我看来，这样不对。", [("在我看来", "zàiwǒkànlái")]),
+        # a set phrase with a personal pronoun in it, word by word (GB/T 16159: free phrase)
+        ("在我看来，这样不对。", [("在", "zài"), ("我", "wǒ"), ("看来", "kànlai")]),
+        # money counted, 一块 that is no "together", 要不要 asked, 不 and 理, 总 and 有
+        ("他找了我五毛。", [("五", "wǔ"), ("毛", "máo")]),
+        ("你的胳膊怎么青了一块？", [("一", "yī"), ("块", "kuài")]),
+        ("你要不要读研究生？", [("要", "yào"), ("不", "bù"), ("要", "yào")]),
+        ("她生气的时候，谁也不理。", [("不", "bù"), ("理", "lǐ")]),
+        ("相信总有一天会成功。", [("总", "zǒng"), ("有", "yǒu")]),
+        ("他还有一个哥哥。", [("还有", "háiyǒu")]),
+        # 往右转: 右 and the verb; 大包小包 four words; an idiom-tagged verb and object
+        ("前面那个红绿灯往右转。", [("右", "yòu"), ("转", "zhuǎn")]),
+        (
+            "到处都是提着大包小包回家的人。",
+            [("大", "dà"), ("包", "bāo"), ("小", "xiǎo"), ("回", "huí")],
+        ),
+        ("孩子们在外面堆雪人。", [("堆", "duī"), ("雪人", "xuěrén")]),
+        # 一 and a verb, 就是 and how long: 就 then, 是
+        ("她一坐就是一下午。", [("就", "jiù"), ("是", "shì")]),
+        ("他说的就是这个。", [("就是", "jiùshì")]),
+        ("他一等就是三个小时。", [("一", "yī"), ("等", "děng"), ("就", "jiù"), ("是", "shì")]),
+        ("这是一等座。", [("一等", "yīděng")]),
+        # a verb and its direction, whatever jieba's tag of the verb alone (飞 n)
+        ("每年冬天都有上万只天鹅飞来。", [("飞来", "fēilái")]),
+        # 和面 that ends a clause: to knead dough; 和 before a noun: and
+        ("奶奶在厨房和面，准备包饺子。", [("和面", "huómiàn")]),
+        ("我买了面包和牛奶。", [("和", "hé")]),
+        # 只 and a word no dictionary joins to it; a time of day jieba cut into the verb
+        ("这种车票只限当天有效。", [("只", "zhǐ"), ("限", "xiàn")]),
+        ("为了赶早上六点的航班，他四点就起床了。", [("赶", "gǎn"), ("早上", "zǎoshang")]),
+        # 调 and how far it sets a thing, before the thing too (GB/T 16159: one word)
+        ("公司明年可能会调高售价。", [("调高", "tiáogāo"), ("售价", "shòujià")]),
+        ("请把空调温度调低一点。", [("调低", "tiáodī")]),
+        ("他被调到上海工作了。", [("调到", "diàodào")]),
         ("这些都是无关紧要的小事。", [("无关紧要", "wúguānjǐnyào")]),  # an idiom, whole
         ("欢迎光临！", [("欢迎光临", "huānyíngguānglín")]),  # a greeting, whole
         ("那位老先生笑了。", [("老先生", "lǎoxiānsheng")]),  # a form of address, whole
@@ -235,7 +267,7 @@ def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, s
         ("这个问题很难。", "难", "nán"),
         ("他只喝水。", "只", "zhǐ"),
         ("请给我倒杯茶。", "倒", "dào"),
-        ("他背着书包去学校。", "背着", "bēizhe"),
+        ("他背着书包去学校。", "背", "bēi"),
         ("我们每天背课文。", "背", "bèi"),
         ("老师教我们中文。", "教", "jiāo"),
         ("我得复习。", "得", "děi"),
@@ -246,6 +278,18 @@ def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, s
         ("下午有一场大雨。", "场", "cháng"),
         ("我们去看一场比赛。", "场", "chǎng"),
         ("奶奶在院子里种菜。", "种", "zhòng"),
+        # 转 zhuàn going round, spinning, doubled; zhuǎn turning (往右转, 晴转多云)
+        ("我觉得房间都在转。", "转", "zhuàn"),
+        ("他在地铁站里转了半天。", "转", "zhuàn"),
+        ("我们去公园转转吧。", "转转", "zhuànzhuan"),
+        ("地球绕着太阳转。", "转", "zhuàn"),
+        ("前面往右转。", "转", "zhuǎn"),
+        ("今天晴转多云。", "转", "zhuǎn"),
+        # 血 alone is xiě in speech; xuè in words
+        ("膝盖流了点儿血。", "血", "xiě"),
+        ("血液很重要。", "血液", "xuèyè"),
+        ("他的手指流血了。", "流血", "liúxuè"),
+        ("医生检测了他的血。", "血", "xuè"),
         ("这种水果很好吃。", "种", "zhǒng"),
         ("请把书还给我。", "还", "huán"),
         ("我还没吃饭。", "还", "hái"),
@@ -698,6 +742,17 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("我去过北京、上海等城市。", "等", "and so on"),
         ("他终于把酒戒了。", "戒", "to give up"),
         ("别怕犯错误。", "犯", "to make a mistake"),
+        ("她生气的时候，谁也不理。", "理", "to pay attention to"),
+        # 块: a sum where one is paid or more than one counted, else a piece
+        ("你的胳膊怎么青了一块？", "块", "piece"),
+        ("一共三十五块。", "块", "classifier for money"),
+        ("他找了我一块。", "块", "classifier for money"),
+        # 在我看来 written word by word keeps the phrase's sense on 看来
+        ("在我看来，健康最重要。", "看来", "in my opinion"),
+        ("看来今天要下雨。", "看来", "apparently"),
+        ("相信总有一天会成功。", "总", "eventually"),
+        ("他总是迟到。", "总是", "always"),
+        ("每到周末，王阿姨总会早早起床。", "总", "always"),
         # 再 … 也: no matter how; 倒 after its subject: contrary to expectation
         ("再累也要把作业写完。", "再", "no matter how"),
         ("我倒觉得这样更好。", "倒", "contrary to what one might expect"),
@@ -741,7 +796,15 @@ def test_plural_and_familiar_names_are_glossed_as_such(tmp_path: Path) -> None:
     words = {w.text: w for w in glossed_words(tmp_path, "同学们都认识小周。")}
     assert "classmate" in words["同学们"].gloss and words["同学们"].gloss.endswith("(plural)")
     assert words["同学们"].level == Dictionary(tmp_path).level("同学")
-    assert words["周"].gloss == "surname Zhou"  # not the dynasty
+    # one name of two words, each glossed: 周 the surname, not the dynasty
+    assert [p.gloss for p in words["小周"].parts][1] == "surname Zhou"
+
+
+def test_a_given_name_the_document_introduces_is_glossed_as_a_name(tmp_path: Path) -> None:
+    article = glossed(tmp_path, "林小雨是我的同学。小雨今天没来。")
+    words = {w.text: w for w in article.paragraphs[0].sentences[0].words}
+    assert words["小雨"].gloss.startswith("Xiaoyu (name); light rain"), words["小雨"]
+    assert "rain" in glossed_words(tmp_path, "今天下小雨。")[2].gloss
 
 
 def test_a_name_is_glossed_as_its_pinyin_and_a_lone_character_read_lower_case_is_no_surname(
@@ -796,9 +859,11 @@ def test_verbs_joined_to_what_follows(
         # GB/T 16159: 们 joined to its noun; 小/老 and a surname two capitalised words
         ("孩子们在公园里玩。", [("孩子们", "háizimen")]),
         ("同学们好！", [("同学们", "tóngxuémen")]),
-        ("小周今天没来上班。", [("小", "Xiǎo"), ("周", "Zhōu")]),
-        ("我跟老王一起去。", [("跟", "gēn"), ("老", "Lǎo"), ("王", "Wáng")]),
-        ("老张和小李都是老师。", [("老", "Lǎo"), ("张", "Zhāng"), ("和", "hé"), ("李", "Lǐ")]),
+        ("小周今天没来上班。", [("小周", "Xiǎo Zhōu")]),
+        # 和 and a given name with 小 that jieba ran together (和小红 nr): not one name
+        ("我和小红是朋友。", [("和", "hé"), ("小红", "Xiǎohóng")]),
+        ("我跟老王一起去。", [("跟", "gēn"), ("老王", "Lǎo Wáng")]),
+        ("老张和小李都是老师。", [("老张", "Lǎo Zhāng"), ("和", "hé"), ("小李", "Xiǎo Lǐ")]),
         ("他老是迟到。", [("老是", "lǎoshi")]),
         # an adverb apart from its word; a long compound name word by word; learners' words
         ("别着急，慢慢来。", [("别", "bié"), ("着急", "zháojí")]),

@@ -414,9 +414,13 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
                 cache[key] = (surname, found.level if found else dictionary.level(word.text))
             elif found is None:
                 cache[key] = ("", dictionary.level(word.text))
-            elif found.composed and word.pos.startswith("nr") and titled:
+            elif found.composed and person and titled:
                 # A person's name is not the sum of its characters: 张伟 is not "to open up big".
                 cache[key] = (name_gloss(reading), found.level)
+            elif person and titled and _common_entry(found, len(word.text)):
+                # A common word read as the name the document gives someone (小雨, a cat called
+                # 雪球): the name first, then what the word means.
+                cache[key] = (f"{name_gloss(reading)}; {found.definition}", found.level)
             else:
                 cache[key] = (found.definition, found.level)
         gloss, level = cache[key]
@@ -457,6 +461,12 @@ def gloss_article(article: AnnotatedArticle, dictionary: Dictionary) -> Annotate
         for p in article.paragraphs
     )
     return dataclasses.replace(article, paragraphs=paragraphs)
+
+
+def _common_entry(found: Gloss, length: int) -> bool:
+    """Whether the entry found for a word of `length` characters is a common word's (小雨
+    xiǎoyǔ "light rain"), not a name's (李白 Lǐ Bái)."""
+    return length > 1 and bool(found.reading) and not found.reading[0][:1].isupper()
 
 
 # CC-CEDICT's mark of a sense that a character has only inside words (店 "(bound form) shop"):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from reader.annotate.names import PERSON
 from reader.annotate.pieces import Piece
 from reader.annotate.segment import RESULTS, THINGS
 from reader.annotate.wordlists import everyday_word
@@ -98,8 +99,11 @@ def _joined(pieces: Sequence[Piece], suffix: str, takes: Callable[[Piece], bool]
 # 带走: `segment.RESULTS`) and writes longer ones apart (打扫 干净, 走 进来).
 # An adjective says how far a change went (长高了, 开快点, 变小。) before 了, "a bit" or the
 # clause's end; before a noun it may describe the noun (买 大房子).
-_DEGREES = frozenset("高大小长短快慢早晚多少对干胖瘦")
+_DEGREES = frozenset("高低大小长短快慢早晚多少对干胖瘦")
 _DEGREE_AFTER = ("了", "点", "些", "一点", "一些", "一点儿", "点儿")
+# Verbs that set how high or loud a thing is, whose adjective after them says how far,
+# before the thing too (调高售价 tiáogāo shòujià).
+_ADJUSTING = frozenset("调")
 # Verbs that take another verb, not a complement (要去, 想回, 是对的, 请进, 没见),
 # negations, and an adverb that jieba tags as an adjective (全对).
 _NOT_HOSTS = frozenset("是有在要会能想得可该敢肯愿需应让使像请没不别了全")
@@ -119,7 +123,7 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
     """Two dictionary words that pinyin writes as one (GB/T 16159) made one word, with the
     two as its parts: a one-syllable verb and its one-syllable complement (买到 mǎidào, 系好
     jìhǎo), a noun and the one-syllable noun of the kind of shop, team or food it names
-    (水果店 shuǐguǒdiàn, 篮球队, 薄荷茶).
+    (水果店 shuǐguǒdiàn, 篮球队, 薄荷茶), 小 or 老 and a surname (小周 Xiǎo Zhōu, a name).
 
     The parts keep their own readings, glosses and levels: a vocabulary list holds 买 and 到,
     not 买到. A verb's object (打 电话), a modal verb's verb (要 去), 了 and 着 as aspect, a
@@ -133,13 +137,13 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
         if (
             len(pair) == 2
             and pair[0].text + pair[1].text not in user_words
-            and (_with_complement(words, i) or _with_kind(words, i))
+            and (_with_complement(words, i) or _with_kind(words, i) or _familiar(pair))
         ):
             result.append(
                 Word(
                     text="".join(p.text for p in pair),
                     reading=tuple(s for p in pair for s in p.reading),
-                    pos=pair[0].pos,
+                    pos=pair[1].pos if _familiar(pair) else pair[0].pos,
                     uncertain=any(p.uncertain for p in pair),
                     parts=pair,
                 )
@@ -156,6 +160,14 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
 # joins a name of one concept of three syllables (xǐyījī); no dictionary lists most of them.
 _KINDS = frozenset("店馆站队网厂室院楼场课费证卡票茶菜药汤面酒书")
 _COMMON_NOUNS = frozenset({"n", "nz"})
+
+
+def _familiar(pair: Sequence[Word]) -> bool:
+    """Whether two words are 小 or 老 and the surname they make a name of (小周 Xiǎo Zhōu, 老王):
+    one name, written as GB/T 16159 writes it, two capitalised syllables."""
+    lead, name = pair
+    capitals = all(_one_syllable(w) and w.reading[0][:1].isupper() for w in pair)
+    return capitals and lead.text in "小老" and name.pos in PERSON
 
 
 def _with_kind(words: Sequence[Word], i: int) -> bool:
@@ -200,6 +212,8 @@ def _takes(verb: Word, complement: Word, after: str) -> bool:
     if after.startswith("得"):
         return False  # 花开得好, 做完得: a complement of degree follows the verb itself
     adverb = verb.text in _ADVERBIAL
+    if text in _DEGREES and verb.text in _ADJUSTING:
+        return True  # 调高 售价: how far it is set, whatever follows
     if text in _DEGREES and (after in _DEGREE_AFTER or not _chinese(after)):
         return not adverb or text == "多"  # 长高了, 开快点, 好多了; not 不大高
     if text not in RESULTS or (verb.pos[:1] == "a" and adverb):

@@ -412,10 +412,42 @@ def _shu(spot: Spot) -> str | None:
 
 
 def _tiao(spot: Spot) -> str | None:
-    """调 tiáo "to adjust" in 把…调到/调成/调大 (把空调调到二十六度); else the sentence decides."""
-    if "把" in spot.clause() and spot.after[:1] in ("到", "成", "大", "小", "高", "低", "好", "得"):
+    """调 tiáo "to adjust" in 把…调到/调成/调大 (把空调调到二十六度) and before how far (调高售价,
+    调低温度); else the sentence decides."""
+    if spot.after[:1] in ("大", "小", "高", "低"):
+        return "tiao2"
+    if "把" in spot.clause() and spot.after[:1] in ("到", "成", "好", "得"):
         return "tiao2"
     return None
+
+
+# How long or how many rounds one goes around (转了半天, 转几圈).
+_ROUNDS = ("半天", "一会", "一圈", "几圈", "圈", "一下午", "一上午", "一天", "来转去")
+
+
+def _zhuan(spot: Spot) -> str | None:
+    """转 zhuàn "to go round": doubled or tried (转转, 转一转), for a while or in rounds (转了
+    半天, 转几圈), or spinning (房间都在转); else the sentence decides (往右转 zhuǎn)."""
+    if isinstance(spot, _Shifted):
+        return "zhuan4"  # 转转: the verb doubled
+    start = spot.piece.start
+    rest = spot.sentence[start + 1 :].removeprefix("了").removeprefix("一")
+    if rest.startswith(("转", *_ROUNDS)) or spot.sentence[start - 2 : start] in ("转一", "转了"):
+        return "zhuan4"
+    if "绕" in spot.clause() or "围着" in spot.clause():
+        return "zhuan4"  # 地球绕着太阳转: round what
+    ends = not spot.after
+    return "zhuan4" if ends and spot.sentence[start - 1 : start] == "在" else None
+
+
+# What bleeds: 血 after these in its clause is the blood that flows (流了点儿血).
+_BLEEDING = frozenset("流出吐淌")
+
+
+def _xie(spot: Spot) -> str | None:
+    """血 alone, the blood that flows, is xiě in speech (流了点儿血, 吐了一口血: Xiandai Hanyu
+    Cidian); xuè in words (血液, 流血) and where blood is spoken of as a thing (检测了他的血)."""
+    return "xie3" if any(c in _BLEEDING for c in spot.clause()) else "xue4"
 
 
 def _kan(spot: Spot) -> str | None:
@@ -537,7 +569,8 @@ def _fixed(reading: str) -> Callable[[Spot], str | None]:
 
 
 # One-character words and how they are read. Left to the dictionaries and the context model:
-# characters whose readings share contexts (调 tiáo/diào, 处 chù/chǔ, 转 zhuǎn/zhuàn).
+# characters whose readings share contexts (调 tiáo/diào, 处 chù/chǔ) but for the contexts
+# that the rules name.
 _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "为": _wei,
     "没": _fixed("mei2"),
@@ -584,6 +617,8 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "过": _guo,
     "乐": _fixed("le4"),
     "盛": _cheng,
+    "转": _zhuan,
+    "血": _xie,
 }
 
 
@@ -757,5 +792,23 @@ def heteronym(spot: Spot) -> Mapping[int, str]:
     return dict(enumerate((other if is_other(spot) else everyday).split()))
 
 
-RULES: tuple[Rule, ...] = (everyday_polyphone, final_shao, heteronym, light_syllable)
+# Characters read one way inside words whatever pypinyin's phrases say (流血 liúxuè, 血液:
+# xiě is 血 alone in speech), but for the words listed with them.
+_IN_WORDS = {"血": ("xue4", frozenset({"血淋淋", "血糊糊", "吐血", "咯血"}))}
+
+
+def in_words(spot: Spot) -> Mapping[int, str]:
+    """The reading of a character inside a word of two or more (流血 liúxuè, see `_IN_WORDS`)."""
+    text = spot.piece.text
+    if len(text) < 2:
+        return {}
+    found = {}
+    for k, char in enumerate(text):
+        rule = _IN_WORDS.get(char)
+        if rule is not None and text not in rule[1]:
+            found[k] = rule[0]
+    return found
+
+
+RULES: tuple[Rule, ...] = (everyday_polyphone, final_shao, heteronym, light_syllable, in_words)
 """The word rules, in the order they run."""

@@ -64,8 +64,19 @@ _PRONOUNS = frozenset(
 # One-character verbs, modals and adjectives that 不 negates as a free phrase (不能, 不好);
 # words such as 不错, 不用, 不过, 不行 mean more than their parts and stay whole.
 _AFTER_BU = frozenset(
-    "能会好到是想太去来吃喝看说做买走在敢肯愿该冷热大小多高远快慢贵累饿忙够懂怕知通"
+    "能会好到是想太去来吃喝看说做买走在敢肯愿该冷热大小多高远快慢贵累饿忙够懂怕知通理"
 )
+# Money, counted (五毛 wǔ máo, 两块): jieba's dictionary holds some sums as nouns.
+_MONEY = frozenset("块毛元")
+# Adverbs that jieba's dictionary joins to 有 (总有一天); 还有 "also", 只有 "only if" are words.
+_HAVING = frozenset("总也都就才又")
+# Aspect 着 after a verb is a word of its own (背 着, as 带 着); after these it is the result
+# zháo (睡着 shuìzháo, 找着, 猜着).
+_ZHAO_VERBS = frozenset("睡找猜")
+# Prepositions of a point of view, before a personal pronoun (在我看来: zài wǒ kànlái).
+_VIEWING = frozenset("在依据照对按从")
+# Personal pronouns, which no word of a set phrase's is.
+_PERSONAL = frozenset("我 你 您 他 她 它 我们 你们 他们 她们 咱们".split())
 # The plural suffix stays with its word (孩子们 háizimen).
 _PLURAL = frozenset("们")
 # What jieba runs into a two-character name: 李华家 "Li Hua's home", 小明们.
@@ -89,6 +100,8 @@ _SURNAME_VERBS = frozenset({"姓"})
 # One-character adverbs that jieba's dictionary runs into the word after them (别着急, 很高兴,
 # 都知道); GB/T 16159 writes an adverb apart from its verb or adjective (bié zháojí).
 _ADVERBS = frozenset("别很太最挺都也还就再又才更真")
+# 只 "only" before a word of its own that no dictionary joins to it (只限 zhǐ xiàn).
+_ONLY_ADVERBS = frozenset("只")
 # Everyday actions done to a thing, which jieba and CC-CEDICT join to it as one "word" (看书,
 # 吃药, 坐船, 付钱, 没电); GB/T 16159 writes a verb apart from its object (kàn shū).
 _ACTIONS = frozenset("吃喝看买卖坐骑付订取缺没有找踢洗穿写读听唱煮借拿送寄换刷擦养种搬修")
@@ -165,12 +178,15 @@ def split_phrases(
                 found = "n"  # 鸟|毛: one character cut from a word is no surname
             elif index == 0 and ((len(parts) == 2 and parts[1] in _TO) or _aspect_between(parts)):
                 found = "v"  # 还|给, 当|过|兵: a verb (还 huán, not hái; 当 dāng, not a time)
+            elif index == 0 and piece.pos[:1] == "v" and len(parts) == 2 and parts[1] in "来去":
+                found = "v"  # 飞|来 of the verb 飞来: a verb, whatever jieba's tag of 飞 says
             word = Piece(part, found, offset, source=source)
             result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    named = _as_for(_weekdays(_rejoined(_name_after_jiao(named, known))))
-    named = _common_places(_people_mostly(named, known))
+    named = _as_for(_weekdays(_kneading(_rejoined(_name_after_jiao(named, known)))))
+    named = _big_and_small(_common_places(_people_mostly(named, known)))
+    named = _times_of_day(named, free)
     for cut in (
         _correlative(named, known),
         _more_than,
@@ -187,6 +203,9 @@ def split_phrases(
         _someones_words(named),
         _as_soon_as(named, tag),
         _newly_done(tag),
+        _either_or,
+        _which_way(tag),
+        _once_then(named),
     ):
         named = _split_where(named, cut)
     return named
@@ -219,6 +238,9 @@ def _split(
         or _cannot_reach(text, known, free, tag)
         or _no_name(piece, known, free, tag, proper)
         or _verb_and_result(piece, known, tag)
+        or _verb_aspect(piece, tag)
+        or _with_pronoun(piece, known, free)
+        or _verb_thing(piece, known, free, tag)
     )
     if between:
         return between
@@ -373,6 +395,8 @@ def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
     digits = text.removeprefix("第")
     if _number(digits):
         return [text]
+    if len(text) > 1 and text[-1] in _MONEY and _number(text[:-1]) and text not in _NUMBER_WORDS:
+        return [text[:-1], text[-1]]  # 五毛 wǔ máo, 两块: a sum, whatever tag jieba gives it
     if len(digits) < len(text) or piece.pos[:1] == "m":
         count = len(text) - len(text.lstrip("".join(_DIGITS)))
         if 0 < count < len(text) - 1 and known(text[count:]) and not known(text):
@@ -443,8 +467,8 @@ def _transparent(text: str) -> list[str]:
         return [text[0], text[1:]]  # 每隔 měi gé, 每周三 měi zhōusān
     if len(text) == 3 and text[:2] == "不太":
         return list(text)
-    if text in _ADVERB_MODAL:
-        return [text[0], text[1]]
+    if text in _ADVERB_MODAL or (len(text) == 2 and text[0] in _HAVING and text[1] == "有"):
+        return [text[0], text[1]]  # 就要 jiù yào; 总有一天 zǒng yǒu, as 还有 "also" is not
     if len(text) == 2 and text[0] == "不" and text[1] in _AFTER_BU:
         return [text[0], text[1]]
     if len(text) == 3 and text[0] == text[2] and text[1] == "不":
@@ -479,6 +503,8 @@ def _adverb_first(
     很高兴, 别忘了 → 别 忘 了), or []."""
     if len(text) == 3 and text[2] in "不没" and free(text[:2]) and not free(text):
         return [text[:2], text[2]]  # 从来不 cónglái bù, 好久没: the adverb, then the negation
+    if len(text) == 2 and text[0] in _ONLY_ADVERBS and known(text[1]) and not known(text):
+        return [text[0], text[1]]  # 只限 zhǐ xiàn: "only" and the word no dictionary joins to it
     if len(text) == 2 and text[0] in _ADVERBS and free(text[1]) and not known(text):
         return [text[0], text[1]]  # 太旧 tài jiù, 别吵: words jieba's dictionary joins
     if len(text) != 3 or text[0] not in _ADVERBS or free(text):
@@ -804,6 +830,10 @@ def _familiar(
     Zhāng, 和小李 hé Xiǎo Lǐ); [] when the piece holds no such name."""
     text, start = piece.text, piece.start
     lead = 1 if len(text) == 3 and text[0] in _LINKS and piece.pos in _PERSON else 0
+    if lead and text[1] in _FAMILIAR and not surname(text[-1]):
+        # 和小红: the linking word and a given name (Xiǎohóng), not one name "Hé Xiǎohóng".
+        link = Piece(text[0], "c" if text[0] in "和与及" else "p", start)
+        return [link, Piece(text[1:], "nr", start + 1, titled=True)]
     if len(text) - lead != 2 or text[lead] not in _FAMILIAR or not surname(text[-1]):
         return []
     if not (piece.pos in _PERSON or (not known(text) and piece.pos[:1] in ("n", "t"))):
@@ -1003,9 +1033,10 @@ def _as_soon_as(
 
 
 def _one_piece(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
-    """一块, 一道 before a noun are a number and its measure word (一块蛋糕 yī kuài, 一道菜),
-    not "together" as before a verb (我们一块去)."""
-    if piece.text in _TOGETHER and following is not None and following.pos[:1] == "n":
+    """一块, 一道 are "together" before a verb (我们一块去), else a number and its measure word
+    (一块蛋糕 yī kuài, 一道菜, 胳膊青了一块。)."""
+    together = following is not None and following.han and following.pos[:1] in ("v", "d", "p")
+    if piece.text in _TOGETHER and not together:
         return (1, "m", "q")
     return None
 
@@ -1091,3 +1122,165 @@ def _complement_marker(last: Piece | None, piece: Piece, _: Piece | None) -> Cut
     ):
         return (1, "ud", "n")
     return None
+
+
+def _verb_aspect(piece: Piece, tag: Callable[[str], str | None]) -> list[str]:
+    """A one-character verb and the aspect 着 that jieba's dictionary holds as one word (背着,
+    有着) apart, as it cuts 带 着, or []; a preposition of 着 (随着, 朝着) and a result
+    zháo (睡着) stay whole."""
+    text = piece.text
+    if len(text) != 2 or text[1] != "着" or piece.pos != "v" or text[0] in _ZHAO_VERBS:
+        return []
+    return [text[0], text[1]] if (tag(text[0]) or "")[:1] == "v" else []
+
+
+def _big_and_small(pieces: list[Piece]) -> list[Piece]:
+    """大包小包 "bags big and small" (jieba's cut: 大|包小包) as its four words, dà bāo xiǎo
+    bāo: a thing, 小 or 大, the thing again, after 大 or 小."""
+    result: list[Piece] = []
+    for piece in pieces:
+        text, start = piece.text, piece.start
+        last = result[-1].text if result else ""
+        if len(text) == 3 and text[0] == text[2] and text[1] in "大小" and last in "大小":
+            result.extend(
+                Piece(char, "a" if k == 1 else "n", start + k) for k, char in enumerate(text)
+            )
+            continue
+        result.append(piece)
+    return result
+
+
+def _with_pronoun(
+    piece: Piece, known: Callable[[str], bool], free: Callable[[str], bool]
+) -> list[str]:
+    """A preposition and a personal pronoun opening a set phrase, word by word (在我看来 zài
+    wǒ kànlái, 依我看, 对我来说), or []: no dictionary's word, but what it lists for its
+    meaning, as 我行我素, an idiom, is."""
+    text = piece.text
+    if len(text) < 3 or text[0] not in _VIEWING or free(text):
+        return []
+    if not any(text[1:].startswith(p) for p in _PERSONAL):
+        return []
+    # No word of the dictionaries' that runs the pronoun into its neighbour (在我看 "in my view").
+    parts = _cut(text, lambda w: known(w) and not any(p in w for p in _PERSONAL), free, whole=False)
+    return parts if all(free(p) or known(p) for p in parts) else []
+
+
+def _verb_thing(
+    piece: Piece,
+    known: Callable[[str], bool],
+    free: Callable[[str], bool],
+    tag: Callable[[str], str | None],
+) -> list[str]:
+    """A learners' verb and a thing that jieba calls an idiom and no dictionary lists (堆雪人
+    duī xuěrén) as the verb and its object, as GB/T 16159 writes them, or []."""
+    text = piece.text
+    if piece.pos != "i" or len(text) != 3 or known(text) or not free(text[0]):
+        return []
+    if known(text[:2]) or text[1] == text[0] or text[0] in "死破":
+        return []  # 灭火|机: a thing named by what it does; 聊聊天; 死火山 "dead", not "to die"
+    verb, thing = tag(text[0]), tag(text[1:]) or ""
+    return [text[0], text[1:]] if verb == "v" and thing[:1] == "n" and known(text[1:]) else []
+
+
+# Dough kneaded: 和 before 面 that ends a clause (在厨房和面, 先和面), which jieba cuts as
+# the conjunction 和 and 面; before another noun 和 is "and" (面包和面条).
+_KNEAD = ("和", "面")
+_AFTER_KNEAD = frozenset("了呢吧啊的")
+
+
+def _kneading(pieces: list[Piece]) -> list[Piece]:
+    """The pieces, with 和 and 面 that end a clause one word, 和面 huómiàn "to knead dough"."""
+    result: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        pair = tuple(p.text for p in pieces[i : i + 2])
+        after = pieces[i + 2] if i + 2 < len(pieces) else None
+        if pair == _KNEAD and (after is None or not after.han or after.text in _AFTER_KNEAD):
+            result.append(Piece("和面", "v", pieces[i].start))
+            i += 2
+            continue
+        result.append(pieces[i])
+        i += 1
+    return result
+
+
+def _either_or(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
+    """不 and a verb after the same verb ask yes or no (要不要 yào bù yào, 会不会): 不 stands
+    apart, not jieba's 不要 "don't"."""
+    text = piece.text
+    if last is not None and len(text) == 2 and text[0] in "不没" and last.text == text[1]:
+        return (1, "d", last.pos)
+    return None
+
+
+def _which_way(
+    tag: Callable[[str], str | None],
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """往右转 is 往 右 "to the right" and the verb 转, not 往 and CC-CEDICT's 右转 (向前进
+    stays 向 前进 "to advance")."""
+
+    def cut(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
+        text = piece.text
+        if last is None or last.text not in "往向朝" or len(text) != 2 or text[0] not in "左右":
+            return None
+        return (1, "f", "v") if (tag(text[1]) or "")[:1] == "v" else None
+
+    return cut
+
+
+def _once_then(
+    pieces: list[Piece],
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """一 and a verb, then 就是 and how long (一坐就是一下午, 一等就是三个小时): 一 and the
+    verb apart (not jieba's 一等 "first class"), 就 "then" and 是, not the word 就是."""
+
+    def counted(i: int) -> bool:
+        return i + 1 < len(pieces) and pieces[i + 1].text[:1] in _DIGITS
+
+    once: set[int] = set()
+    for i, piece in enumerate(pieces[1:], 1):
+        if piece.text != "就是" or not counted(i):
+            continue
+        verb = pieces[i - 1]
+        if len(verb.text) == 2 and verb.text[0] == "一":
+            once.update((id(verb), id(piece)))
+        elif len(verb.text) == 1 and i >= 2 and pieces[i - 2].text == "一":
+            once.add(id(piece))
+
+    def cut(_: Piece | None, piece: Piece, __: Piece | None) -> Cut | None:
+        if id(piece) not in once:
+            return None
+        return (1, "d", "v") if piece.text == "就是" else (1, "m", "v")
+
+    return cut
+
+
+# Times of day that jieba cuts into the verb before them (赶早|上 of 赶早上六点的航班).
+_TIMES_OF_DAY = frozenset("早上 晚上 上午 下午 中午".split())
+
+
+def _times_of_day(pieces: list[Piece], free: Callable[[str], bool]) -> list[Piece]:
+    """A learners' verb and a time of day that jieba cut as a word and a character (赶早|上)
+    as the verb and the time (赶 早上): the verb's word, no learners' one, is the lesser cut."""
+    result: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        after = pieces[i + 1] if i + 1 < len(pieces) else None
+        text = piece.text
+        if (
+            after is not None
+            and len(text) == 2
+            and len(after.text) == 1
+            and text[1] + after.text in _TIMES_OF_DAY
+            and free(text[0])
+            and not free(text)
+        ):
+            result.append(Piece(text[0], "v", piece.start))
+            result.append(Piece(text[1] + after.text, "t", piece.start + 1))
+            i += 2
+            continue
+        result.append(piece)
+        i += 1
+    return result

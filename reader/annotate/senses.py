@@ -184,6 +184,19 @@ ANOTHER = "="
 """Marks a wanted sense that is another word's gloss (点儿 after a verb: 一点儿)."""
 
 
+# What says a sum is spoken of, besides the sum itself.
+_PRICES = frozenset("钱 价 买 卖 付 找 花 贵 便宜 元 毛 费 收 一共 多少 给".split())
+
+
+def _priced(spot: Neighbours) -> bool:
+    """Whether a sum is spoken of: not one after a verb or 了 (青了一块, 切一块) in a sentence
+    that says nothing of a price or a payment (找了我一块, 这个一块)."""
+    if spot.before is None or spot.before.text != "一" or len(spot.earlier) < 2:
+        return True
+    acted = spot.earlier[-2].text == "了" or spot.earlier[-2].pos[:1] == "v"
+    return not acted or any(w in spot.sentence for w in _PRICES)
+
+
 def _before_noun(spot: Neighbours) -> bool:
     after = spot.after
     return after is not None and after.pos[:1] == "n" and after.text[:1] != "钱"
@@ -669,8 +682,12 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "着": ((lambda s: s.before is not None and s.before.text in ("不", "得"), "(after a verb)"),),
     # 花钱, 花了两个小时: to spend.
     "花": ((lambda s: s.after is not None and s.after.text[:1] in ("钱", "时", "了"), "to spend"),),
-    # 三块钱, 三十五块: money; before a noun (一块蛋糕) it counts pieces.
-    "块": ((lambda s: s.counted() and not _before_noun(s), "money"),),
+    # 三块钱, 三十五块: money; before a noun (一块蛋糕) it counts pieces, and one of them
+    # where no price is spoken of is a piece or a patch (胳膊青了一块).
+    "块": (
+        (lambda s: s.counted() and not _before_noun(s) and _priced(s), "money"),
+        (lambda s: s.counted() and not _before_noun(s), "piece"),
+    ),
     # 吃点儿, 便宜点儿, 小心点儿: a little, as 一点儿 says; 点儿 is "o'clock" only after a
     # number, and a dot hardly ever.
     "点儿": ((lambda s: not s.counted(), f"{ANOTHER}一点儿"),),
@@ -860,6 +877,30 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
                 and s.after.pos[:1] in ("n", "m", "r")
             ),  # 背这篇课文
             "to learn by heart",
+        ),
+    ),
+    # 谁也不理, 别理他, 没人理我: to pay attention to (after a negation or before a person).
+    "理": (
+        (
+            lambda s: (
+                (s.before is not None and s.before.text in _NOT | {"别"})
+                or (s.after is not None and s.after.pos[:1] == "r")
+            ),
+            "to pay attention to",
+        ),
+    ),
+    # 总有一天: sooner or later (总会早早起床, habit: always).
+    "总": (
+        (
+            lambda s: s.after is not None and s.after.text == "有" and "总有一天" in s.sentence,
+            "eventually|sooner or later",
+        ),
+    ),
+    # 在我看来, 依我看来: in my opinion (the phrase's sense, its words written apart).
+    "看来": (
+        (
+            lambda s: [w.text for w in s.earlier[-2:]] in (["在", "我"], ["依", "我"]),
+            f"{ANOTHER}在我看来",
         ),
     ),
     # 老王 Lǎo Wáng: the prefix of a familiar name (小李 "young", above).
