@@ -290,6 +290,12 @@ def test_splits(annotator: Annotator, sentence: str, expected: list[tuple[str, s
         ("血液很重要。", "血液", "xuèyè"),
         ("他的手指流血了。", "流血", "liúxuè"),
         ("医生检测了他的血。", "血", "xuè"),
+        # 炸 zhá frying food, zhà exploding; 创 chuāng a wound, chuàng creating
+        ("炸鸡虽然好吃，但是不健康。", "炸鸡", "zhájī"),
+        ("他喜欢吃炸薯条。", "炸薯条", "zháshǔtiáo"),
+        ("炸弹爆炸了。", "爆炸", "bàozhà"),
+        ("请给我一盒创可贴。", "创可贴", "chuāngkětiē"),
+        ("他创造了新纪录。", "创造", "chuàngzào"),
         ("这种水果很好吃。", "种", "zhǒng"),
         ("请把书还给我。", "还", "huán"),
         ("我还没吃饭。", "还", "hái"),
@@ -903,7 +909,10 @@ def test_verbs_joined_to_what_follows(
         ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
         # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
         ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),
-        ("我找不着钥匙。", [("找", "zhǎo"), ("不", "bu"), ("着", "zháo")]),
+        # 不 written apart in a potential form is read as alone (bù), as the gold set writes
+        # 睡 不 着; light inside a dictionary's word (用不着, 对不起)
+        ("我找不着钥匙。", [("找", "zhǎo"), ("不", "bù"), ("着", "zháo")]),
+        ("我已经吃饱了，一口也吃不下了。", [("吃", "chī"), ("不", "bù"), ("下", "xià")]),
         ("他睡得着吗？", [("得", "de"), ("着", "zháo")]),
         ("周六下午，我去李华家做客。", [("周六", "zhōuliù"), ("李华", "Lǐ Huá"), ("家", "jiā")]),
         ("我已经吃饱了，谢谢阿姨！", [("谢谢", "xièxie"), ("阿姨", "āyí")]),

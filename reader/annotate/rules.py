@@ -797,16 +797,26 @@ def heteronym(spot: Spot) -> Mapping[int, str]:
 _IN_WORDS = {"血": ("xue4", frozenset({"血淋淋", "血糊糊", "吐血", "咯血"}))}
 
 
+# Characters read one way before what they name, in a word or not: 炸 zhá "to deep-fry"
+# before food (炸鸡 zhájī, 炸薯条; 炸弹 zhà), 创 chuāng "wound" (创可贴, 创伤; 创造 chuàng).
+_BEFORE = {
+    "炸": ("zha2", frozenset("鸡鱼肉虾薯丸酱糕串饺")),
+    "创": ("chuang1", frozenset("可伤口")),
+}
+
+
 def in_words(spot: Spot) -> Mapping[int, str]:
-    """The reading of a character inside a word of two or more (流血 liúxuè, see `_IN_WORDS`)."""
-    text = spot.piece.text
-    if len(text) < 2:
-        return {}
+    """The reading of a character inside a word of two or more (流血 liúxuè, see `_IN_WORDS`)
+    or before what it names (炸鸡 zhájī, see `_BEFORE`), whatever pypinyin's phrases say."""
+    text, start = spot.piece.text, spot.piece.start
     found = {}
     for k, char in enumerate(text):
         rule = _IN_WORDS.get(char)
-        if rule is not None and text not in rule[1]:
+        if rule is not None and len(text) > 1 and text not in rule[1]:
             found[k] = rule[0]
+        before = _BEFORE.get(char)
+        if before is not None and spot.sentence[start + k + 1 : start + k + 2] in before[1]:
+            found[k] = before[0]
     return found
 
 

@@ -180,7 +180,9 @@ def split_phrases(
                 found = "v"  # 还|给, 当|过|兵: a verb (还 huán, not hái; 当 dāng, not a time)
             elif index == 0 and piece.pos[:1] == "v" and len(parts) == 2 and parts[1] in "来去":
                 found = "v"  # 飞|来 of the verb 飞来: a verb, whatever jieba's tag of 飞 says
-            word = Piece(part, found, offset, source=source)
+            # 不 cut from 吃不下 is read as 不 alone (chī bù xià), as in forms no dictionary
+            # lists (睡 不 着), not light as inside CC-CEDICT's word.
+            word = Piece(part, found, offset, source=None if part == "不" else source)
             result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
