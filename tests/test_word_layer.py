@@ -758,6 +758,10 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("看来今天要下雨。", "看来", "apparently"),
         ("相信总有一天会成功。", "总", "eventually"),
         ("他总是迟到。", "总是", "always"),
+        # 点 what a screen shows: to click; 一块儿 before what is done: together
+        ("然后点“发送”。", "点", "to click"),
+        ("别随便点陌生人发的链接。", "点", "to click"),
+        ("我们全家一块儿干活儿。", "一块儿", "together"),
         ("每到周末，王阿姨总会早早起床。", "总", "always"),
         # 再 … 也: no matter how; 倒 after its subject: contrary to expectation
         ("再累也要把作业写完。", "再", "no matter how"),
@@ -804,6 +808,18 @@ def test_plural_and_familiar_names_are_glossed_as_such(tmp_path: Path) -> None:
     assert words["同学们"].level == Dictionary(tmp_path).level("同学")
     # one name of two words, each glossed: 周 the surname, not the dynasty
     assert [p.gloss for p in words["小周"].parts][1] == "surname Zhou"
+
+
+def test_a_verb_and_until_a_time_is_a_word_of_two_parts(tmp_path: Path) -> None:
+    words = {w.text: w for w in glossed_words(tmp_path, "他每天晚上都学到十一点半。")}
+    parts = [p.text for p in words["学到"].parts]
+    assert parts == ["学", "到"] and words["学到"].parts[1].gloss.startswith("until")
+    match = {w.text: w for w in glossed_words(tmp_path, "这场比赛双方一直打到加时赛。")}
+    assert match["打到"].parts[0].gloss.startswith("to play")
+    # 学到 of knowledge is CC-CEDICT's word, "to learn"; 达到 reaches a number
+    learnt = {w.text: w for w in glossed_words(tmp_path, "我学到了很多知识。")}
+    assert not learnt["学到"].parts and "learn" in learnt["学到"].gloss
+    assert not {w.text: w for w in glossed_words(tmp_path, "人数达到十万。")}["达到"].parts
 
 
 def test_a_given_name_the_document_introduces_is_glossed_as_a_name(tmp_path: Path) -> None:

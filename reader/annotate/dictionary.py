@@ -248,9 +248,12 @@ class Dictionary:
     def _gloss(self, word: str, reading: tuple[str, ...], wanted: str = "") -> Gloss | None:
         """Look a word up afresh (see `lookup`), the `wanted` sense first (see `senses`)."""
         if wanted.startswith(ANOTHER):
-            # The context reads the word as another one (吃点儿: 一点儿 "a little").
-            other = self._best(wanted[len(ANOTHER) :], ())
-            definition = _definition(self._main_senses(other)) if other else ""
+            # The context reads the word as another one (吃点儿: 一点儿 "a little"), in one of
+            # its senses where one is named (点“发送”: 点击 "to click").
+            name, _, sense = wanted[len(ANOTHER) :].partition("|")
+            other = self._best(name, ())
+            senses = in_use(self._main_senses(other), sense) if other else ()
+            definition = _definition(senses) if other else ""
             if definition:
                 return Gloss(definition, self.level(word), reading)
             wanted = ""

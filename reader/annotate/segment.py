@@ -208,6 +208,7 @@ def split_phrases(
         _either_or,
         _which_way(tag),
         _once_then(named),
+        _until(named),
     ):
         named = _split_where(named, cut)
     return named
@@ -1286,3 +1287,31 @@ def _times_of_day(pieces: list[Piece], free: Callable[[str], bool]) -> list[Piec
         result.append(piece)
         i += 1
     return result
+
+
+# Times that a verb goes on until, after 到 (学到十一点, 聊到半夜): see `_until`.
+_UNTIL_TIMES = frozenset("半夜 深夜 凌晨 天亮 加时赛".split())
+# Words of 到 that reach a thing or a topic, not a time (达到, 得到, 感到, 想到明天).
+_REACHING = frozenset("达得受感遇想提谈说讲")
+
+
+def _until(
+    pieces: list[Piece],
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """A verb and 到 that jieba's dictionary joins (学到 "to learn"), before a time: the verb
+    and 到 "until" (学到十一点 xué dào, as 聊到半夜), made one word of parts again by
+    `orthography.join_words`."""
+    timed = set()
+    for i, piece in enumerate(pieces[:-1]):
+        text, after = piece.text, pieces[i + 1]
+        further = pieces[i + 2].text if i + 2 < len(pieces) else ""
+        if len(text) != 2 or text[1] != "到" or text[0] in _REACHING or piece.pos[:1] != "v":
+            continue
+        clock = after.text[:1] in _DIGITS and further in ("点", "号")
+        if clock or after.text in _UNTIL_TIMES:
+            timed.add(id(piece))
+
+    def cut(_: Piece | None, piece: Piece, __: Piece | None) -> Cut | None:
+        return (1, "v", "v") if id(piece) in timed else None
+
+    return cut

@@ -197,6 +197,33 @@ def _priced(spot: Neighbours) -> bool:
     return not acted or any(w in spot.sentence for w in _PRICES)
 
 
+# Times that a verb goes on until (学到十一点, 聊到半夜).
+_UNTIL = frozenset("半夜 深夜 凌晨 天亮 加时赛".split())
+
+
+def _until_time(spot: Neighbours) -> bool:
+    """Whether 到 follows a verb and comes before a time it goes on until (学到十一点半)."""
+    before, after = spot.before, spot.after
+    if before is None or before.pos[:1] != "v" or after is None:
+        return False
+    clock = after.pos[:1] == "m" and spot.further is not None and spot.further.text in ("点", "号")
+    return clock or after.text in _UNTIL
+
+
+# What is clicked on a screen (点链接, 点“发送”, 点一下图标).
+_CLICKED = frozenset("链接 按钮 图标 网址 网页 这里 下载 确定 发送 登录 注册".split())
+
+
+def _clicked(spot: Neighbours) -> bool:
+    """Whether 点 clicks: a quoted label right after it, or what a screen shows soon after."""
+    after = spot.after
+    if after is None or spot.counted():
+        return False
+    if not after.is_chinese and after.text.lstrip()[:1] in "“「":
+        return True
+    return any(w.text in _CLICKED for w in spot.rest[:6])
+
+
 def _before_noun(spot: Neighbours) -> bool:
     after = spot.after
     return after is not None and after.pos[:1] == "n" and after.text[:1] != "钱"
@@ -468,7 +495,6 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     # 我们一块去: together (一块蛋糕 is cut in two, a number and its measure word).
     "一块": ((Neighbours.before_head, "together"),),
-    "一块儿": ((Neighbours.before_head, "together"),),
     # 一…就…: as soon as (一有空就打电话).
     "一": ((lambda s: s.before_head() and "就" in s.sentence, "as soon as"),),
     # 越…越…: the more … the more.
@@ -563,6 +589,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     # 点外卖, 点菜: to order (food).
     "点": (
+        # 点“发送”, 点这个链接: to click, what is clicked on a screen named or quoted after it.
+        (_clicked, f"{ANOTHER}点击|to click"),
         (lambda s: s.after_verb() or _after_any(s, _DONE), f"{ANOTHER}一点儿"),
         # 点烟, 点了一支烟, 点灯: to light.
         (lambda s: any(w.text in _LIT for w in s.rest[:4]), "to light"),
@@ -582,6 +610,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
             lambda s: any(w is not None and w.text.endswith(_PLAYED) for w in (s.after, s.before)),
             "to play",
         ),
+        # 比赛一直打到加时赛: a match played on.
+        (lambda s: any(w.text.endswith("赛") for w in s.earlier), "to play"),
         # 打太极拳: to practise tai chi; 打拳: to do shadowboxing.
         (lambda s: s.after is not None and s.after.text.startswith("太极"), f"{ANOTHER}打太极"),
         (lambda s: s.after is not None and s.after.text.endswith("拳"), f"{ANOTHER}打拳"),
@@ -896,6 +926,10 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
             "eventually|sooner or later",
         ),
     ),
+    # 学到十一点, 一直打到加时赛: until (a time), after the verb it completes.
+    "到": ((_until_time, "until (a time)"),),
+    # 一块儿干活儿: together, before what is done (jieba tags 干活儿 a noun).
+    "一块儿": ((Neighbours.before_word, "together"),),
     # 在我看来, 依我看来: in my opinion (the phrase's sense, its words written apart).
     "看来": (
         (
