@@ -134,16 +134,17 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
     i = 0
     while i < len(words):
         pair = tuple(words[i : i + 2])
+        familiar = len(pair) == 2 and _familiar(pair)
         if (
             len(pair) == 2
             and pair[0].text + pair[1].text not in user_words
-            and (_with_complement(words, i) or _with_kind(words, i) or _familiar(pair))
+            and (familiar or _with_complement(words, i) or _with_kind(words, i))
         ):
             result.append(
                 Word(
                     text="".join(p.text for p in pair),
                     reading=tuple(s for p in pair for s in p.reading),
-                    pos=pair[1].pos if _familiar(pair) else pair[0].pos,
+                    pos=pair[1].pos if familiar else pair[0].pos,
                     uncertain=any(p.uncertain for p in pair),
                     parts=pair,
                 )

@@ -186,7 +186,7 @@ def split_phrases(
             result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
-    named = _as_for(_weekdays(_kneading(_rejoined(_name_after_jiao(named, known)))))
+    named = _as_for(_weekdays(_rejoined(_name_after_jiao(named, known))))
     named = _big_and_small(_common_places(_people_mostly(named, known)))
     named = _times_of_day(named, free)
     for cut in (
@@ -715,9 +715,23 @@ def _joined_names(pieces: list[Piece], names: Collection[str]) -> list[Piece]:
     return result
 
 
-# Words jieba cuts in two where the word after them shows they are one: 有的 "some" before a
-# noun (有的人), 老是 "always" before a verb (老是迟到); else 有 的, 老 是 stay apart.
-_REJOINED = {("有", "的"): ("r", ("n",)), ("老", "是"): ("d", ("v", "a", "d"))}
+# Particles after which a clause ends as it does at a mark (先和面吧).
+_CLOSING = frozenset("了呢吧啊的")
+
+
+def _ends_clause(after: Piece | None) -> bool:
+    """Whether the piece after a pair closes its clause: none, a mark or a particle."""
+    return after is None or not after.han or after.text in _CLOSING
+
+
+# Words jieba cuts in two where the word after them shows they are one, with their tag: 有的
+# "some" before a noun (有的人), 老是 "always" before a verb (老是迟到), 和面 huómiàn "to
+# knead dough" ending a clause (在厨房和面; 面包和面条: "and"); else they stay apart.
+_REJOINED: dict[tuple[str, str], tuple[str, Callable[[Piece | None], bool]]] = {
+    ("有", "的"): ("r", lambda after: after is not None and after.pos.startswith("n")),
+    ("老", "是"): ("d", lambda after: after is not None and after.pos.startswith(("v", "a", "d"))),
+    ("和", "面"): ("v", _ends_clause),
+}
 
 
 def _rejoined(pieces: list[Piece]) -> list[Piece]:
@@ -728,7 +742,7 @@ def _rejoined(pieces: list[Piece]) -> list[Piece]:
         pair = (pieces[i].text, pieces[i + 1].text) if i + 1 < len(pieces) else None
         found = _REJOINED.get(pair) if pair else None
         after = pieces[i + 2] if i + 2 < len(pieces) else None
-        if found and after is not None and after.pos.startswith(found[1]):
+        if found and found[1](after):
             result.append(Piece("".join(pair or ()), found[0], pieces[i].start))
             i += 2
             continue
@@ -1186,28 +1200,6 @@ def _verb_thing(
     return [text[0], text[1:]] if verb == "v" and thing[:1] == "n" and known(text[1:]) else []
 
 
-# Dough kneaded: 和 before 面 that ends a clause (在厨房和面, 先和面), which jieba cuts as
-# the conjunction 和 and 面; before another noun 和 is "and" (面包和面条).
-_KNEAD = ("和", "面")
-_AFTER_KNEAD = frozenset("了呢吧啊的")
-
-
-def _kneading(pieces: list[Piece]) -> list[Piece]:
-    """The pieces, with 和 and 面 that end a clause one word, 和面 huómiàn "to knead dough"."""
-    result: list[Piece] = []
-    i = 0
-    while i < len(pieces):
-        pair = tuple(p.text for p in pieces[i : i + 2])
-        after = pieces[i + 2] if i + 2 < len(pieces) else None
-        if pair == _KNEAD and (after is None or not after.han or after.text in _AFTER_KNEAD):
-            result.append(Piece("和面", "v", pieces[i].start))
-            i += 2
-            continue
-        result.append(pieces[i])
-        i += 1
-    return result
-
-
 def _either_or(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
     """不 and a verb after the same verb ask yes or no (要不要 yào bù yào, 会不会): 不 stands
     apart, not jieba's 不要 "don't"."""
@@ -1289,10 +1281,11 @@ def _times_of_day(pieces: list[Piece], free: Callable[[str], bool]) -> list[Piec
     return result
 
 
-# Times that a verb goes on until, after 到 (学到十一点, 聊到半夜): see `_until`.
+# Times that a verb goes on until, after 到 (聊到半夜, 打到加时赛), besides clock times
+# (学到十一点); not 明天 or 晚上, which one thinks or speaks of too (一想到明天).
 _UNTIL_TIMES = frozenset("半夜 深夜 凌晨 天亮 加时赛".split())
 # Words of 到 that reach a thing or a topic, not a time (达到, 得到, 感到, 想到明天).
-_REACHING = frozenset("达得受感遇想提谈说讲")
+_REACHING_THINGS = frozenset("达得受感遇想提谈说讲")
 
 
 def _until(
@@ -1305,7 +1298,7 @@ def _until(
     for i, piece in enumerate(pieces[:-1]):
         text, after = piece.text, pieces[i + 1]
         further = pieces[i + 2].text if i + 2 < len(pieces) else ""
-        if len(text) != 2 or text[1] != "到" or text[0] in _REACHING or piece.pos[:1] != "v":
+        if len(text) != 2 or text[1] != "到" or text[0] in _REACHING_THINGS or piece.pos[:1] != "v":
             continue
         clock = after.text[:1] in _DIGITS and further in ("点", "号")
         if clock or after.text in _UNTIL_TIMES:

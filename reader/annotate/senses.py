@@ -197,7 +197,8 @@ def _priced(spot: Neighbours) -> bool:
     return not acted or any(w in spot.sentence for w in _PRICES)
 
 
-# Times that a verb goes on until (学到十一点, 聊到半夜).
+# Times that a verb goes on until (学到十一点, 聊到半夜), as segment._UNTIL_TIMES, which this
+# module cannot import (segment → names → resources → dictionary → senses).
 _UNTIL = frozenset("半夜 深夜 凌晨 天亮 加时赛".split())
 
 
