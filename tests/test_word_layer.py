@@ -174,7 +174,7 @@ def read_entries(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         # a verb, 不 and the result it cannot reach apart; forms that mean more stay whole
         ("我吃不下了。", [("吃", "chī"), ("下", "xià")]),
         ("我找不到钥匙。", [("找", "zhǎo"), ("不", "bù"), ("到", "dào")]),
-        ("他瞧不起我。", [("瞧不起", "qiáobùqǐ")]),
+        ("他瞧不起我。", [("瞧不起", "qiáobuqǐ")]),
         # a verb and its object with an aspect particle between: three words, 过 light
         ("我当过兵。", [("当", "dāng"), ("过", "guo"), ("兵", "bīng")]),
         ("他迷了路。", [("迷", "mí"), ("了", "le"), ("路", "lù")]),
@@ -349,6 +349,19 @@ def test_erhua_keeps_one_syllable_per_character(annotator: Annotator) -> None:
         ("这本书多少钱？", "多少", "duōshao"),
         ("奶奶给我讲故事。", "故事", "gùshi"),
         ("你教教我吧。", "教教", "jiāojiao"),
+        # read as Xiandai Hanyu Cidian writes them where both dictionaries differ
+        ("他当天就回来了。", "当天", "dàngtiān"),
+        ("他做事总是马马虎虎的。", "马马虎虎", "mǎmahūhū"),
+        ("马路两边都是树。", "两边", "liǎngbiān"),
+        # 不 inside a potential complement kept as one word is light; not in 要不然, 前不久
+        ("太热了，我受不了。", "受不了", "shòubuliǎo"),
+        ("我赶不上车了。", "赶不上", "gǎnbushàng"),
+        ("快走吧，要不然就晚了。", "要不然", "yàobùrán"),
+        # a verb said twice is light on the second syllable, whatever jieba's tag (学学 n)
+        ("你应该好好学学。", "学学", "xuéxue"),
+        ("你去问问老师吧。", "问问", "wènwen"),
+        ("周末出去玩玩。", "玩玩", "wánwan"),
+        ("我天天跑步。", "天天", "tiāntiān"),
     ],
 )
 def test_words_read_by_sense(annotator: Annotator, sentence: str, word: str, reading: str) -> None:
@@ -922,6 +935,10 @@ def test_verbs_joined_to_what_follows(
         ("他犯了罪，在劫难逃。", [("在劫难逃", "zàijiénántáo")]),
         ("我每天晚上都看书。", [("晚上", "wǎnshang")]),
         ("我们聊聊天吧。", [("聊聊", "liáoliao"), ("天", "tiān")]),
+        # a verb said twice that jieba cut into the word after it (量|量体温, 动动脑|子)
+        ("妈妈给孩子量量体温。", [("量量", "liángliang"), ("体温", "tǐwēn")]),
+        ("你动动脑子吧。", [("动动", "dòngdong"), ("脑子", "nǎozi")]),
+        ("既然来了，就好好玩儿。", [("好好", "hǎohao"), ("玩儿", "wánr")]),
         ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
         # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
         ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),

@@ -177,6 +177,7 @@ class Annotator:
             everyday_word,
             basic_word,
             lambda word: bool(self.resources.proper_starts(word)),
+            self.resources.action,
         )
         return join_erhua(split, self.resources)
 

@@ -103,11 +103,20 @@ def aspect(
     return {1: reading} if reading else {}
 
 
+# What follows 不 in a potential complement kept as one word (受不了, 来不及, 看不起): a
+# result or a direction, not the second half of a question (是不是) or of 前不久, 要不然.
+_COMPLEMENTS = frozenset("了起及上下来去到见懂清着住得开通动过出完准拢倒尽透中惯消")
+
+
 def potential(sentence: str, piece: Piece) -> dict[int, str]:
     """Potential complements, not particles: 了 after 不 (or 不得) is liǎo (受不了, 不得了); 着
-    inside a word after 不 or 得 is zháo (找不着, 用不着, 睡得着)."""
+    inside a word after 不 or 得 is zháo (找不着, 用不着, 睡得着); 不 inside such a word is
+    light, as Xiandai Hanyu Cidian writes every one (受不了 shòubuliǎo, 赶不上, 瞧不起)."""
+    text = piece.text
     found: dict[int, str] = {}
-    for k, char in enumerate(piece.text):
+    if len(text) == 3 and text[1] == "不" and text[2] in _COMPLEMENTS and text[0] != text[2]:
+        found[1] = "bu5"
+    for k, char in enumerate(text):
         i = piece.start + k
         if i == 0:
             continue

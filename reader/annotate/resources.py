@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 # with tiny ones (再一 3): a word inside a word must be at least this frequent.
 _KNOWN_WORD = 10
 
+# A sense that names an action: "to learn", "(of sth) to move".
+_ACTION = re.compile(r"(?:\([^)]*\) )?to ")
+
 
 # Words CC-CEDICT capitalises as English would (months, weekdays, the solar terms, the
 # Internet, a few kinds named after Beijing or China) that GB/T 16159 and Xiandai Hanyu
@@ -116,6 +119,17 @@ class Resources:
         if self._lexicon is None:
             self._lexicon = Lexicon.load()
         return self._lexicon
+
+    def action(self, word: str) -> bool | None:
+        """Whether CC-CEDICT names an action first in some entry of the word (学 "to learn",
+        动 "(of sth) to move"), which jieba's tags often miss (学 n, 问 n); None if CC-CEDICT
+        does not list the word."""
+        if self._dictionary is None:
+            self._dictionary = Dictionary(self.cache_dir)
+        entries = self._dictionary.entries(word)
+        if not entries:
+            return None
+        return any(_ACTION.match(e.senses[0]) for e in entries if e.senses)
 
     def proper_starts(self, word: str) -> tuple[bool, ...] | None:
         """Where CC-CEDICT starts a capitalised word in a proper noun; None if it doesn't list it.

@@ -820,5 +820,27 @@ def in_words(spot: Spot) -> Mapping[int, str]:
     return found
 
 
-RULES: tuple[Rule, ...] = (everyday_polyphone, final_shao, heteronym, light_syllable, in_words)
+# Everyday words that both pypinyin's phrases and CC-CEDICT read otherwise than Xiandai Hanyu
+# Cidian: 当天 dàngtiān "the same day", 马马虎虎 mǎmahūhū, 两边 liǎngbiān (not light).
+_STANDARD_WORDS = {
+    "当天": ("dang4", "tian1"),
+    "马马虎虎": ("ma3", "ma5", "hu1", "hu1"),
+    "两边": ("liang3", "bian1"),
+}
+
+
+def standard_word(spot: Spot) -> Mapping[int, str]:
+    """A word read as Xiandai Hanyu Cidian writes it where the dictionaries disagree with it
+    (see `_STANDARD_WORDS`)."""
+    return dict(enumerate(_STANDARD_WORDS.get(spot.piece.text, ())))
+
+
+RULES: tuple[Rule, ...] = (
+    everyday_polyphone,
+    final_shao,
+    heteronym,
+    light_syllable,
+    in_words,
+    standard_word,
+)
 """The word rules, in the order they run."""

@@ -141,6 +141,7 @@ def split_phrases(
     free: Callable[[str], bool],
     basic: Callable[[str], bool],
     proper: Callable[[str], bool],
+    action: Callable[[str], bool | None],
 ) -> list[Piece]:
     """The pieces, with free phrases split into the words they hold.
 
@@ -150,7 +151,9 @@ def split_phrases(
     太, 买); a phrase is split only into dictionary words and such characters, so a rare
     word no dictionary lists (朴拙) stays whole; a phrase of single characters only when
     each is `basic` (倒|杯|茶, 被|选|为, but 空包弹). `proper` says whether CC-CEDICT writes
-    a word as a proper noun (日本, 中华).
+    a word as a proper noun (日本, 中华). `action` says whether CC-CEDICT names an action
+    first for a word (学 "to learn"; None if it does not list it), for doubled verbs jieba
+    tags as nouns.
     """
     result: list[Piece] = []
     for piece in pieces:
@@ -188,7 +191,8 @@ def split_phrases(
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
     named = _as_for(_weekdays(_rejoined(_name_after_jiao(named, known))))
     named = _big_and_small(_common_places(_people_mostly(named, known)))
-    named = _times_of_day(named, free)
+    named = _doubled_verbs(_times_of_day(named, free), known, tag, action)
+    named = _bound_rejoined(named, known)
     for cut in (
         _correlative(named, known),
         _more_than,
@@ -549,6 +553,71 @@ def _long_name(
     if len(parts) > 1 and all(len(p) > 1 and known(p) for p in parts):
         return parts
     return [text]
+
+
+# jieba's tags of a doubled word that may be a doubled verb (学学 n, 试试 vn, 闻闻 nr);
+# not an adverb, numeral, measure word or adjective (常常, 个个, 红红).
+_DOUBLED_TAGS = frozenset({"n", "nr", "nrt", "ns", "nz", "vn"})
+
+
+def _doubled_verbs(
+    pieces: list[Piece],
+    known: Callable[[str], bool],
+    tag: Callable[[str], str | None],
+    action: Callable[[str], bool | None],
+) -> list[Piece]:
+    """A verb said twice that no dictionary lists, as one word tagged a verb: 学学 xuéxue,
+    问问, 闻闻, which jieba tags nouns, and 量|量体温, which it cuts as 量 + its word 量体温
+    (量量 体温); a doubled word a dictionary lists keeps its tag (天天, 星星)."""
+    result: list[Piece] = []
+    for piece in pieces:
+        text = piece.text
+        last = result[-1] if result else None
+        rest = text[1:]
+        if (
+            last is not None
+            and last.text == text[:1]
+            and len(text) > 2
+            and known(rest)
+            and action(last.text)
+            and piece.start == last.start + 1
+        ):
+            result[-1] = Piece(last.text * 2, tag(last.text * 2) or "v", last.start)
+            result.append(Piece(rest, tag(rest) or piece.pos, piece.start + 1))
+            continue
+        if (
+            len(text) == 2
+            and text[0] == text[1]
+            and piece.pos in _DOUBLED_TAGS
+            and not known(text)
+            and action(text) is None
+            and action(text[0])
+        ):
+            piece = replace(piece, pos="v")
+        result.append(piece)
+    return result
+
+
+def _bound_rejoined(pieces: list[Piece], known: Callable[[str], bool]) -> list[Piece]:
+    """A noun cut from the end of a jieba word, joined to a bound morpheme jieba left alone
+    after it where the two make a dictionary word (动动脑|子 → 动动 脑子; 炒|出 汁 stays)."""
+    result: list[Piece] = []
+    for piece in pieces:
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and len(last.text) == 1
+            and last.pos[:1] == "n"
+            and last.source is not None
+            and len(piece.text) == 1
+            and piece.pos == "ng"
+            and piece.start == last.start + 1
+            and known(last.text + piece.text)
+        ):
+            result[-1] = Piece(last.text + piece.text, "n", last.start)
+            continue
+        result.append(piece)
+    return result
 
 
 def _reduplicated(text: str) -> bool:
