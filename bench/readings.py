@@ -8,6 +8,11 @@ Sets, each printed when present:
   word boundaries audited blind against GB/T 16159-2012 (`bench/data/AUDIT.md`).
 - heldout: `bench/data/everyday-heldout.jsonl`, 120 more such sentences, written the same
   way after the rules were made; judge changes on gold, confirm them here.
+- fresh: `bench/data/everyday-fresh.jsonl`, 120 sentences by a third writer who saw neither
+  reader nor the other sets (2026-12-07), first run before any change made for it. Its
+  neutral tones follow its own reading of Xiandai Hanyu Cidian (a syllable printed light but
+  with a tone mark keeps the tone: dǎsuàn, qǐlái; 里 after a noun light, as GB/T's "hé li"),
+  so compare its readings with neutral tones as full (`bench/data/AUDIT.md`).
 - silver: the `hsk-sentences-audio` package (`pip install -e '.[bench]'`), 4,354 graded
   sentences whose pinyin is machine-made and about 1-2 % wrong: a second opinion, not truth;
   where it and the two systems disagreed, a hand audit (`bench/data/silver-audit.tsv`,
@@ -56,6 +61,7 @@ GOLD = Path(__file__).resolve().parent / "data" / "everyday-gold.jsonl"
 # Xiandai Hanyu Cidian (218 positions; 一/不 sandhi, a convention, left as the silver has it).
 SILVER_AUDIT = GOLD.parent / "silver-audit.tsv"
 HELDOUT = Path(__file__).resolve().parent / "data" / "everyday-heldout.jsonl"
+FRESH = Path(__file__).resolve().parent / "data" / "everyday-fresh.jsonl"
 # Every gloss the keyword check flags on the gold sets, judged by hand (see the file's head):
 # the gloss figure counts those judged wrong and those not judged yet.
 GLOSS_AUDIT = GOLD.parent / "gloss-audit.tsv"
@@ -577,8 +583,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cpp", type=Path, default=SHARED / "bench" / "cpp-dev")
     parser.add_argument("--samples", type=Path, default=SHARED / "samples")
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="the held-out gold set")
+    parser.add_argument("--fresh", type=Path, default=FRESH, help="the third gold set")
     parser.add_argument(
-        "--sets", default="gold,heldout,silver,cpp,samples", help="which sets to run"
+        "--sets", default="gold,heldout,fresh,silver,cpp,samples", help="which sets to run"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print examples of defects")
     parser.add_argument("--examples", type=int, default=12, help="examples kept per kind (-v)")
@@ -600,6 +607,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "heldout" in wanted and args.heldout.exists():
             sets.append(
                 ("held-out gold (written blind, kept out of development)", load_gold(args.heldout))
+            )
+        if "fresh" in wanted and args.fresh.exists():
+            sets.append(
+                (
+                    "fresh gold (a third writer, blind; its own neutral-tone convention)",
+                    load_gold(args.fresh),
+                )
             )
         if "silver" in wanted:
             silver = load_silver()

@@ -362,6 +362,18 @@ def test_erhua_keeps_one_syllable_per_character(annotator: Annotator) -> None:
         ("你去问问老师吧。", "问问", "wènwen"),
         ("周末出去玩玩。", "玩玩", "wánwan"),
         ("我天天跑步。", "天天", "tiāntiān"),
+        # a rate after what it measures; dry clothes; rain counted; mixing; burnt; a scratch
+        ("近年来，青少年的近视率持续上升。", "近视率", "jìnshìlǜ"),
+        ("他率领代表团访问北京。", "率领", "shuàilǐng"),
+        ("太阳出来了，衣服很快就干了。", "干", "gān"),
+        ("他在银行干了十年。", "干", "gàn"),
+        ("一场秋雨一场寒。", "场", "cháng"),
+        ("要先和面，再调馅儿。", "调", "tiáo"),
+        ("火太大容易炒糊。", "炒糊", "chǎohú"),
+        ("他的腿被树枝划伤了。", "划伤", "huáshāng"),
+        ("孩子们在雪地里玩儿。", "地", "dì"),
+        ("他们的生活过得很好。", "过", "guò"),
+        ("他悲伤地摇了摇头。", "地", "de"),
     ],
 )
 def test_words_read_by_sense(annotator: Annotator, sentence: str, word: str, reading: str) -> None:
@@ -551,6 +563,38 @@ def test_a_name_someone_is_called_is_a_name_wherever_it_stands(annotator: Annota
     assert ("王子铭", "Wáng Zǐmíng") in read[1]
     assert ("马克", "Mǎkè") in read[2]
     assert ("我", "wǒ") in read[3]  # 叫 "to tell someone to": no name after it
+
+
+def test_a_pet_named_after_a_noun_and_a_given_name_stay_names_throughout(
+    annotator: Annotator,
+) -> None:
+
+    sentences = (
+        "王小明有一只小狗，叫旺财。",
+        "旺财每天都跟着小明，小明去哪儿它就去哪儿。",
+        "他哭着，叫妈妈。",
+        "我叫了他。",
+    )
+    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=sentences),))
+    read = [
+        [(w.text, written(w.reading, annotator.style)) for w in s.words if w.reading]
+        for s in annotator.annotate(article).paragraphs[0].sentences
+    ]
+    assert ("旺财", "Wàngcái") in read[0]
+    assert ("旺财", "Wàngcái") in read[1]
+    assert read[1].count(("小明", "Xiǎomíng")) == 2  # jieba cut the second 小|明去
+    assert ("去", "qù") in read[1]
+    assert ("妈妈", "māma") in read[2]  # calling someone, a word: no name
+    assert [t for t, _ in read[3]] == ["我", "叫", "了", "他"]
+
+
+def test_titles_of_works_are_capitalised_word_by_word(annotator: Annotator) -> None:
+    assert ("茶馆", "Cháguǎn") in read(annotator, "我们去看了话剧《茶馆》。")
+    words = read(annotator, "据《人民日报》报道，今天很冷。")
+    assert ("人民", "Rénmín") in words and ("日报", "Rìbào") in words
+    assert ("报道", "bàodào") in words
+    words = read(annotator, "我读了《我的父亲》。")
+    assert ("我", "Wǒ") in words and ("的", "de") in words and ("父亲", "Fùqīn") in words
 
 
 def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
@@ -805,6 +849,24 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("他从小就喜欢唱歌。", "就", "already"),
         ("周末去公园，你看怎么样？", "看", "to consider"),
         ("学校新建了一座图书馆。", "建", "to build"),
+        ("老张，明天的会几点开始？", "会", "meeting"),
+        ("这个周末会降温。", "会", "to be likely to"),
+        ("到了机场再发现就来不及了。", "再", "then"),
+        ("他连个电话都没打。", "打", "to make a telephone call"),
+        ("家庭又多了起来。", "起来", "indicating the beginning"),
+        ("她高兴得跳了起来。", "起来", "indicating an upward movement"),
+        ("他站起来了。", "起来", "indicating an upward movement"),
+        ("这道菜吃起来却又香又嫩。", "起来", "expressing preliminary judgment"),
+        ("你可别穿得太薄。", "可", "(particle used for emphasis)"),
+        ("要先和面，再调馅儿。", "调", "to season (food)"),
+        ("最后一个一个地包好。", "包", "to wrap"),
+        ("我的包很重。", "包", "bag"),
+        ("我点的是一份土豆丝和一碗汤。", "点", "to order (food"),
+        ("他们的生活过得很好。", "过", "to live"),
+        ("他通过阅读来缓解压力。", "通过", "by means of"),
+        ("小明急得哭了。", "急", "worried"),
+        ("受台风影响，明天将有暴雨。", "台风", "typhoon"),
+        ("这双鞋有点儿小，有大一号的吗？", "号", "size"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(
@@ -939,6 +1001,22 @@ def test_verbs_joined_to_what_follows(
         ("妈妈给孩子量量体温。", [("量量", "liángliang"), ("体温", "tǐwēn")]),
         ("你动动脑子吧。", [("动动", "dòngdong"), ("脑子", "nǎozi")]),
         ("既然来了，就好好玩儿。", [("好好", "hǎohao"), ("玩儿", "wánr")]),
+        # words jieba took for names or places: an adjective doubled and 的, two kin, a
+        # thing and 都, a noun and a preposition; a measure word after a demonstrative
+        ("他个子高高的。", [("高高", "gāogāo"), ("的", "de")]),
+        ("周末爸爸妈妈带我去公园。", [("爸爸", "bàba"), ("妈妈", "māma")]),
+        ("公园里的花都开了。", [("花", "huā"), ("都", "dōu")]),
+        ("成都是四川的省会。", [("成都", "Chéngdū")]),
+        ("一只小黄狗朝公园跑去了。", [("黄狗", "huánggǒu"), ("朝", "cháo")]),
+        ("气温上升了约1.2摄氏度。", [("摄氏度", "shèshìdù")]),
+        ("这段时间我很忙。", [("这", "zhè"), ("段", "duàn"), ("时间", "shíjiān")]),
+        ("这款App很好用。", [("这", "zhè"), ("款", "kuǎn")]),
+        ("我国将进一步加大投入。", [("进一步", "jìnyībù")]),
+        ("路上发生了一起交通事故。", [("一", "yī"), ("起", "qǐ"), ("事故", "shìgù")]),
+        ("我们一起去吧。", [("一起", "yīqǐ")]),
+        ("她是超市的收银员。", [("收银员", "shōuyínyuán")]),
+        ("火太小又炒不出香味儿。", [("香味儿", "xiāngwèir")]),
+        ("妈妈让我早点儿回家。", [("早", "zǎo"), ("点儿", "diǎnr")]),
         ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
         # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
         ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),

@@ -20,6 +20,7 @@ from reader.annotate.names import (
     same_names,
     surname_reading,
     titled,
+    works_titled,
 )
 from reader.annotate.orthography import erhua, join_erhua, join_plural, join_words, objects_apart
 from reader.annotate.overrides import apply_overrides, load_overrides, load_user_dict
@@ -132,24 +133,31 @@ class Annotator:
         # jieba, pypinyin, CC-CEDICT's readings and the context model know simplified words
         # (臺灣的銀行 would be read character by character: 銀 yín 行 xíng).
         analysed = simplified(sentences) or sentences
-        pieces = names_throughout([self._segment(s) for s in analysed])
+        pieces = names_throughout(
+            [self._segment(s) for s in analysed],
+            is_surname,
+            self.resources.known,
+            self.resources.tokenizer().word_tag_tab.get,
+        )
         model = self.resources.context_model()
         queries = [
             (sentence, [i for p in found if p.han for i in polyphones(model, p)])
             for sentence, found in zip(analysed, pieces, strict=True)
         ]
         guesses = predict(model, queries)
-        return [
-            _as_written(
-                original,
-                self._read_sentence(
-                    sentence, found, dict(zip(positions, guessed, strict=True)), original
-                ),
-            )
-            for original, (sentence, positions), found, guessed in zip(
-                sentences, queries, pieces, guesses, strict=True
-            )
-        ]
+        return works_titled(
+            [
+                _as_written(
+                    original,
+                    self._read_sentence(
+                        sentence, found, dict(zip(positions, guessed, strict=True)), original
+                    ),
+                )
+                for original, (sentence, positions), found, guessed in zip(
+                    sentences, queries, pieces, guesses, strict=True
+                )
+            ]
+        )
 
     def _segment(self, sentence: str) -> list[Piece]:
         """jieba's words, with Latin text, numbers and punctuation kept as plain runs."""

@@ -237,6 +237,44 @@ def same_names(sentences: list[tuple[Word, ...]]) -> list[tuple[Word, ...]]:
     return result
 
 
+# Words a title writes small inside it, as English titles do: particles, prepositions,
+# conjunctions (《我的父亲》 Wǒ de Fùqīn).
+_SMALL_IN_TITLES = ("u", "p", "c", "y", "e")
+
+
+def works_titled(sentences: list[tuple[Word, ...]]) -> list[tuple[Word, ...]]:
+    """The words of a work's title in 《》 capitalised, as GB/T 16159 writes a proper noun
+    word by word (《茶馆》 Cháguǎn, 《人民日报》 Rénmín Rìbào); its first word always."""
+    result = []
+    for words in sentences:
+        inside, first = False, False
+        fixed = []
+        for word in words:
+            if not word.reading:
+                for mark in word.text:
+                    if mark == "《":
+                        inside, first = True, True
+                    elif mark == "》":
+                        inside = False
+            elif inside and (first or not word.pos.startswith(_SMALL_IN_TITLES)):
+                word = _capitalised(word)
+                first = False
+            else:
+                first = False
+            fixed.append(word)
+        result.append(tuple(fixed))
+    return result
+
+
+def _capitalised(word: Word) -> Word:
+    """The word with its first syllable capitalised, and its first part's."""
+    reading = (word.reading[0][:1].upper() + word.reading[0][1:], *word.reading[1:])
+    parts = word.parts
+    if parts and parts[0].reading:
+        parts = (_capitalised(parts[0]), *parts[1:])
+    return replace(word, reading=reading, parts=parts)
+
+
 def surname_reading(
     piece: Piece, phrase: Phrase, cedict: Sequence[tuple[str, ...] | None]
 ) -> dict[int, str]:

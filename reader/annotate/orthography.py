@@ -159,8 +159,13 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
 # One-syllable nouns that name the kind of a shop, a team, a place, a dish or a ticket after
 # the noun that says which (水果店, 篮球队, 无线网, 家乡菜, 薄荷茶, 纸质书, 火车票): GB/T 16159
 # joins a name of one concept of three syllables (xǐyījī); no dictionary lists most of them.
-_KINDS = frozenset("店馆站队网厂室院楼场课费证卡票茶菜药汤面酒书")
+_KINDS = frozenset("店馆站队网厂室院楼场课费证卡票茶菜药汤面酒书线")
 _COMMON_NOUNS = frozenset({"n", "nz"})
+# One-syllable nouns of a rate or an amount after what is done (近视率, 下载量, 阅读量), and
+# of a person after what they do (收银员, 快递员): joined as the kinds are.
+_RATES = frozenset("率量")
+_DOERS = frozenset("员")
+_DOINGS = frozenset({"n", "nz", "v", "vn"})
 
 
 def _familiar(pair: Sequence[Word]) -> bool:
@@ -172,15 +177,20 @@ def _familiar(pair: Sequence[Word]) -> bool:
 
 
 def _with_kind(words: Sequence[Word], i: int) -> bool:
-    """Whether the word at `i` is a common noun and the next the kind it names (水果 店)."""
+    """Whether the word at `i` is a common noun and the next the kind it names (水果 店), or
+    what is done and its rate or doer (下载 量, 收银 员)."""
     noun, kind = words[i], words[i + 1]
-    if noun.pos not in _COMMON_NOUNS or len(noun.text) != 2 or len(noun.reading) != 2:
+    if len(noun.text) != 2 or len(noun.reading) != 2 or not _one_syllable(kind):
         return False
     if not all(noun.reading) or noun.reading[0][:1].isupper():
         return False  # a name, even one jieba tags a common noun
     if i and words[i - 1].pos[:1] == "m":
         return False  # 一桌子 菜: the noun counts the dish
-    return _one_syllable(kind) and kind.text in _KINDS and kind.pos[:1] == "n"
+    if kind.text in _RATES:
+        return noun.pos in ("v", "vn")  # 下载量; not 妈妈 量 (体温), a verb
+    if kind.text in _DOERS:
+        return noun.pos in _DOINGS
+    return noun.pos in _COMMON_NOUNS and kind.text in _KINDS and kind.pos[:1] == "n"
 
 
 def _with_complement(words: Sequence[Word], i: int) -> bool:

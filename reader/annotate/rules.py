@@ -51,6 +51,9 @@ _CHANG_EVENTS = (
     "争吵",
     "恶战",
 )
+# Weather that 场 counts as cháng whatever comes before it in the word (秋雨, 暴风雪, 寒 in
+# 一场秋雨一场寒).
+_WEATHER = frozenset("雨雪风寒霜雾")
 # Liquids and the like that 倒 pours (倒水 dào); 倒 alone before them is never dǎo.
 _POURED = frozenset("水茶酒奶汤油咖饮垃")
 # What 背 carries (bēi) and what it recites (bèi).
@@ -80,6 +83,8 @@ _AFTER_RATHER = frozenset("是 觉得 不 也 挺 还 很 要 想 没 真 可以
 _PERSONS = frozenset("你 我 他 她 您 他们 你们 她们 人家".split())
 # What dries: 晾不干, 晒得干.
 _DRYING = frozenset("晾晒吹擦烘")
+# Characters that show a person in a clause (他们早就干了: someone does, not something dries).
+_PEOPLE = frozenset("我你他她您谁人们")
 _STAY = frozenset("了在着一会到几多过不半两三")
 _STUFFED = frozenset("进满给到住了在上不得")
 _SHORT = frozenset("一点得远了不钱的")
@@ -217,7 +222,8 @@ def _chang(spot: Spot) -> str | None:
     if spot.before not in _COUNTING:
         return None
     rest = spot.sentence[spot.piece.start + 1 :]
-    return "chang2" if rest.startswith(_CHANG_EVENTS) else "chang3"
+    weather = spot.after[-1:] in _WEATHER  # 一场秋雨, 一场暴风雪
+    return "chang2" if rest.startswith(_CHANG_EVENTS) or weather else "chang3"
 
 
 def _dao(spot: Spot) -> str | None:
@@ -254,6 +260,8 @@ def _gan(spot: Spot) -> str | None:
     )
     if _tag(spot.previous).startswith("n") and ends:
         return "gan1"
+    if ends and _tag(spot.previous) == "d" and not _PEOPLE.intersection(spot.clause()):
+        return "gan1"  # 衣服很快就干了: nobody in the clause to do anything
     return "gan4"
 
 
@@ -333,11 +341,14 @@ def _dei(spot: Spot) -> str | None:
 
 def _guo(spot: Spot) -> str | None:
     """过 right after a verb is its aspect particle (吵过架, 去过): guo, light; not before 来
-    or 去 (走过来), where it is the verb's direction. Opening a clause it is the verb guò
-    (，过了半年), and after who does it or an adverb (他过了马路, 已经过了十点)."""
+    or 去 (走过来), where it is the verb's direction, nor before 得 (生活过得好: to live).
+    Opening a clause it is the verb guò (，过了半年), and after who does it or an adverb
+    (他过了马路, 已经过了十点)."""
     previous, following = spot.previous, spot.following
     if previous is None or previous.pos[:1] in ("r", "d", "t") or previous.pos[:2] == "nr":
         return "guo4"
+    if following is not None and following.text == "得":
+        return "guo4"  # 生活过得很好: to live, a verb with its complement
     if previous.pos[:1] != "v" or previous.text[-1:] in ("过", "了"):
         return None
     if following is not None and following.text[:1] in ("来", "去"):
@@ -411,10 +422,14 @@ def _shu(spot: Spot) -> str | None:
     return None
 
 
+# What 调 tiáo mixes (调馅儿, 调味, 调色: Xiandai Hanyu Cidian's 使配合得均匀合适).
+_MIXED = frozenset("馅味料酱汁色")
+
+
 def _tiao(spot: Spot) -> str | None:
     """调 tiáo "to adjust" in 把…调到/调成/调大 (把空调调到二十六度) and before how far (调高售价,
-    调低温度); else the sentence decides."""
-    if spot.after[:1] in ("大", "小", "高", "低"):
+    调低温度), "to mix" before what it mixes (调馅儿); else the sentence decides."""
+    if spot.after[:1] in ("大", "小", "高", "低") or spot.after[:1] in _MIXED:
         return "tiao2"
     if "把" in spot.clause() and spot.after[:1] in ("到", "成", "好", "得"):
         return "tiao2"
@@ -448,6 +463,17 @@ def _xie(spot: Spot) -> str | None:
     """血 alone, the blood that flows, is xiě in speech (流了点儿血, 吐了一口血: Xiandai Hanyu
     Cidian); xuè in words (血液, 流血) and where blood is spoken of as a thing (检测了他的血)."""
     return "xie3" if any(c in _BLEEDING for c in spot.clause()) else "xue4"
+
+
+def _di(spot: Spot) -> str | None:
+    """地 dì "ground" before 里 (雪|地 里, cut from jieba's 雪地); else the particle's
+    reading stands (高兴地 de; 地 上车 may be either)."""
+    return "di4" if spot.after == "里" else None
+
+
+def _lv(spot: Spot) -> str | None:
+    """率 lǜ "rate" after what it measures (近视率, 下载率); shuài "to lead" before whom."""
+    return "lü4" if _tag(spot.previous)[:1] in ("n", "v") else None
 
 
 def _kan(spot: Spot) -> str | None:
@@ -619,6 +645,8 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "盛": _cheng,
     "转": _zhuan,
     "血": _xie,
+    "率": _lv,
+    "地": _di,
 }
 
 
@@ -802,15 +830,26 @@ _IN_WORDS = {"血": ("xue4", frozenset({"血淋淋", "血糊糊", "吐血", "咯
 _BEFORE = {
     "炸": ("zha2", frozenset("鸡鱼肉虾薯丸酱糕串饺")),
     "创": ("chuang1", frozenset("可伤口")),
+    # 划 huá "to scratch, cut" before the wound (划伤, 划破, 划了一道口子); huà "to mark".
+    "划": ("hua2", frozenset("伤破")),
 }
 
 
+# Characters read one way after what they follow, in a word or not: 糊 hú "burnt" after
+# cooking (炒糊, 烤糊了; 糊涂 hú, 糊弄 hù are in the dictionaries).
+_AFTER = {"糊": ("hu2", frozenset("炒烧烤煮煎熬焖蒸"))}
+
+
 def in_words(spot: Spot) -> Mapping[int, str]:
-    """The reading of a character inside a word of two or more (流血 liúxuè, see `_IN_WORDS`)
-    or before what it names (炸鸡 zhájī, see `_BEFORE`), whatever pypinyin's phrases say."""
+    """The reading of a character inside a word of two or more (流血 liúxuè, see `_IN_WORDS`),
+    before what it names (炸鸡 zhájī, see `_BEFORE`) or after what it follows (炒糊 chǎohú, see
+    `_AFTER`), whatever pypinyin's phrases say."""
     text, start = spot.piece.text, spot.piece.start
     found = {}
     for k, char in enumerate(text):
+        after = _AFTER.get(char)
+        if after is not None and spot.sentence[start + k - 1 : start + k] in after[1]:
+            found[k] = after[0]
         rule = _IN_WORDS.get(char)
         if rule is not None and len(text) > 1 and text not in rule[1]:
             found[k] = rule[0]

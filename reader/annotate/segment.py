@@ -33,6 +33,8 @@ _TOGETHER = frozenset({"一块", "一道"})
 # Tags of words jieba is sure of as units: idioms, set phrases, places and organisations.
 _WHOLE = frozenset({"i", "l", "ns", "nt", "eng", "x"})
 _PERSON = frozenset({"nr", "nrfg", "nrt"})
+# Particles no name ends in, which jieba runs into one (高高的 nrfg).
+_NO_NAME_ENDS = frozenset("的地得了着")
 # A potential complement splits: 背不动 bēi bu dòng, 听得懂 (the dictionaries list the common ones).
 _INFIXES = frozenset("不得")
 # Results and directions that a verb with 不 cannot reach (吃不下, 说不出, 找不到).
@@ -54,7 +56,7 @@ _POINTING = frozenset("这那哪每")
 # are words of their own.
 _EVERY = "每"
 _EVERY_WORDS = frozenset("每当")
-_COUNTED = frozenset("种位天次年件本家条张只周月回遍顿场所座句首篇部台辆")
+_COUNTED = frozenset("种位天次年件本家条张只周月回遍顿场所座句首篇部台辆款份节双套段间门")
 _PRONOUNS = frozenset(
     """
     这个 那个 哪个 这些 那些 哪些 这样 那样 这么 那么 这里 那里 哪里 这儿 那儿 哪儿 这会
@@ -196,6 +198,10 @@ def split_phrases(
     for cut in (
         _correlative(named, known),
         _more_than,
+        _one_incident(named),
+        _all_of(free, action),
+        _towards,
+        _measured(known, tag),
         _only_then,
         _aspect_particle(tag),
         _one_piece,
@@ -237,7 +243,7 @@ def _split(
     text = piece.text
     if not piece.han or len(text) < 2 or text in kept:
         return [text]
-    adverb = _adverb_first(text, known, free) or _transparent(text)
+    adverb = _adverb_first(text, known, free) or _transparent(text) or _pair(piece, known, tag)
     if adverb:
         return adverb
     between = (
@@ -308,6 +314,8 @@ def _no_name(
     long set phrases and bodies that CC-CEDICT lists but no learners' list does, word by word
     as other long names (世界各地 shìjiè gèdì, 公共交通, 人民政府)."""
     text = piece.text
+    if piece.pos in _PERSON and len(text) > 2 and text[-1] in _NO_NAME_ENDS:
+        return [text[:-1], text[-1]]  # 高高的: jieba's name, the word doubled and 的
     if piece.pos in _NAMED_PHRASES and known(text) and not proper(text):
         parts = _long_name(text, "n", known, free)
         # a set phrase only of learners' words, a noun and what it names or does (世界各地,
@@ -342,7 +350,7 @@ def _one_between(text: str, known: Callable[[str], bool], free: Callable[[str], 
     tag says; 五棵松, 三里屯 are places), and a verb and its object with 一 or an aspect
     particle between (睡一觉 shuì yī jiào, 当过兵 dāng guo bīng, 迷了路), or []."""
     if len(text) == 3 and text[1] == "一" and free(text[0]) and known(text[0] + text[2]):
-        return list(text)
+        return [] if known(text) else list(text)  # 进一步 "further" is a word
     done = len(text) == 3 and text[1] in _OBJECT_ASPECTS and text[2] not in "来去"
     if done and free(text[0]) and known(text[0] + text[2]):
         return list(text)
@@ -620,6 +628,22 @@ def _bound_rejoined(pieces: list[Piece], known: Callable[[str], bool]) -> list[P
     return result
 
 
+def _pair(
+    piece: Piece, known: Callable[[str], bool], tag: Callable[[str], str | None]
+) -> list[str]:
+    """A word with 儿 that jieba took for a name, as the word and its 儿 (香味儿 → 香味 儿,
+    which `join_erhua` joins again; 早点儿 "a bit earlier" is no name), or two doubled nouns,
+    not one word doubled (爸爸妈妈 bàba māma, 哥哥姐姐; 高高兴兴 is one word); else []."""
+    text = piece.text
+    named = piece.pos in _PERSON
+    if named and len(text) > 2 and text[-1] == "儿" and known(text[:-1]) and not known(text):
+        return [text[:-1], text[-1]]
+    if len(text) != 4 or text[0] != text[1] or text[2] != text[3]:
+        return []
+    halves = [text[:2], text[2:]]
+    return halves if all(known(h) and (tag(h) or "")[:1] == "n" for h in halves) else []
+
+
 def _reduplicated(text: str) -> bool:
     """看看, 高高兴兴, 研究研究: one word by GB/T 16159."""
     half = len(text) // 2
@@ -730,21 +754,36 @@ def _name_after_xing(pieces: list[Piece], surname: Callable[[str], bool]) -> lis
 # A person who says what they or someone is called (我叫马克, 她的名字叫李华): what follows
 # 叫 up to the punctuation is a name.
 _CALLED = frozenset({"叫", "名叫"})
-_PEOPLE = frozenset("我 你 您 他 她 名字".split())
+_PEOPLE = frozenset("我 你 您 他 她 它 名字".split())
 _NAME_TAGS = ("n", "nr", "nz", "ns", "t")
 
 
 def _name_after_jiao(pieces: list[Piece], known: Callable[[str], bool]) -> list[Piece]:
-    """What a person is called, after 我叫 or 名字叫, is one name written as one (我叫马克
-    Mǎkè, 我叫王子铭 Wáng Zǐmíng) where jieba cut it or took it for a common word; a name
-    jieba found (李华) keeps its own way."""
+    """What a person or a pet is called, after 我叫, 名字叫 or 叫 opening a clause after a
+    noun (一只小狗，叫旺财), is one name written as one (我叫马克 Mǎkè, 我叫王子铭 Wáng Zǐmíng)
+    where jieba cut it or took it for a common word; a name jieba found (李华) keeps its own
+    way."""
     result = list(pieces)
     for i in range(1, len(pieces) - 1):
-        if pieces[i].text not in _CALLED or pieces[i - 1].text not in _PEOPLE:
+        if pieces[i].text not in _CALLED:
+            continue
+        # 一只小狗，叫旺财: 叫 opening a clause after a noun names it, if the name is no word
+        opening = not pieces[i - 1].han and i > 1 and pieces[i - 2].pos.startswith("n")
+        if pieces[i - 1].text not in _PEOPLE and not opening:
             continue
         end = i + 1
         while end < len(pieces) and pieces[end].han and pieces[end].pos.startswith(_NAME_TAGS):
             end += 1
+        shattered = end
+        while (
+            shattered < len(pieces)
+            and len(pieces[shattered].text) == 1
+            and pieces[shattered].han
+            and pieces[shattered].pos.startswith(("n", "v", "a"))
+        ):
+            shattered += 1
+        if shattered - i > 2 and not known("".join(p.text for p in pieces[i + 1 : shattered])):
+            end = shattered  # a name no dictionary lists, cut into characters (旺|财)
         run = pieces[i + 1 : end]
         text = "".join(p.text for p in run)
         closed = end == len(pieces) or not pieces[end].han
@@ -752,21 +791,40 @@ def _name_after_jiao(pieces: list[Piece], known: Callable[[str], bool]) -> list[
             continue
         if len(run) == 1 and run[0].pos.startswith("nr") and not known(text):
             continue
+        if opening and known(text):
+            continue  # 他哭着，叫妈妈: calling someone
         result[i + 1 : end] = [Piece(text, "nr", run[0].start, titled=True)]
         return result  # one name a sentence: the indexes after it have moved
     return result
 
 
-def names_throughout(sentences: list[list[Piece]]) -> list[list[Piece]]:
-    """A name a document introduces (我叫王子铭) is one name wherever it stands again, however
-    jieba cuts it there (王子|铭很高)."""
+def names_throughout(
+    sentences: list[list[Piece]],
+    surname: Callable[[str], bool],
+    known: Callable[[str], bool],
+    tag: Callable[[str], str | None],
+) -> list[list[Piece]]:
+    """A name a document introduces (我叫王子铭, 小狗叫旺财) or jieba finds whole with its
+    surname (王小明: 小明) is one name wherever it stands again, however jieba cuts it there
+    (王子|铭很高, 旺|财, 小|明去)."""
     names = {p.text for pieces in sentences for p in pieces if p.titled and len(p.text) > 1}
+    names |= {
+        p.text[1:]
+        for pieces in sentences
+        for p in pieces
+        if p.pos.startswith("nr") and len(p.text) == 3 and surname(p.text[0])
+    }
     if not names:
         return sentences
-    return [_joined_names(pieces, names) for pieces in sentences]
+    return [_joined_names(pieces, names, known, tag) for pieces in sentences]
 
 
-def _joined_names(pieces: list[Piece], names: Collection[str]) -> list[Piece]:
+def _joined_names(
+    pieces: list[Piece],
+    names: Collection[str],
+    known: Callable[[str], bool],
+    tag: Callable[[str], str | None],
+) -> list[Piece]:
     longest = max(map(len, names))
     result: list[Piece] = []
     i = 0
@@ -777,6 +835,16 @@ def _joined_names(pieces: list[Piece], names: Collection[str]) -> list[Piece]:
             end += 1
         if end - i > 1 and text in names:
             result.append(Piece(text, "nr", pieces[i].start, titled=True))
+            i = end
+            continue
+        last = pieces[end - 1]
+        name = next((n for n in names if end - i > 1 and text.startswith(n)), "")
+        rest = text[len(name) :]
+        if name and 0 < len(rest) < len(last.text) and not known(last.text):
+            # jieba ran the name's end into the word after it (小|明去): cut it there
+            start = pieces[i].start
+            result.append(Piece(name, "nr", start, titled=True))
+            result.append(Piece(rest, tag(rest) or last.pos, start + len(name)))
             i = end
             continue
         result.append(pieces[i])
@@ -991,6 +1059,70 @@ def _correlative(
     return cut
 
 
+# Prepositions of direction and place that no given name ends in before a place or a thing
+# (小黄狗朝|公园 jieba took for a name, Huáng Gǒucháo).
+_TOWARDS = frozenset("朝向往从")
+
+
+def _towards(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """A word jieba took for a three-character name that ends in a preposition before a place
+    or a thing: the noun, then the preposition (黄狗|朝 公园)."""
+    text = piece.text
+    if (
+        piece.pos in _PERSON
+        and len(text) == 3
+        and text[2] in _TOWARDS
+        and following is not None
+        and following.pos[:1] in ("n", "s", "r", "f")
+    ):
+        return (2, "n", "p")
+    return None
+
+
+# What 起 counts (一起交通事故, 一起案件): incidents, not what is done "together".
+_INCIDENTS = ("事故", "案", "案件", "事件", "火灾", "车祸", "纠纷", "冲突")
+
+
+def _one_incident(pieces: list[Piece]) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """一起 before an incident, in a word or after one that says which, is 一 and its measure
+    word (一 起 交通 事故), not "together" (一起去)."""
+    counted = {
+        id(piece)
+        for i, piece in enumerate(pieces)
+        if piece.text == "一起"
+        and any(p.text.endswith(_INCIDENTS) for p in pieces[i + 1 : i + 3] if p.han)
+        and (i + 1 < len(pieces) and pieces[i + 1].pos[:1] == "n")
+    }
+
+    def cut(_: Piece | None, piece: Piece, __: Piece | None) -> Cut | None:
+        return (1, "m", "q") if id(piece) in counted else None
+
+    return cut
+
+
+def _all_of(
+    free: Callable[[str], bool], action: Callable[[str], bool | None]
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """A thing and 都 "all" before what they do, where jieba found a place (花都开了: the
+    flowers have all opened, not Huadu; 成都 is no thing)."""
+
+    def cut(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+        text = piece.text
+        if (
+            piece.pos in PROPER
+            and len(text) == 2
+            and text[1] == "都"
+            and free(text[0])
+            and action(text[0]) is False
+            and following is not None
+            and following.pos[:1] in ("v", "a", "d")
+        ):
+            return (1, "n", "d")
+        return None
+
+    return cut
+
+
 def _more_than(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
     """多 after a number is "more than", apart from the measure word jieba joins it to (三十
     多|个, 二十多|年: sānshí duō gè)."""
@@ -1017,6 +1149,29 @@ def _only_then(last: Piece | None, piece: Piece, following: Piece | None) -> Cut
     ):
         return (1, "d", "v")
     return None
+
+
+def _measured(
+    known: Callable[[str], bool], tag: Callable[[str], str | None]
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """A measure word after a demonstrative or a number, apart from the noun jieba ran it into
+    and took for a name (这|段时间 → 这 段 时间, 这|双鞋)."""
+
+    def cut(last: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+        text = piece.text
+        if (
+            last is not None
+            and (last.text in _POINTING or last.text in _NUMBERS)
+            and len(text) > 1
+            and text[0] in _MEASURES
+            and piece.pos[:1] in ("n", "t", "v")
+            and known(text[1:])
+            and not known(text)
+        ):
+            return (1, "q", tag(text[1:]) or "n")
+        return None
+
+    return cut
 
 
 def _aspect_particle(

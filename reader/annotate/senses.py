@@ -79,7 +79,24 @@ _HOW_DONE = frozenset("早快多少慢")
 _CHANGE = frozenset("钱 零")
 _AMOUNTS = frozenset("分钟 小时 天 年 块 元 钱 公里 米".split())
 _MONEY = frozenset("块 元 毛 钱 零".split())
-_FUTURE = frozenset("明天 明年 以后 将来 后天 下周 晚上 一会儿 待会儿".split())
+_FUTURE = frozenset(
+    "明天 明年 以后 将来 后天 下周 晚上 一会儿 待会儿 周末 今晚 预报 可能 也许 一定 肯定".split()
+)
+# What stands before 会 "meeting" (明天的会, 开个会, 这次会).
+_HELD = frozenset("的 个 次 场 开".split())
+# Verbs after which 起来 says how a thing seems (看起来, 吃起来, 听起来).
+_PERCEIVING = frozenset("看 听 闻 吃 喝 尝 摸 用 穿 说 读 玩 做 开".split())
+# Verbs that 起来 after them says go up (站起来, 拿起来).
+_RISING = frozenset("站坐爬跳抬举拿捡飞升扶立")
+# Complements of 包 "to wrap" (包好, 包起来, 包住).
+_WRAPPED = frozenset("好 起来 起 住 成 上".split())
+# What 可 stresses (你可别…, 可要, 可真, 可不能).
+_STRESSED = frozenset("别 要 真 不能 不 千万 得".split())
+# What 调 tiáo mixes and seasons, and what scorches food.
+_MIXED = frozenset("馅味料酱汁")
+_COOKED = frozenset("炒烧烤煮煎熬焖蒸")
+# 急得哭了: worried (得).
+_OF_DEGREE = frozenset("得")
 # Punctuation that ends a clause (not an opening quote or bracket: 对“为什么…”).
 _CLAUSE_ENDS = frozenset("，。！？；：、,.!?;:…”’）)」』")
 # Particles that close a clause.
@@ -518,7 +535,11 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 天快黑了, 快到了: almost, soon; 快来吃吧: quickly.
     "快": ((_almost, "almost|soon"),),
     # 可她一点儿也不怕 (opening a clause): but, as 可是.
-    "可": ((_opens_clause, f"{ANOTHER}可是"),),
+    # 你可别…, 可要小心, 可真好: emphasis.
+    "可": (
+        (_opens_clause, f"{ANOTHER}可是"),
+        (lambda s: _before_any(s, _STRESSED), "(particle used for emphasis) certainly"),
+    ),
     # 见一次面, 见过面: face (not noodles).
     "面": ((lambda s: _earlier(s, _MEETING, "面") and "见" in _clause(s), "face"),),
     # 从七月一日起, 从下周起: starting from.
@@ -596,6 +617,14 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         # 点烟, 点了一支烟, 点灯: to light.
         (lambda s: any(w.text in _LIT for w in s.rest[:4]), "to light"),
         (lambda s: not s.counted() and _before_thing(s), "to order (food"),
+        # 我点的是一份…: what one ordered.
+        (
+            lambda s: (
+                _before_any(s, _OF)
+                and any(w.text in _DISHES or w.text[-1:] in _DISH_ENDS for w in s.rest[1:8])
+            ),
+            "to order (food",
+        ),
         # 点了一条鱼, 点了两个菜: past the aspect particle, a dish counted
         (
             lambda s: (
@@ -618,6 +647,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: s.after is not None and s.after.text.endswith("拳"), f"{ANOTHER}打拳"),
         # 打八折: to give a discount.
         (lambda s: _later(s, "打", _DISCOUNT), f"{ANOTHER}打折"),
+        # 打电话, 连个电话都没打: to make a phone call.
+        (lambda s: "电话" in _clause(s) + "".join(w.text for w in s.rest[:3]), f"{ANOTHER}打电话"),
     ),
     # 好冷啊: so (before an adjective, for exclamation).
     "好": (
@@ -662,6 +693,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # before its word, then 也 or 都).
     "再": (
         (lambda s: _earlier(s, _FIRST, "再"), "then (after sth"),
+        # 到了机场再发现: then (only when that is reached).
+        (lambda s: _clause(s).startswith(("到了", "等到")), "then (after sth"),
         (
             lambda s: (
                 s.after is not None
@@ -766,6 +799,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     # 明天会下雨: to be likely to.
     "会": (
+        # 明天的会, 开个会: a meeting.
+        (lambda s: s.before is not None and s.before.text in _HELD, "meeting"),
         (lambda s: s.before_word() and _said(s, _FUTURE), "to be likely to"),
         # 我会在家等你, 我会朝着目标努力: a preposition follows what will be, not a skill.
         (lambda s: s.after is not None and s.after.pos == "p", "to be likely to"),
@@ -773,6 +808,45 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (Neighbours.before_head, "can|to be likely to"),
     ),
     "把": ((_preposition, "(used to put the object before the verb"),),
+    # 多了起来, 吃起来, 看起来: after a verb or an adjective, what begins or how it seems.
+    "起来": (
+        # 站起来, 拿起来: up.
+        (
+            lambda s: any(w.text[-1:] in _RISING for w in s.earlier[-2:] if w.text != "了"),
+            f"{ANOTHER}起来|indicating an upward movement",
+        ),
+        # 看起来很普通, 吃起来却很香: how it seems, done so.
+        (
+            lambda s: (
+                s.before is not None
+                and s.before.text in _PERCEIVING
+                and s.after is not None
+                and s.after.pos[:1] in ("a", "d")
+            ),
+            f"{ANOTHER}起来|expressing preliminary judgment",
+        ),
+        (
+            lambda s: s.after_verb() or (s.before is not None and s.before.text == "了"),
+            f"{ANOTHER}起来|(after a verb) indicating the beginning",
+        ),
+    ),
+    # 调馅儿, 调味: to season, to blend.
+    "调": (
+        (lambda s: s.after is not None and s.after.text[:1] in _MIXED, "to season (food)|to blend"),
+    ),
+    # 炒糊了, 烤糊: scorched.
+    "糊": ((lambda s: s.before is not None and s.before.text[-1:] in _COOKED, "scorched"),),
+    # 生活过得很好, 过得怎么样: to live, to get along.
+    "过": ((lambda s: s.after is not None and s.after.text == "得", "to live|to get along"),),
+    # 通过阅读来缓解压力: by means of.
+    "通过": (
+        (
+            lambda s: s.after is not None and s.after.pos[:1] in ("n", "v") and "来" in s.sentence,
+            "by means of|through",
+        ),
+    ),
+    # 急得哭了: worried, anxious.
+    "急": ((lambda s: _before_any(s, _OF_DEGREE), "worried"),),
     "离": ((_distance, "(in giving distances) from"),),
     "比": (
         # 二比一: a score, a ratio.
@@ -846,7 +920,11 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 盛饭, 盛好了, 盛一碗: to ladle, to dish up (chéng), before what is served or how.
     "盛": ((lambda s: s.after is not None and s.after.text[:1] in SERVED, "to ladle|to fill"),),
     # 三十八号的鞋: a size, where what is worn is spoken of and no day of a month can be meant.
-    "号": ((lambda s: _said(s, _WORN) and _past_days(s.before), "size"),),
+    # 大一号, 小一号: a size.
+    "号": (
+        (lambda s: _said(s, _WORN) and _past_days(s.before), "size"),
+        (lambda s: any(w.text in ("大", "小") for w in s.earlier[-2:]), "size"),
+    ),
     # 供应紧张, 时间很紧张: in short supply (not "nervous").
     "紧张": ((_short, "in short supply|scarce|tense"),),
     # 坐车, 坐飞机, 坐地铁: to take (a vehicle).
@@ -876,8 +954,9 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 我的包, 一个包: a bag, not "to wrap".
     "包": (
         (lambda s: s.before is not None and s.before.text[-1:] in ("的", "个", "只"), "bag"),
-        # 包饺子: to wrap.
+        # 包饺子, 包好 (the verb and its complement): to wrap.
         (lambda s: _verb(s) and _before_noun(s), "to wrap"),
+        (lambda s: s.after is not None and s.after.text in _WRAPPED, "to wrap"),
     ),
     # 小狗在叫, 猫叫了: to shout, to call (an animal's cry), not "to be called".
     "叫": (
