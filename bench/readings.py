@@ -13,6 +13,8 @@ Sets, each printed when present:
   neutral tones follow its own reading of Xiandai Hanyu Cidian (a syllable printed light but
   with a tone mark keeps the tone: dǎsuàn, qǐlái; 里 after a noun light, as GB/T's "hé li"),
   so compare its readings with neutral tones as full (`bench/data/AUDIT.md`).
+- fresh2: `bench/data/everyday-fresh2.jsonl`, 100 sentences by a fourth writer (dialogues, a
+  family story, learner news, a diary, notices), first run before any change made for it.
 - silver: the `hsk-sentences-audio` package (`pip install -e '.[bench]'`), 4,354 graded
   sentences whose pinyin is machine-made and about 1-2 % wrong: a second opinion, not truth;
   where it and the two systems disagreed, a hand audit (`bench/data/silver-audit.tsv`,
@@ -62,6 +64,7 @@ GOLD = Path(__file__).resolve().parent / "data" / "everyday-gold.jsonl"
 SILVER_AUDIT = GOLD.parent / "silver-audit.tsv"
 HELDOUT = Path(__file__).resolve().parent / "data" / "everyday-heldout.jsonl"
 FRESH = Path(__file__).resolve().parent / "data" / "everyday-fresh.jsonl"
+FRESH2 = Path(__file__).resolve().parent / "data" / "everyday-fresh2.jsonl"
 # Every gloss the keyword check flags on the gold sets, judged by hand (see the file's head):
 # the gloss figure counts those judged wrong and those not judged yet.
 GLOSS_AUDIT = GOLD.parent / "gloss-audit.tsv"
@@ -584,8 +587,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--samples", type=Path, default=SHARED / "samples")
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="the held-out gold set")
     parser.add_argument("--fresh", type=Path, default=FRESH, help="the third gold set")
+    parser.add_argument("--fresh2", type=Path, default=FRESH2, help="the fourth gold set")
     parser.add_argument(
-        "--sets", default="gold,heldout,fresh,silver,cpp,samples", help="which sets to run"
+        "--sets", default="gold,heldout,fresh,fresh2,silver,cpp,samples", help="which sets to run"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print examples of defects")
     parser.add_argument("--examples", type=int, default=12, help="examples kept per kind (-v)")
@@ -613,6 +617,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 (
                     "fresh gold (a third writer, blind; its own neutral-tone convention)",
                     load_gold(args.fresh),
+                )
+            )
+        if "fresh2" in wanted and args.fresh2.exists():
+            sets.append(
+                (
+                    "fresh gold 2 (a fourth writer, blind: dialogues, a story, news, notices)",
+                    load_gold(args.fresh2),
                 )
             )
         if "silver" in wanted:

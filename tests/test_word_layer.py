@@ -321,7 +321,7 @@ def test_everyday_polyphones(annotator: Annotator, sentence: str, word: str, rea
         ("你去哪儿？", "哪儿", "nǎr"),
         ("请等一会儿。", "一会儿", "yīhuìr"),
         ("他一点儿也不累。", "一点儿", "yīdiǎnr"),
-        ("她从小喜欢画画儿。", "画画儿", "huàhuàr"),
+        ("她从小喜欢画画儿。", "画儿", "huàr"),  # 画 画儿: the verb and its object
         ("我的女儿很可爱。", "女儿", "nǚ'ér"),  # 儿 a syllable of its own
     ],
 )
@@ -373,6 +373,23 @@ def test_erhua_keeps_one_syllable_per_character(annotator: Annotator) -> None:
         ("他的腿被树枝划伤了。", "划伤", "huáshāng"),
         ("孩子们在雪地里玩儿。", "地", "dì"),
         ("他们的生活过得很好。", "过", "guò"),
+        # from the fourth blind set: polyphones by their neighbours
+        ("靠窗的没有了，过道的行吗？", "行", "xíng"),
+        ("今天的数学卷子太难了。", "卷子", "juànzi"),
+        ("还是自己琢磨琢磨吧。", "琢磨", "zuómo"),
+        ("晓雨一遍一遍地数窗外的雨滴。", "数", "shǔ"),
+        ("她等了半天也没钓着一条。", "着", "zháo"),
+        ("钓鱼得有耐心。", "得", "děi"),
+        ("只穿一件薄外套有点儿冷。", "薄", "báo"),
+        ("累得一句话都不想说。", "累", "lèi"),
+        ("最后把鸡蛋倒回去。", "倒", "dào"),
+        ("他倒在地上。", "倒", "dǎo"),
+        ("撒点儿葱花就可以了。", "撒", "sǎ"),
+        ("扇叶就会慢慢转起来。", "转", "zhuàn"),
+        ("上车时请看好自己的孩子。", "看好", "kānhǎo"),
+        ("我很看好这个年轻人。", "看好", "kànhǎo"),
+        ("晓雨像只小猫似的睡着了。", "只", "zhī"),
+        ("他只吃鱼。", "只", "zhǐ"),
         ("他悲伤地摇了摇头。", "地", "de"),
     ],
 )
@@ -586,6 +603,28 @@ def test_a_pet_named_after_a_noun_and_a_given_name_stay_names_throughout(
     assert ("去", "qù") in read[1]
     assert ("妈妈", "māma") in read[2]  # calling someone, a word: no name
     assert [t for t, _ in read[3]] == ["我", "叫", "了", "他"]
+
+
+def test_names_of_a_story_are_cut_out_where_jieba_ran_them_into_other_words(
+    annotator: Annotator,
+) -> None:
+
+    sentences = (
+        "陈建国是一名出租车司机，大家都叫他老陈。",
+        "老陈的女儿叫晓雨，今年八岁。",
+        "老陈开车带着妻子和晓雨去乡下。",
+        "老陈带晓雨去河边钓鱼。",
+        "老陈说：“钓鱼得有耐心。”",
+    )
+    article = Article(source="t", paragraphs=(Paragraph(kind="text", sentences=sentences),))
+    read = [
+        [(w.text, written(w.reading, annotator.style)) for w in s.words if w.reading]
+        for s in annotator.annotate(article).paragraphs[0].sentences
+    ]
+    assert ("陈建国", "Chén Jiànguó") in read[0]
+    assert ("和", "hé") in read[2] and ("晓雨", "Xiǎoyǔ") in read[2]
+    assert [t for t, _ in read[3][:3]] == ["老陈", "带", "晓雨"]
+    assert [t for t, _ in read[4][:2]] == ["老陈", "说"]
 
 
 def test_titles_of_works_are_capitalised_word_by_word(annotator: Annotator) -> None:
@@ -1017,6 +1056,18 @@ def test_verbs_joined_to_what_follows(
         ("她是超市的收银员。", [("收银员", "shōuyínyuán")]),
         ("火太小又炒不出香味儿。", [("香味儿", "xiāngwèir")]),
         ("妈妈让我早点儿回家。", [("早", "zǎo"), ("点儿", "diǎnr")]),
+        # jieba's cuts mended: a verb before the thing it names, 上流 on a leg, a verb and
+        # 得, an adjective doubled, 地 after a word doubled, a name then what it does, 上周末
+        ("奶奶一边扇扇子一边讲故事。", [("扇", "shān"), ("扇子", "shànzi")]),
+        ("他爬树摔了下来，腿上流了不少血。", [("上", "shàng"), ("流", "liú")]),
+        ("头发剃得短短的。", [("剃", "tì"), ("得", "de"), ("短短", "duǎnduǎn")]),
+        ("他慢慢地走了。", [("慢慢", "mànmàn"), ("地", "de")]),
+        ("王丽问：“有班车吗？”", [("王丽", "Wáng Lì"), ("问", "wèn")]),
+        ("上周末我去了北京。", [("上", "shàng"), ("周末", "zhōumò")]),
+        ("回城的路上，她睡着了。", [("回", "huí"), ("城", "chéng")]),
+        ("奶奶做了一大桌子菜。", [("桌子", "zhuōzi"), ("菜", "cài")]),
+        ("还有我最爱吃的红烧鱼。", [("红烧鱼", "hóngshāoyú")]),
+        ("他在市教育局工作。", [("教育局", "jiàoyùjú")]),
         ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
         # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
         ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),

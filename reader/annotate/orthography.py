@@ -157,10 +157,10 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
 
 
 # One-syllable nouns that name the kind of a shop, a team, a place, a dish or a ticket after
-# the noun that says which (水果店, 篮球队, 无线网, 家乡菜, 薄荷茶, 纸质书, 火车票): GB/T 16159
+# the noun that says which (水果店, 篮球队, 无线网, 家乡菜, 红烧鱼, 纸质书, 火车票): GB/T 16159
 # joins a name of one concept of three syllables (xǐyījī); no dictionary lists most of them.
-_KINDS = frozenset("店馆站队网厂室院楼场课费证卡票茶菜药汤面酒书线")
-_COMMON_NOUNS = frozenset({"n", "nz"})
+_KINDS = frozenset("店馆站队网厂室院楼场课费证卡票茶菜药汤面酒书线鱼饭局组键")
+_COMMON_NOUNS = frozenset({"n", "nz", "vn"})
 # One-syllable nouns of a rate or an amount after what is done (近视率, 下载量, 阅读量), and
 # of a person after what they do (收银员, 快递员): joined as the kinds are.
 _RATES = frozenset("率量")
@@ -184,8 +184,9 @@ def _with_kind(words: Sequence[Word], i: int) -> bool:
         return False
     if not all(noun.reading) or noun.reading[0][:1].isupper():
         return False  # a name, even one jieba tags a common noun
-    if i and words[i - 1].pos[:1] == "m":
-        return False  # 一桌子 菜: the noun counts the dish
+    counted = [w.pos[:1] for w in words[max(0, i - 2) : i]]
+    if counted[-1:] == ["m"] or counted == ["m", "a"]:
+        return False  # 一桌子 菜, 一大桌子 菜: the noun counts the dish
     if kind.text in _RATES:
         return noun.pos in ("v", "vn")  # 下载量; not 妈妈 量 (体温), a verb
     if kind.text in _DOERS:

@@ -83,6 +83,12 @@ _AFTER_RATHER = frozenset("是 觉得 不 也 挺 还 很 要 想 没 真 可以
 _PERSONS = frozenset("你 我 他 她 您 他们 你们 她们 人家".split())
 # What dries: 晾不干, 晒得干.
 _DRYING = frozenset("晾晒吹擦烘")
+# What asks whether a thing will do (行吗, 行不行): 行 xíng.
+_ASKING = frozenset("吗 吧 啊 呀 不行 么".split())
+# Measure words of thin things (一件薄外套, 一层薄雾).
+_MEASURED_THIN = frozenset("件层张条床片本")
+# Animals 只 counts (一只小猫, 像只兔子).
+_ANIMALS = frozenset("猫狗鸟鸡鸭鹅羊兔虎熊猴鼠猪牛象狼")
 # Characters that show a person in a clause (他们早就干了: someone does, not something dries).
 _PEOPLE = frozenset("我你他她您谁人们")
 _STAY = frozenset("了在着一会到几多过不半两三")
@@ -185,8 +191,12 @@ def _wei(spot: Spot) -> str | None:
 
 
 def _zhi(spot: Spot) -> str | None:
-    """只 zhī as a measure word after a numeral or demonstrative (三只猫); else zhǐ "only"."""
+    """只 zhī as a measure word after a numeral or demonstrative (三只猫) or before the animal
+    it counts, 一 left out (像只小猫似的); else zhǐ "only"."""
     if spot.before in _COUNTING:
+        return "zhi1"
+    following = spot.following
+    if following is not None and following.pos[:1] == "n" and following.text[-1:] in _ANIMALS:
         return "zhi1"
     return "zhi3"
 
@@ -232,6 +242,10 @@ def _dao(spot: Spot) -> str | None:
     rest = spot.sentence[spot.piece.start + 1 : spot.piece.start + 4]
     if rest[:1] in _POURED or "杯" in rest or "水" in rest:
         return "dao4"
+    if rest[:1] in ("进", "回", "掉", "满", "入") or spot.after == "出来":
+        return "dao4"  # 倒回去, 倒进锅里, 倒掉: poured
+    if rest[:1] in ("在", "下") and "把" not in spot.clause():
+        return "dao3"  # 他倒在地上, 倒下: fallen (把水倒在杯子里: poured)
     return "dao4" if spot.after in _AFTER_RATHER else None
 
 
@@ -319,6 +333,8 @@ def _dei(spot: Spot) -> str | None:
         return None
     if (previous is not None and previous.text in _MAYBE) or following.text == "多少":
         return "dei3"  # 可能得加班, 修一下得多少钱: must, will take
+    if previous is not None and len(previous.text) == 2 and following.text == "有":
+        return "dei3"  # 钓鱼得有耐心: a verb and its object, then what one must have
     if previous is not None and previous.pos[:1] in ("v", "a", "b", "z"):
         return "de5"  # 跑得快, 恢复得比以前快 (jieba may tag this 得 a verb)
     if previous is not None and previous.pos[:1] in ("n", "u", "f"):
@@ -368,6 +384,8 @@ def _chang_long(spot: Spot) -> str | None:
 def _hang(spot: Spot) -> str | None:
     """行 háng "row, line": a measure word (一行字) or a noun (终端的行里, 第三行, 行首);
     else xíng "to go, all right" (行不行, 不行)."""
+    if spot.after in _ASKING:
+        return "xing2"  # 过道的行吗: all right?
     if spot.before in _COUNTING and spot.before != "多":
         return "hang2"
     if spot.before in ("的", "第") or spot.after[:1] in ("里", "首", "尾", "末", "号"):
@@ -419,6 +437,8 @@ def _shu(spot: Spot) -> str | None:
     start = spot.piece.start
     if spot.before in ("了", "一") and spot.sentence[start - 2 : start - 1] == "数":
         return "shu3"  # 数了数, 数一数
+    if spot.before == "地" and _tag(spot.following)[:1] in ("n", "s", "r"):
+        return "shu3"  # 一遍一遍地数窗外的雨滴: how it is done, then the verb and its object
     return None
 
 
@@ -449,6 +469,8 @@ def _zhuan(spot: Spot) -> str | None:
     rest = spot.sentence[start + 1 :].removeprefix("了").removeprefix("一")
     if rest.startswith(("转", *_ROUNDS)) or spot.sentence[start - 2 : start] in ("转一", "转了"):
         return "zhuan4"
+    if rest.startswith(("起来", "动", "个不停", "得很快")):
+        return "zhuan4"  # 扇叶慢慢转起来: spinning
     if "绕" in spot.clause() or "围着" in spot.clause():
         return "zhuan4"  # 地球绕着太阳转: round what
     ends = not spot.after
@@ -471,9 +493,24 @@ def _di(spot: Spot) -> str | None:
     return "di4" if spot.after == "里" else None
 
 
+def _lei(spot: Spot) -> str | None:
+    """累 lèi "tired" alone (累得不想说话, 太累了); lěi "repeatedly" before a span or a count
+    (累年, 累次) as in its words (累计, 积累)."""
+    return "lei3" if spot.after[:1] in ("年", "月", "日", "次", "世", "代", "转") else "lei4"
+
+
+def _shan(spot: Spot) -> str | None:
+    """扇 shān "to fan" before what fans or what is fanned (扇扇子, 扇风); else the sentence
+    decides (一扇门 shàn)."""
+    return "shan1" if spot.after[:1] in ("扇", "风", "火", "了", "着") else None
+
+
 def _lv(spot: Spot) -> str | None:
-    """率 lǜ "rate" after what it measures (近视率, 下载率); shuài "to lead" before whom."""
-    return "lü4" if _tag(spot.previous)[:1] in ("n", "v") else None
+    """率 lǜ "rate" after what it measures (近视率, 下载率); shuài "to lead" after who leads
+    and before whom (粟裕率新四军, 率机迎击)."""
+    measured = _tag(spot.previous) in ("n", "v", "vn")
+    leads = _tag(spot.following)[:1] in ("n", "m", "q")
+    return "lü4" if measured and not leads else None
 
 
 def _kan(spot: Spot) -> str | None:
@@ -514,7 +551,10 @@ def _cang(spot: Spot) -> str | None:
 
 def _bao(spot: Spot) -> str | None:
     """薄 báo "thin" as an adjective (很薄, 薄的); bó in words and names."""
-    return "bao2" if spot.before in _DEGREE or spot.after[:1] in ("的", "了", "薄") else None
+    if spot.before in _DEGREE or spot.after[:1] in ("的", "了", "薄"):
+        return "bao2"
+    # 一件薄外套, 薄被子: a thin thing, after its measure word
+    return "bao2" if spot.before in _MEASURED_THIN and _tag(spot.following)[:1] == "n" else None
 
 
 def _han(spot: Spot) -> str | None:
@@ -534,6 +574,10 @@ def _zhao(spot: Spot) -> str | None:
     """着 zháo as a potential complement (睡不着, 找得着); else the particle zhe."""
     if spot.before in ("不", "得"):
         return "zhao2"
+    start = spot.piece.start
+    missed = spot.sentence[start - 2 : start - 1] == "没" and _tag(spot.previous)[:1] == "v"
+    if missed and spot.after[:1] in _NUMERAL:
+        return "zhao2"  # 没钓着一条: did not manage to catch one
     return None
 
 
@@ -647,6 +691,10 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     "血": _xie,
     "率": _lv,
     "地": _di,
+    "累": _lei,
+    # Alone 撒 is "to sprinkle, to scatter" (撒点儿葱花, 撒在地上); sā in words (撒谎).
+    "撒": _fixed("sa3"),
+    "扇": _shan,
 }
 
 
@@ -731,6 +779,16 @@ _HETERONYMS: Mapping[str, tuple[str, str, Callable[[Spot], bool]]] = {
         lambda s: s.after[:1] in ("有", "会", "也", "带", "还", "能", "可", "让", "受"),
     ),
     "故事": ("gu4 shi5", "gu4 shi5", lambda s: False),
+    # 卷子 juànzi "exam paper", juǎnzi "steamed roll" (蒸卷子, 吃卷子).
+    "卷子": ("juan4 zi5", "juan3 zi5", lambda s: s.before in ("蒸", "吃", "葱", "油", "花")),
+    # 琢磨 zuómo "to think over", zhuómó "to carve and polish" (jade, writing).
+    "琢磨": ("zuo2 mo5", "zhuo2 mo2", lambda s: "玉" in s.sentence or "文章" in s.sentence),
+    # 看好 kānhǎo "to look after" (看好孩子), kànhǎo "to think well of" (我看好他).
+    "看好": (
+        "kan4 hao3",
+        "kan1 hao3",
+        lambda s: s.after in ("孩子", "自己", "行李", "东西", "门", "家", "小孩", "包"),
+    ),
     # 生意 shēngyi "business", shēngyì "vitality" (生意盎然); 公道 gōngdao "fair"; 分量
     # fènliang "weight, portion", fēnliàng a vector's component; 地道 dìdao "authentic",
     # dìdào "tunnel" (挖地道, 地道战).

@@ -8,8 +8,9 @@ write them as words: 很 piàoliang, tài zhòng, xìng Zhāng, sān zhī.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import takewhile
 
 from reader.annotate.names import NOT_PROPER, PERSON, PROPER
@@ -81,8 +82,8 @@ _VIEWING = frozenset("在依据照对按从")
 _PERSONAL = frozenset("我 你 您 他 她 它 我们 你们 他们 她们 咱们".split())
 # The plural suffix stays with its word (孩子们 háizimen).
 _PLURAL = frozenset("们")
-# What jieba runs into a two-character name: 李华家 "Li Hua's home", 小明们.
-_AFTER_NAME = frozenset("家们")
+# What jieba runs into a two-character name: 李华家 "Li Hua's home", 小明们, 王丽问 (asks).
+_AFTER_NAME = frozenset("家们问说喊答讲")
 # jieba's tags for idioms and set phrases, which it also gives many free phrases.
 _SET_PHRASES = frozenset({"i", "l"})
 # Aspect particles after a one-character verb (别忘了).
@@ -157,9 +158,14 @@ def split_phrases(
     first for a word (学 "to learn"; None if it does not list it), for doubled verbs jieba
     tags as nouns.
     """
+
+    # 小马 "colt" is a word CC-CEDICT defines; 小王 only a name (the HSK list holds it)
+    def listed(word: str) -> bool:
+        return action(word) is not None
+
     result: list[Piece] = []
     for piece in pieces:
-        familiar = [] if piece.text in kept else _familiar(piece, surname, known)
+        familiar = [] if piece.text in kept else _familiar(piece, surname, listed)
         if familiar:
             result.extend(familiar)
             continue
@@ -174,10 +180,17 @@ def split_phrases(
         for index, part in enumerate(parts):
             found = tag(part) or ("m" if all(c in _NUMBERS for c in part) else piece.pos)
             after_number = index > 0 and _number(parts[index - 1])
+            one_before = index == 1 and len(parts[0]) == 1 and piece.pos[:1] == "n"
             if after_number and part in _MEASURES:
                 found = "q"  # 五|毛: a measure word, not the surname jieba's tag says
-            elif found[:1] == "u" and (index == 0 or after_number):
-                # A particle follows a word: 地 opening 地里 or after 两 is the noun dì.
+            elif (
+                found[:1] == "u"
+                and (index == 0 or after_number or one_before)
+                and not _how_done(result)
+            ):
+                # A particle follows a word: 地 opening 地里, after 两 or after one character
+                # of jieba's noun (新|地王, 雪|地) is the noun dì; but after 一遍一遍 it marks
+                # how the verb is done (一遍一遍地|数).
                 found = piece.pos if piece.pos[:1] != "u" else "n"
             elif found[:2] == "nr" and len(part) == 1:
                 found = "n"  # 鸟|毛: one character cut from a word is no surname
@@ -188,7 +201,7 @@ def split_phrases(
             # 不 cut from 吃不下 is read as 不 alone (chī bù xià), as in forms no dictionary
             # lists (睡 不 着), not light as inside CC-CEDICT's word.
             word = Piece(part, found, offset, source=None if part == "不" else source)
-            result.extend(_familiar(word, surname, known) or [word])  # 小王刚 → 小 王 刚
+            result.extend(_familiar(word, surname, listed) or [word])  # 小王刚 → 小 王 刚
             offset += len(part)
     named = _familiar_names(_name_after_xing(_whole_names(result, surname), surname), surname)
     named = _as_for(_weekdays(_rejoined(_name_after_jiao(named, known))))
@@ -212,6 +225,8 @@ def split_phrases(
         _superlative,
         _ten_points,
         _complement_marker,
+        _verb_then_de(known),
+        _flowed,
         _someones_words(named),
         _as_soon_as(named, tag),
         _newly_done(tag),
@@ -222,6 +237,20 @@ def split_phrases(
     ):
         named = _split_where(named, cut)
     return named
+
+
+def _how_done(pieces: Sequence[Piece]) -> bool:
+    """Whether the pieces end in how something is done, which 地 marks: a counted word said
+    twice (一遍一遍), a word doubled (慢慢), an adverb or an adjective."""
+    texts = [p.text for p in pieces[-4:]]
+    if len(texts) == 4 and texts[0] == texts[2] == "一" and texts[1] == texts[3]:
+        return True
+    last = pieces[-1] if pieces else None
+    if last is None:
+        return False
+    doubled = len(last.text) == 2 and last.text[0] == last.text[1]
+    described = last.pos in ("a", "ad") and len(last.text) > 1  # 高兴地; not 新|地王
+    return doubled or described or last.pos in ("d", "z")
 
 
 def _aspect_between(parts: Sequence[str]) -> bool:
@@ -342,6 +371,10 @@ def _no_name(
         parts = _long_name(text, "n", known, free)
         if len(parts) > 1 and not any(map(proper, parts)):
             return parts
+        parts = _cut(text, known, free)
+        done = (tag(parts[0]) or "")[:1] == "v" or parts[-1] == "时"
+        if len(parts) > 1 and done and not proper(text):
+            return parts  # 回城, 上车时: what is done and when, no place jieba's tag says
     return []
 
 
@@ -504,8 +537,8 @@ def _pointing(text: str) -> list[str]:
         return list(text)
     if len(text) == 4 and text[:2] in ("上个", "下个") and text[2:] == "星期":
         return [text[0], text[1], text[2:]]
-    if len(text) == 3 and text[0] in "上下" and text[1:] == "星期":
-        return [text[0], text[1:]]
+    if len(text) == 3 and text[0] in "上下" and text[1:] in ("星期", "周末"):
+        return [text[0], text[1:]]  # 上星期, 上周末: last, and the week or its end
     if len(text) == 3 and text[0] in "这那" and text[1:] == "时候":
         return [text[0], text[1:]]
     return []
@@ -576,7 +609,8 @@ def _doubled_verbs(
 ) -> list[Piece]:
     """A verb said twice that no dictionary lists, as one word tagged a verb: 学学 xuéxue,
     问问, 闻闻, which jieba tags nouns, and 量|量体温, which it cuts as 量 + its word 量体温
-    (量量 体温); a doubled word a dictionary lists keeps its tag (天天, 星星)."""
+    (量量 体温); a doubled word a dictionary lists keeps its tag (天天, 星星); and a verb
+    before the thing it names, which jieba cuts as the verb doubled (扇扇|子 → 扇 扇子)."""
     result: list[Piece] = []
     for piece in pieces:
         text = piece.text
@@ -592,6 +626,21 @@ def _doubled_verbs(
         ):
             result[-1] = Piece(last.text * 2, tag(last.text * 2) or "v", last.start)
             result.append(Piece(rest, tag(rest) or piece.pos, piece.start + 1))
+            continue
+        doubled = last is not None and len(last.text) == 2 and last.text[0] == last.text[1]
+        thing = last.text[1] + text if last is not None and doubled else ""
+        if (
+            last is not None
+            and thing
+            and text in ("子", "儿")
+            and piece.start == last.start + 2
+            and known(thing)
+            and not known(last.text)
+            and action(last.text[0])
+        ):
+            # 扇扇|子 of jieba: the verb, then the thing it names (扇 扇子 shān shànzi)
+            result[-1] = Piece(last.text[0], "v", last.start)
+            result.append(Piece(thing, tag(thing) or "n", last.start + 1))
             continue
         if (
             len(text) == 2
@@ -633,11 +682,14 @@ def _pair(
 ) -> list[str]:
     """A word with 儿 that jieba took for a name, as the word and its 儿 (香味儿 → 香味 儿,
     which `join_erhua` joins again; 早点儿 "a bit earlier" is no name), or two doubled nouns,
-    not one word doubled (爸爸妈妈 bàba māma, 哥哥姐姐; 高高兴兴 is one word); else []."""
+    not one word doubled (爸爸妈妈 bàba māma, 哥哥姐姐; 高高兴兴 is one word), or a doubled
+    adjective and 的 (短短的); else []."""
     text = piece.text
     named = piece.pos in _PERSON
     if named and len(text) > 2 and text[-1] == "儿" and known(text[:-1]) and not known(text):
         return [text[:-1], text[-1]]
+    if len(text) == 3 and text[0] == text[1] and text[2] in "的地":
+        return [text[:2], text[2]]  # 短短的: the adjective doubled, then 的
     if len(text) != 4 or text[0] != text[1] or text[2] != text[3]:
         return []
     halves = [text[:2], text[2:]]
@@ -713,7 +765,8 @@ def _whole_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Pi
             continue
         if piece.pos in _PERSON and len(text) == 3 and text[2] in _AFTER_NAME and surname(text[0]):
             result.append(Piece(text[:2], piece.pos, piece.start))
-            result.append(Piece(text[2], "n", piece.start + 2))
+            # 李华家, 小明们; 王丽问: what the person then does
+            result.append(Piece(text[2], "n" if text[2] in "家们" else "v", piece.start + 2))
             continue
         result.append(piece)
     return result
@@ -754,7 +807,11 @@ def _name_after_xing(pieces: list[Piece], surname: Callable[[str], bool]) -> lis
 # A person who says what they or someone is called (我叫马克, 她的名字叫李华): what follows
 # 叫 up to the punctuation is a name.
 _CALLED = frozenset({"叫", "名叫"})
-_PEOPLE = frozenset("我 你 您 他 她 它 名字".split())
+_PEOPLE = frozenset(
+    """
+    我 你 您 他 她 它 名字 女儿 儿子 孩子 妹妹 弟弟 哥哥 姐姐 妻子 丈夫 朋友 同学 小狗 小猫 狗 猫
+    """.split()
+)
 _NAME_TAGS = ("n", "nr", "nz", "ns", "t")
 
 
@@ -804,52 +861,135 @@ def names_throughout(
     known: Callable[[str], bool],
     tag: Callable[[str], str | None],
 ) -> list[list[Piece]]:
-    """A name a document introduces (我叫王子铭, 小狗叫旺财) or jieba finds whole with its
-    surname (王小明: 小明) is one name wherever it stands again, however jieba cuts it there
-    (王子|铭很高, 旺|财, 小|明去)."""
-    names = {p.text for pieces in sentences for p in pieces if p.titled and len(p.text) > 1}
-    names |= {
-        p.text[1:]
+    """A name a document introduces (我叫王子铭, 小狗叫旺财, 大家叫他老陈) or jieba finds whole
+    with its surname (王小明: 小明) is one name wherever it stands again, however jieba cuts it
+    there (王子|铭很高, 旺|财, 小|明去, 老|陈说, 和晓雨, 陈带晓雨)."""
+    titled = {p.text for pieces in sentences for p in pieces if p.titled and len(p.text) > 1}
+    names = set(titled)
+    full = {
+        p.text
         for pieces in sentences
         for p in pieces
         if p.pos.startswith("nr") and len(p.text) == 3 and surname(p.text[0])
     }
-    if not names:
+    names |= {name[1:] for name in full}
+    # a given name jieba found that no dictionary lists (晓雨, not 阿姨)
+    names |= {
+        p.text
+        for pieces in sentences
+        for p in pieces
+        if p.pos.startswith("nr") and len(p.text) == 2 and not known(p.text)
+    }
+    familiar = {
+        a.text + b.text
+        for pieces in sentences
+        for a, b in itertools.pairwise(pieces)
+        if a.titled and b.titled and a.text in _FAMILIAR and len(b.text) == 1
+    }
+    if not names and not familiar:
         return sentences
-    return [_joined_names(pieces, names, known, tag) for pieces in sentences]
+    # 陈建国 … 老陈: a full name whose surname the document also uses familiarly is a name,
+    # however common its given name is as a word (建国 "to found a state")
+    surnames = {name[1:] for name in familiar}
+    sentences = [
+        [replace(p, titled=True) if p.text in full and p.text[0] in surnames else p for p in pieces]
+        for pieces in sentences
+    ]
+    found = _Names(names, titled, familiar, full)
+    return [_named(pieces, found, known, tag) for pieces in sentences]
 
 
-def _joined_names(
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The names of a document, by how it names them."""
+
+    all: Collection[str]
+    titled: Collection[str]
+    """Introduced as names (我叫马克): written as one word, whatever jieba's tags."""
+    familiar: Collection[str]
+    """小 or 老 and a surname (老陈): two capitalised words."""
+    full: Collection[str]
+    """Surname and given name jieba found whole (陈建国), never cut for the given name."""
+
+
+def _named(
     pieces: list[Piece],
-    names: Collection[str],
+    names: _Names,
     known: Callable[[str], bool],
     tag: Callable[[str], str | None],
 ) -> list[Piece]:
-    longest = max(map(len, names))
+    """The pieces, cut where a name of the document stands and jieba cut across it: each
+    piece cut is a name jieba made up (和晓雨 nr) or no dictionary's word (明去), or, after a
+    familiar name, a word that its one-character rest makes (老|陈说 → 老陈 说)."""
+    text = "".join(p.text for p in pieces)
+    starts = {p.start: p for p in pieces}
+    ends = {p.start + len(p.text) for p in pieces}
+    chosen: list[tuple[int, int, str]] = []
+    familiar = names.familiar
+    for name in sorted({*names.all, *familiar}, key=len, reverse=True):
+        at = text.find(name)
+        while at >= 0:
+            stop = at + len(name)
+            free = all(b <= at or a >= stop for a, b, _ in chosen)
+            if free and _may_cut(pieces, at, stop, name in familiar, names.full, known):
+                chosen.append((at, stop, name))
+            at = text.find(name, at + 1)
+    if not chosen:
+        return pieces
+    cuts = set(starts) | ends | {a for a, _, _ in chosen} | {b for _, b, _ in chosen}
+    cuts -= {c for a, b, _ in chosen for c in range(a + 1, b)}
+    names_at = {a: name for a, _, name in chosen}
     result: list[Piece] = []
-    i = 0
-    while i < len(pieces):
-        text, end = pieces[i].text, i + 1
-        while end < len(pieces) and len(text) < longest and text not in names:
-            text += pieces[end].text
-            end += 1
-        if end - i > 1 and text in names:
-            result.append(Piece(text, "nr", pieces[i].start, titled=True))
-            i = end
-            continue
-        last = pieces[end - 1]
-        name = next((n for n in names if end - i > 1 and text.startswith(n)), "")
-        rest = text[len(name) :]
-        if name and 0 < len(rest) < len(last.text) and not known(last.text):
-            # jieba ran the name's end into the word after it (小|明去): cut it there
-            start = pieces[i].start
-            result.append(Piece(name, "nr", start, titled=True))
-            result.append(Piece(rest, tag(rest) or last.pos, start + len(name)))
-            i = end
-            continue
-        result.append(pieces[i])
-        i += 1
+    bounds = sorted(cuts)
+    for a, b in itertools.pairwise(bounds):
+        piece = starts.get(a)
+        found = names_at.get(a, "")
+        if found in familiar:
+            result.append(Piece(found[0], "a", a, titled=True))
+            result.append(Piece(found[1:], "nr", a + 1, titled=True))
+        elif found:
+            result.append(Piece(found, "nr", a, titled=found in names.titled))
+        elif piece is not None and piece.start + len(piece.text) == b:
+            result.append(piece)  # a piece no name touches
+        else:
+            owner = next(p for p in pieces if p.start <= a < p.start + len(p.text))
+            part = text[a:b]
+            fallback = "n" if owner.pos in _PERSON else owner.pos
+            result.append(Piece(part, tag(part) or fallback, a))
     return result
+
+
+def _may_cut(
+    pieces: Sequence[Piece],
+    start: int,
+    stop: int,
+    familiar: bool,
+    full: Collection[str],
+    known: Callable[[str], bool],
+) -> bool:
+    """Whether a name standing from `start` to `stop` may cut the pieces across it; not a
+    full name it is the given name of (陈建国 stays whole)."""
+    crossed = [
+        p
+        for p in pieces
+        if p.start < stop
+        and p.start + len(p.text) > start
+        and not (start <= p.start and p.start + len(p.text) <= stop)
+    ]
+    if not crossed:
+        inside = [p for p in pieces if start <= p.start < stop]
+        return len(inside) > 1 and not familiar  # 王子|铭: joined; 老|陈 stays two words
+    for piece in crossed:
+        end = piece.start + len(piece.text)
+        if piece.text in full:
+            return False
+        if piece.pos in _PERSON or not known(piece.text):
+            continue
+        # 老|陈说: the familiar name's surname and one character after it
+        if familiar and piece.start == stop - 1 and end - stop == 1:
+            continue
+        return False
+    return True
 
 
 # Particles after which a clause ends as it does at a mark (先和面吧).
@@ -1362,6 +1502,42 @@ def _complement_marker(last: Piece | None, piece: Piece, _: Piece | None) -> Cut
         and piece.han
     ):
         return (1, "ud", "n")
+    return None
+
+
+def _verb_then_de(
+    known: Callable[[str], bool],
+) -> Callable[[Piece | None, Piece, Piece | None], Cut | None]:
+    """A verb and 得 that jieba joined and no dictionary lists, before how it is done: the verb,
+    then 得 marking it (剃得|短短的 → 剃 得: de, not dé)."""
+
+    def cut(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+        text = piece.text
+        if (
+            len(text) == 2
+            and text[1] == "得"
+            and piece.pos[:1] == "v"
+            and not known(text)
+            and following is not None
+            and following.pos[:1] in ("a", "d", "z")
+        ):
+            return (1, "v", "ud")
+        return None
+
+    return cut
+
+
+def _flowed(last: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """上流 "upper class" of jieba after a body part and before 了 or 着 is on it, then the
+    verb (腿上|流了血)."""
+    if (
+        piece.text == "上流"
+        and last is not None
+        and last.pos[:1] == "n"
+        and following is not None
+        and following.text[:1] in ("了", "着", "出")
+    ):
+        return (1, "f", "v")
     return None
 
 

@@ -40,7 +40,9 @@ _DAYS = 31
 # What is worn, in sizes (三十八号的鞋).
 _WORN = frozenset("鞋 衣 裤 裙 帽 衬衫 袜".split())
 # What runs short: before 紧张 it is scarce, not nervous (供应紧张, 时间很紧张).
-_SCARCE = frozenset("供应 时间 资金 住房 房源 车票 粮食 物资 人手 经费 床位".split())
+_SCARCE = frozenset(
+    "供应 时间 资金 住房 房源 车票 粮食 物资 人手 经费 床位 门票 机票 座位 房间".split()
+)
 # How fast: after 开 (开快点), it is driving.
 _SPEEDS = frozenset({"快", "慢", "快点", "慢点"})
 # Where one is called to, or what it does (叫到, 叫来, 叫醒).
@@ -80,10 +82,16 @@ _CHANGE = frozenset("钱 零")
 _AMOUNTS = frozenset("分钟 小时 天 年 块 元 钱 公里 米".split())
 _MONEY = frozenset("块 元 毛 钱 零".split())
 _FUTURE = frozenset(
-    "明天 明年 以后 将来 后天 下周 晚上 一会儿 待会儿 周末 今晚 预报 可能 也许 一定 肯定".split()
+    """
+    明天 明年 以后 将来 后天 下周 晚上 一会儿 待会儿 这个周末 今晚 预报 可能 也许 一定 肯定
+    """.split()
 )
 # What stands before 会 "meeting" (明天的会, 开个会, 这次会).
 _HELD = frozenset("的 个 次 场 开".split())
+# What 冲 rinses or flushes (冲水, 冲马桶, 冲澡).
+_RINSED = frozenset("水马澡厕洗")
+# What an 应用 "app" runs on or is got from.
+_DEVICES = frozenset("手机 软件 下载 安装 平板 电脑 商店".split())
 # Verbs after which 起来 says how a thing seems (看起来, 吃起来, 听起来).
 _PERCEIVING = frozenset("看 听 闻 吃 喝 尝 摸 用 穿 说 读 玩 做 开".split())
 # Verbs that 起来 after them says go up (站起来, 拿起来).
@@ -480,6 +488,7 @@ _COUNTED = {
     "号": "day of a month",
     "双": "pair",
     "分": "a point (in sports or games)|minute",
+    "成": "one tenth",
     "折": "tenth (in price)|discount",
     "多": "(after a numeral)",
     "度": "degree (angles, temperature",
@@ -521,6 +530,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 下雨, 下雪 (split apart as a verb and its object): to rain, to snow.
     "下": (
         (_before_time, "next"),
+        # 下一班车, 下一站: next.
+        (lambda s: s.after is not None and s.after.text == "一" and s.further is not None, "next"),
         (lambda s: s.after is not None and s.after.text[-1:] == "雨", f"{ANOTHER}下雨"),
         (lambda s: s.after is not None and s.after.text[-1:] == "雪", f"{ANOTHER}下雪"),
         (lambda s: s.after is not None and s.after.text[-1:] == "棋", f"{ANOTHER}下棋"),
@@ -808,6 +819,23 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (Neighbours.before_head, "can|to be likely to"),
     ),
     "把": ((_preposition, "(used to put the object before the verb"),),
+    # 直跺脚, 直哭: on and on.
+    "直": ((lambda s: s.after is not None and s.after.pos[:1] == "v", "(indicates continuing"),),
+    # 该市, 该公司: the one just named.
+    "该": ((lambda s: s.after is not None and s.after.pos[:1] == "n", "the above-mentioned|that"),),
+    # 分给同事: to share out.
+    "分": (
+        (lambda s: s.after is not None and s.after.text[:1] == "给", "to distribute|to divide"),
+    ),
+    # 吃了不少苦, 吃苦: to bear hardships; 吃亏: to suffer a loss.
+    "吃": (
+        (lambda s: any(w.text == "苦" for w in s.rest[:4]), f"{ANOTHER}吃苦"),
+        (lambda s: any(w.text == "亏" for w in s.rest[:4]), f"{ANOTHER}吃亏"),
+    ),
+    # 冲水, 冲一下: to rinse, to flush.
+    "冲": ((lambda s: s.after is not None and s.after.text[:1] in _RINSED, "to rinse|to flush"),),
+    # 手机应用, 下载应用: an app.
+    "应用": ((lambda s: _said(s, _DEVICES), "(computing) app"),),
     # 多了起来, 吃起来, 看起来: after a verb or an adjective, what begins or how it seems.
     "起来": (
         # 站起来, 拿起来: up.
@@ -1030,7 +1058,10 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "上": (
         # 上个月, 上周, 上次: last, previous.
         (_before_time, "previous"),
-        (lambda s: s.after is not None and s.after.text[-1:] in _SCHOOLING, "to attend"),
+        (
+            lambda s: any(w.text[-1:] in _SCHOOLING or w.text == "年级" for w in s.rest[:2]),
+            "to attend",
+        ),
         (_on_thing, "(noun suffix) on"),
         # 上车, 上了飞机: to get onto.
         (
