@@ -15,6 +15,8 @@ Sets, each printed when present:
   so compare its readings with neutral tones as full (`bench/data/AUDIT.md`).
 - fresh2: `bench/data/everyday-fresh2.jsonl`, 100 sentences by a fourth writer (dialogues, a
   family story, learner news, a diary, notices), first run before any change made for it.
+- fresh3: `bench/data/everyday-fresh3.jsonl`, 100 sentences by a fifth writer (HSK 1-2
+  statements, a story of two classmates, health advice, messages, culture and travel).
 - silver: the `hsk-sentences-audio` package (`pip install -e '.[bench]'`), 4,354 graded
   sentences whose pinyin is machine-made and about 1-2 % wrong: a second opinion, not truth;
   where it and the two systems disagreed, a hand audit (`bench/data/silver-audit.tsv`,
@@ -65,6 +67,7 @@ SILVER_AUDIT = GOLD.parent / "silver-audit.tsv"
 HELDOUT = Path(__file__).resolve().parent / "data" / "everyday-heldout.jsonl"
 FRESH = Path(__file__).resolve().parent / "data" / "everyday-fresh.jsonl"
 FRESH2 = Path(__file__).resolve().parent / "data" / "everyday-fresh2.jsonl"
+FRESH3 = Path(__file__).resolve().parent / "data" / "everyday-fresh3.jsonl"
 # Every gloss the keyword check flags on the gold sets, judged by hand (see the file's head):
 # the gloss figure counts those judged wrong and those not judged yet.
 GLOSS_AUDIT = GOLD.parent / "gloss-audit.tsv"
@@ -588,8 +591,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="the held-out gold set")
     parser.add_argument("--fresh", type=Path, default=FRESH, help="the third gold set")
     parser.add_argument("--fresh2", type=Path, default=FRESH2, help="the fourth gold set")
+    parser.add_argument("--fresh3", type=Path, default=FRESH3, help="the fifth gold set")
     parser.add_argument(
-        "--sets", default="gold,heldout,fresh,fresh2,silver,cpp,samples", help="which sets to run"
+        "--sets",
+        default="gold,heldout,fresh,fresh2,fresh3,silver,cpp,samples",
+        help="which sets to run",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print examples of defects")
     parser.add_argument("--examples", type=int, default=12, help="examples kept per kind (-v)")
@@ -624,6 +630,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 (
                     "fresh gold 2 (a fourth writer, blind: dialogues, a story, news, notices)",
                     load_gold(args.fresh2),
+                )
+            )
+        if "fresh3" in wanted and args.fresh3.exists():
+            sets.append(
+                (
+                    "fresh gold 3 (a fifth writer, blind: HSK 1-2, a story, health, messages)",
+                    load_gold(args.fresh3),
                 )
             )
         if "silver" in wanted:

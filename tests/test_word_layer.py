@@ -390,6 +390,16 @@ def test_erhua_keeps_one_syllable_per_character(annotator: Annotator) -> None:
         ("我很看好这个年轻人。", "看好", "kànhǎo"),
         ("晓雨像只小猫似的睡着了。", "只", "zhī"),
         ("他只吃鱼。", "只", "zhǐ"),
+        ("饭糊了。", "糊", "hú"),
+        # from the fifth blind set
+        ("医生说我每天得量两次血压。", "量", "liáng"),
+        ("我们高高兴兴地包饺子。", "地", "de"),
+        ("端午节有划龙舟的传统。", "划", "huá"),
+        ("导游说，这件瓷器很老。", "说", "shuō"),
+        ("这家的烤鸭皮薄肉嫩。", "薄", "báo"),
+        ("我最近白天没精神。", "精神", "jīngshen"),
+        ("我们要学习他的精神。", "精神", "jīngshén"),
+        ("我们去山上种树。", "山上", "shānshàng"),
         ("他悲伤地摇了摇头。", "地", "de"),
     ],
 )
@@ -906,6 +916,20 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("小明急得哭了。", "急", "worried"),
         ("受台风影响，明天将有暴雨。", "台风", "typhoon"),
         ("这双鞋有点儿小，有大一号的吗？", "号", "size"),
+        ("我们等下一班车吧。", "下", "next"),
+        ("学生每周至少上三节体育课。", "上", "to attend"),
+        ("她急得直跺脚。", "直", "(indicates continuing"),
+        ("该市人口很多。", "该", "the above-mentioned"),
+        ("节假日门票十分紧张。", "紧张", "in short supply"),
+        ("明天要考试，我有点儿紧张。", "紧张", "nervous"),
+        ("这家店的东西很划算。", "划算", "worthwhile"),
+        ("他把蛋糕分给同事。", "分", "to distribute"),
+        ("他年轻时吃了不少苦。", "吃", "to bear hardships"),
+        ("用完厕所请冲水。", "冲", "to rinse"),
+        ("我下载了一个手机应用。", "应用", "(computing) app"),
+        ("今年十一假期，火车票很难买。", "十一", "PRC National Day"),
+        ("把鸡蛋搅匀。", "搅匀", "搅 to stir"),
+        ("火太大容易炒糊。", "炒糊", "炒 to sauté; to stir-fry + 糊 scorched"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(
@@ -1068,6 +1092,9 @@ def test_verbs_joined_to_what_follows(
         ("奶奶做了一大桌子菜。", [("桌子", "zhuōzi"), ("菜", "cài")]),
         ("还有我最爱吃的红烧鱼。", [("红烧鱼", "hóngshāoyú")]),
         ("他在市教育局工作。", [("教育局", "jiàoyùjú")]),
+        # 张 a surname where jieba tagged it a measure word, a measure word after a number
+        ("张大伟和刘小雨是同班同学。", [("张大伟", "Zhāng Dàwěi")]),
+        ("我买了三张大伟的照片。", [("张", "zhāng")]),
         ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
         # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
         ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),

@@ -364,7 +364,10 @@ class Dictionary:
                     continue
                 syllables = reading[start : start + size] if aligned else ()
                 entry = self._best(piece, syllables)
-                senses = _definition(self._main_senses(entry), max_senses=1) if entry else ""
+                # the everyday sense first, as for a word alone (搅 "to stir", not "to disturb")
+                lead = everyday_sense(piece, entry.reading) if entry else ""
+                main = in_use(self._main_senses(entry), lead) if entry else ()
+                senses = _definition(main, max_senses=1) if main else ""
                 if senses:
                     found[(start, start + size)] = f"{piece} {senses}"
         # best[i]: the parts covering word[:i], ranked; a character no entry covers is skipped.

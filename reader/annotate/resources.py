@@ -37,14 +37,14 @@ _ACTION = re.compile(r"(?:\([^)]*\) )?to ")
 
 
 # Words CC-CEDICT capitalises as English would (months, weekdays, the solar terms, the
-# Internet, a few kinds named after Beijing or China, degrees Celsius) that GB/T 16159 and
-# Xiandai Hanyu Cidian write small: shíyuè, xīngqīyī, dàxuě "heavy snow", jīngjù, zhōngyī,
-# shèshìdù.
+# Internet, a few kinds named after Beijing or China, degrees Celsius, 山上 as a Japanese
+# surname) that GB/T 16159 and Xiandai Hanyu Cidian write small: shíyuè, xīngqīyī, dàxuě
+# "heavy snow", jīngjù, zhōngyī, shèshìdù, shānshang.
 _CALENDAR = re.compile(r"[一二三四五六七八九十]+月|(?:星期|礼拜|周)[一二三四五六日天]")
 _COMMON_CAPITALS = frozenset(
     """
     立春 雨水 惊蛰 春分 清明 谷雨 立夏 小满 芒种 夏至 小暑 大暑 立秋 处暑 白露 秋分 寒露 霜降
-    立冬 小雪 大雪 冬至 小寒 大寒 京剧 中医 互联网 国会 美金 菩萨 摄氏度 摄氏 华氏度 华氏
+    立冬 小雪 大雪 冬至 小寒 大寒 京剧 中医 互联网 国会 美金 菩萨 摄氏度 摄氏 华氏度 华氏 山上
     """.split()
 )
 

@@ -87,6 +87,8 @@ _DRYING = frozenset("晾晒吹擦烘")
 _ASKING = frozenset("吗 吧 啊 呀 不行 么".split())
 # Measure words of thin things (一件薄外套, 一层薄雾).
 _MEASURED_THIN = frozenset("件层张条床片本")
+# What 量 liáng measures (量两次血压, 量一量身高).
+_MEASURED = ("体温", "身高", "血压", "体重", "尺寸", "温度", "长度")
 # Animals 只 counts (一只小猫, 像只兔子).
 _ANIMALS = frozenset("猫狗鸟鸡鸭鹅羊兔虎熊猴鼠猪牛象狼")
 # Characters that show a person in a clause (他们早就干了: someone does, not something dries).
@@ -553,6 +555,8 @@ def _bao(spot: Spot) -> str | None:
     """薄 báo "thin" as an adjective (很薄, 薄的); bó in words and names."""
     if spot.before in _DEGREE or spot.after[:1] in ("的", "了", "薄"):
         return "bao2"
+    if len(spot.piece.text) == 1 and _tag(spot.previous) == "n":
+        return "bao2"  # 皮薄肉嫩, 纸薄: what is thin, then 薄
     # 一件薄外套, 薄被子: a thin thing, after its measure word
     return "bao2" if spot.before in _MEASURED_THIN and _tag(spot.following)[:1] == "n" else None
 
@@ -596,6 +600,9 @@ def _liang(spot: Spot) -> str | None:
         return "liang2"
     if spot.previous is None and spot.following is not None:
         return "liang2"
+    rest = spot.sentence[spot.piece.start + 1 : spot.piece.start + 6]
+    if any(thing in rest for thing in _MEASURED):
+        return "liang2"  # 量两次血压: how often, then what is measured
     return None
 
 
@@ -695,6 +702,10 @@ _SINGLE: Mapping[str, Callable[[Spot], str | None]] = {
     # Alone 撒 is "to sprinkle, to scatter" (撒点儿葱花, 撒在地上); sā in words (撒谎).
     "撒": _fixed("sa3"),
     "扇": _shan,
+    # Alone 说 is shuō; shuì "to persuade" is in 游说, which pypinyin finds across 导游|说.
+    "说": _fixed("shuo1"),
+    # Alone 糊 is hú, burnt or pasted (饭糊了, 糊墙); hù is in words (糊弄, 辣椒糊).
+    "糊": _fixed("hu2"),
 }
 
 
@@ -779,6 +790,12 @@ _HETERONYMS: Mapping[str, tuple[str, str, Callable[[Spot], bool]]] = {
         lambda s: s.after[:1] in ("有", "会", "也", "带", "还", "能", "可", "让", "受"),
     ),
     "故事": ("gu4 shi5", "gu4 shi5", lambda s: False),
+    # 精神 jīngshén "spirit, mind"; jīngshen "vigour, lively" (没精神, 很精神).
+    "精神": (
+        "jing1 shen2",
+        "jing1 shen5",
+        lambda s: s.before in ("没", "有", "很", "真", "挺", "不"),
+    ),
     # 卷子 juànzi "exam paper", juǎnzi "steamed roll" (蒸卷子, 吃卷子).
     "卷子": ("juan4 zi5", "juan3 zi5", lambda s: s.before in ("蒸", "吃", "葱", "油", "花")),
     # 琢磨 zuómo "to think over", zhuómó "to carve and polish" (jade, writing).
@@ -888,8 +905,9 @@ _IN_WORDS = {"血": ("xue4", frozenset({"血淋淋", "血糊糊", "吐血", "咯
 _BEFORE = {
     "炸": ("zha2", frozenset("鸡鱼肉虾薯丸酱糕串饺")),
     "创": ("chuang1", frozenset("可伤口")),
-    # 划 huá "to scratch, cut" before the wound (划伤, 划破, 划了一道口子); huà "to mark".
-    "划": ("hua2", frozenset("伤破")),
+    # 划 huá "to scratch, cut" before the wound (划伤, 划破), "to row" before the boat (划船,
+    # 划龙舟); huà "to mark".
+    "划": ("hua2", frozenset("伤破船舟桨艇龙")),
 }
 
 

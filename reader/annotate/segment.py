@@ -82,6 +82,8 @@ _VIEWING = frozenset("在依据照对按从")
 _PERSONAL = frozenset("我 你 您 他 她 它 我们 你们 他们 她们 咱们".split())
 # The plural suffix stays with its word (孩子们 háizimen).
 _PLURAL = frozenset("们")
+# Numbers and demonstratives, after which a character is a measure word (三张, 这张).
+_COUNTING_WORDS = frozenset("一二两三四五六七八九十百千万几这那哪每半0123456789")
 # What jieba runs into a two-character name: 李华家 "Li Hua's home", 小明们, 王丽问 (asks).
 _AFTER_NAME = frozenset("家们问说喊答讲")
 # jieba's tags for idioms and set phrases, which it also gives many free phrases.
@@ -248,7 +250,7 @@ def _how_done(pieces: Sequence[Piece]) -> bool:
     last = pieces[-1] if pieces else None
     if last is None:
         return False
-    doubled = len(last.text) == 2 and last.text[0] == last.text[1]
+    doubled = _reduplicated(last.text)  # 慢慢, 高高兴兴
     described = last.pos in ("a", "ad") and len(last.text) > 1  # 高兴地; not 新|地王
     return doubled or described or last.pos in ("d", "z")
 
@@ -747,10 +749,14 @@ def _whole_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Pi
     result: list[Piece] = []
     for piece in pieces:
         last = result[-1] if result else None
+        before = result[-2] if len(result) > 1 else None
+        # 张 is a measure word after a number (三张|大伟 is no name), a surname elsewhere
+        counted = before is not None and before.text[-1:] in _COUNTING_WORDS
         if (
             last is not None
             and len(last.text) == 1
-            and last.pos[:1] not in ("v", "q", "m")
+            and last.pos[:1] not in ("v", "m")
+            and not (last.pos[:1] == "q" and counted)
             and surname(last.text)
             and piece.pos in _PERSON
             and 1 <= len(piece.text) <= 2

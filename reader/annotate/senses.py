@@ -88,6 +88,10 @@ _FUTURE = frozenset(
 )
 # What stands before 会 "meeting" (明天的会, 开个会, 这次会).
 _HELD = frozenset("的 个 次 场 开".split())
+# More words of degree before what runs short (门票十分紧张).
+_MORE_DEGREES = frozenset("十分 比较 有点儿 有些 越来越 更加".split())
+# What follows 十一 "National Day" (十一假期, 十一长假).
+_HOLIDAYS = frozenset("假期 长假 黄金周 放假 期间".split())
 # What 冲 rinses or flushes (冲水, 冲马桶, 冲澡).
 _RINSED = frozenset("水马澡厕洗")
 # What an 应用 "app" runs on or is got from.
@@ -390,8 +394,9 @@ def _said(spot: Neighbours, words: frozenset[str]) -> bool:
 
 
 def _short(spot: Neighbours) -> bool:
-    """Whether what runs short stands right before, degree words aside (供应紧张, 时间很紧张)."""
-    earlier = [w for w in spot.earlier if w.text not in _DEGREE]
+    """Whether what runs short stands right before, degree words aside (供应紧张, 时间很紧张,
+    门票十分紧张)."""
+    earlier = [w for w in spot.earlier if w.text not in _DEGREE | _MANY | _MORE_DEGREES]
     return bool(earlier) and earlier[-1].text in _SCARCE
 
 
@@ -832,6 +837,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         (lambda s: any(w.text == "苦" for w in s.rest[:4]), f"{ANOTHER}吃苦"),
         (lambda s: any(w.text == "亏" for w in s.rest[:4]), f"{ANOTHER}吃亏"),
     ),
+    # 十一假期, 十一长假: National Day (1 October).
+    "十一": ((lambda s: s.after is not None and s.after.text in _HOLIDAYS, "PRC National Day"),),
     # 冲水, 冲一下: to rinse, to flush.
     "冲": ((lambda s: s.after is not None and s.after.text[:1] in _RINSED, "to rinse|to flush"),),
     # 手机应用, 下载应用: an app.
@@ -1059,7 +1066,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
         # 上个月, 上周, 上次: last, previous.
         (_before_time, "previous"),
         (
-            lambda s: any(w.text[-1:] in _SCHOOLING or w.text == "年级" for w in s.rest[:2]),
+            lambda s: any(w.text[-1:] in _SCHOOLING or w.text == "年级" for w in s.rest[:4]),
             "to attend",
         ),
         (_on_thing, "(noun suffix) on"),
