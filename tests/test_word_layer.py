@@ -929,6 +929,12 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("我下载了一个手机应用。", "应用", "(computing) app"),
         ("今年十一假期，火车票很难买。", "十一", "PRC National Day"),
         ("把鸡蛋搅匀。", "搅匀", "搅 to stir"),
+        ("对不起，我来晚了。", "晚", "late"),
+        ("感谢贵公司的支持。", "贵", "(honorific) your"),
+        ("这件衣服太贵了。", "贵", "expensive"),
+        ("小刘的篮球越打越好。", "打", "to play"),
+        ("“送钟”听起来像“送终”。", "起来", "expressing preliminary judgment"),
+        ("体检报告显示他的血糖偏高。", "体检", "physical examination"),
         ("火太大容易炒糊。", "炒糊", "炒 to sauté; to stir-fry + 糊 scorched"),
     ],
 )
@@ -1095,6 +1101,10 @@ def test_verbs_joined_to_what_follows(
         # 张 a surname where jieba tagged it a measure word, a measure word after a number
         ("张大伟和刘小雨是同班同学。", [("张大伟", "Zhāng Dàwěi")]),
         ("我买了三张大伟的照片。", [("张", "zhāng")]),
+        # erhua after a noun jieba cut it from; a person after what they do
+        ("他还留了一张纸条儿。", [("纸条儿", "zhǐtiáor")]),
+        ("这块儿蛋糕给你。", [("块儿", "kuàir")]),
+        ("面试官问了我三个问题。", [("面试官", "miànshìguān")]),
         ("三十多个人来了。", [("三十", "sānshí"), ("多", "duō"), ("个", "gè")]),
         # 着 as a potential complement: zháo, inside a word or not; 得 before it: de
         ("这些工具用不着了。", [("用不着", "yòngbuzháo")]),

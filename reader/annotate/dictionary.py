@@ -71,12 +71,14 @@ _NOISE = re.compile(
 _ASIDE = re.compile(r"\s*\((?:Taiwan|Tw|also|old) pr\.[^()]*\)")
 # Senses that only point elsewhere or name a surname: kept only when nothing better exists.
 _WEAK = re.compile(
-    r"^((\w+ )*variant of |see |see also |used in |surname |\(surname\)|"
+    r"^((\w+ )*variant of |abbr\. for |see |see also |used in |surname |\(surname\)|"
     r"(old )?name of |Kangxi radical|\S+ radical in Chinese characters)",
     re.IGNORECASE,
 )
 # A variant entry's pointer to the main one: `erhua variant of 一點|一点[yi1 dian3]`.
-_POINTER = re.compile(r"^(?:\w+ )*variant of (?:[^\s\[\]|]+\|)?([^\s\[\]|]+)\[([^\]]+)\]")
+_POINTER = re.compile(
+    r"^(?:\w+ )*(?:variant of|abbr\. for) (?:[^\s\[\]|]+\|)?([^\s\[\]|]+)\[([^\]]+)\]"
+)
 
 _MAX_SENSES = 3
 _MAX_DEFINITION = 60
@@ -364,8 +366,12 @@ class Dictionary:
                     continue
                 syllables = reading[start : start + size] if aligned else ()
                 entry = self._best(piece, syllables)
-                # the everyday sense first, as for a word alone (搅 "to stir", not "to disturb")
+                # the everyday sense first, as for a word alone, where it is the head's or a
+                # verb's (搅匀 "搅 to stir", 炒糊 "糊 scorched"); a bound first part keeps its
+                # own (自驾 "自 self", not the preposition "from")
                 lead = everyday_sense(piece, entry.reading) if entry else ""
+                head = start + size == len(word) or lead.startswith("to ")
+                lead = lead if head else ""
                 main = in_use(self._main_senses(entry), lead) if entry else ()
                 senses = _definition(main, max_senses=1) if main else ""
                 if senses:

@@ -28,7 +28,10 @@ def join_erhua(pieces: list[Piece], resources: Resources) -> list[Piece]:
     def is_erhua(word: Piece) -> bool:
         entry = resources.cedict().reading(word.text[-1] + ERHUA)
         if entry is None:
-            return _everyday_stem(word.text)  # 这块|儿, 那条|儿: CC-CEDICT lacks 块儿
+            # 这块|儿, 那条|儿, and a noun ending in one (纸条|儿): CC-CEDICT lacks 块儿, 条儿
+            if len(word.text) == 1:
+                return _everyday_stem(word.text)
+            return _everyday_stem(word.text[-1]) and word.pos[:1] == "n"
         return entry[-1] == ("er5",)
 
     return _joined(pieces, ERHUA, is_erhua)
@@ -159,12 +162,12 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
 # One-syllable nouns that name the kind of a shop, a team, a place, a dish or a ticket after
 # the noun that says which (水果店, 篮球队, 无线网, 家乡菜, 红烧鱼, 纸质书, 火车票): GB/T 16159
 # joins a name of one concept of three syllables (xǐyījī); no dictionary lists most of them.
-_KINDS = frozenset("店馆站队网厂室院楼场课费证卡票茶菜药汤面酒书线鱼饭局组键")
+_KINDS = frozenset("店馆站队网厂室院楼场课费证卡票茶菜药汤面酒书线鱼饭局组键柜")
 _COMMON_NOUNS = frozenset({"n", "nz", "vn"})
 # One-syllable nouns of a rate or an amount after what is done (近视率, 下载量, 阅读量), and
-# of a person after what they do (收银员, 快递员): joined as the kinds are.
+# of a person after what they do (收银员, 快递员, 面试官): joined as the kinds are.
 _RATES = frozenset("率量")
-_DOERS = frozenset("员")
+_DOERS = frozenset("员官")
 _DOINGS = frozenset({"n", "nz", "v", "vn"})
 
 

@@ -90,6 +90,8 @@ _FUTURE = frozenset(
 _HELD = frozenset("的 个 次 场 开".split())
 # More words of degree before what runs short (门票十分紧张).
 _MORE_DEGREES = frozenset("十分 比较 有点儿 有些 越来越 更加".split())
+# What 贵 "your" honours (贵公司, 贵姓, 贵校).
+_HONOURED = frozenset("公司 姓 国 校 方 店 单位 公司的".split())
 # What follows 十一 "National Day" (十一假期, 十一长假).
 _HOLIDAYS = frozenset("假期 长假 黄金周 放假 期间".split())
 # What 冲 rinses or flushes (冲水, 冲马桶, 冲澡).
@@ -656,8 +658,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
             lambda s: any(w is not None and w.text.endswith(_PLAYED) for w in (s.after, s.before)),
             "to play",
         ),
-        # 比赛一直打到加时赛: a match played on.
-        (lambda s: any(w.text.endswith("赛") for w in s.earlier), "to play"),
+        # 比赛一直打到加时赛: a match played on; 篮球越打越好: the game played.
+        (lambda s: any(w.text.endswith(("赛", *_PLAYED)) for w in s.earlier[-4:]), "to play"),
         # 打太极拳: to practise tai chi; 打拳: to do shadowboxing.
         (lambda s: s.after is not None and s.after.text.startswith("太极"), f"{ANOTHER}打太极"),
         (lambda s: s.after is not None and s.after.text.endswith("拳"), f"{ANOTHER}打拳"),
@@ -856,7 +858,7 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
                 s.before is not None
                 and s.before.text in _PERCEIVING
                 and s.after is not None
-                and s.after.pos[:1] in ("a", "d")
+                and (s.after.pos[:1] in ("a", "d") or s.after.text in ("像", "好像"))
             ),
             f"{ANOTHER}起来|expressing preliminary judgment",
         ),
@@ -1059,8 +1061,10 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "一般": ((Neighbours.before_head, "generally"),),
     # 买菜, 卖了十几年菜, 种菜: vegetables (elsewhere 菜 is most often a dish).
     "菜": ((lambda s: _earlier(s, _GROWING, "菜"), "vegetable"),),
-    # 很晚, 到很晚: late.
-    "晚": ((lambda s: _after_any(s, _LATE), "late"),),
+    # 很晚, 到很晚, 来晚了: late.
+    "晚": ((lambda s: _after_any(s, _LATE) or s.after_verb(), "late"),),
+    # 贵公司, 您贵姓: (honorific) your.
+    "贵": ((lambda s: s.after is not None and s.after.text in _HONOURED, "(honorific) your"),),
     # 上学, 上初中, 上课: to attend.
     "上": (
         # 上个月, 上周, 上次: last, previous.
