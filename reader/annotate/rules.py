@@ -444,14 +444,17 @@ def _shu(spot: Spot) -> str | None:
     return None
 
 
-# What 调 tiáo mixes (调馅儿, 调味, 调色: Xiandai Hanyu Cidian's 使配合得均匀合适).
-_MIXED = frozenset("馅味料酱汁色")
+# What 调 tiáo mixes (调馅儿, 调味, 调色: Xiandai Hanyu Cidian's 使配合得均匀合适); the
+# glosses use it too.
+MIXED = frozenset("馅味料酱汁色")
+# Cooking that burns what it cooks: 糊 hú after it (炒糊, 烤糊了); the glosses use it too.
+COOKED = frozenset("炒烧烤煮煎熬焖蒸")
 
 
 def _tiao(spot: Spot) -> str | None:
     """调 tiáo "to adjust" in 把…调到/调成/调大 (把空调调到二十六度) and before how far (调高售价,
     调低温度), "to mix" before what it mixes (调馅儿); else the sentence decides."""
-    if spot.after[:1] in ("大", "小", "高", "低") or spot.after[:1] in _MIXED:
+    if spot.after[:1] in ("大", "小", "高", "低") or spot.after[:1] in MIXED:
         return "tiao2"
     if "把" in spot.clause() and spot.after[:1] in ("到", "成", "好", "得"):
         return "tiao2"
@@ -913,7 +916,7 @@ _BEFORE = {
 
 # Characters read one way after what they follow, in a word or not: 糊 hú "burnt" after
 # cooking (炒糊, 烤糊了; 糊涂 hú, 糊弄 hù are in the dictionaries).
-_AFTER = {"糊": ("hu2", frozenset("炒烧烤煮煎熬焖蒸"))}
+_AFTER = {"糊": ("hu2", COOKED)}
 
 
 def in_words(spot: Spot) -> Mapping[int, str]:

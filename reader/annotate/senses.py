@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from reader.annotate.numbers import value
-from reader.annotate.rules import SERVED
+from reader.annotate.rules import COOKED, MIXED, SERVED
 from reader.model import Word
 
 # Everyday senses of HSK 1-4 words whose CC-CEDICT entry lists another first, chosen by
@@ -91,7 +91,7 @@ _HELD = frozenset("的 个 次 场 开".split())
 # More words of degree before what runs short (门票十分紧张).
 _MORE_DEGREES = frozenset("十分 比较 有点儿 有些 越来越 更加".split())
 # What 贵 "your" honours (贵公司, 贵姓, 贵校).
-_HONOURED = frozenset("公司 姓 国 校 方 店 单位 公司的".split())
+_HONOURED = frozenset("公司 姓 国 校 方 店 单位".split())
 # What follows 十一 "National Day" (十一假期, 十一长假).
 _HOLIDAYS = frozenset("假期 长假 黄金周 放假 期间".split())
 # What 冲 rinses or flushes (冲水, 冲马桶, 冲澡).
@@ -106,9 +106,6 @@ _RISING = frozenset("站坐爬跳抬举拿捡飞升扶立")
 _WRAPPED = frozenset("好 起来 起 住 成 上".split())
 # What 可 stresses (你可别…, 可要, 可真, 可不能).
 _STRESSED = frozenset("别 要 真 不能 不 千万 得".split())
-# What 调 tiáo mixes and seasons, and what scorches food.
-_MIXED = frozenset("馅味料酱汁")
-_COOKED = frozenset("炒烧烤煮煎熬焖蒸")
 # 急得哭了: worried (得).
 _OF_DEGREE = frozenset("得")
 # Punctuation that ends a clause (not an opening quote or bracket: 对“为什么…”).
@@ -869,10 +866,10 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     ),
     # 调馅儿, 调味: to season, to blend.
     "调": (
-        (lambda s: s.after is not None and s.after.text[:1] in _MIXED, "to season (food)|to blend"),
+        (lambda s: s.after is not None and s.after.text[:1] in MIXED, "to season (food)|to blend"),
     ),
     # 炒糊了, 烤糊: scorched.
-    "糊": ((lambda s: s.before is not None and s.before.text[-1:] in _COOKED, "scorched"),),
+    "糊": ((lambda s: s.before is not None and s.before.text[-1:] in COOKED, "scorched"),),
     # 生活过得很好, 过得怎么样: to live, to get along.
     "过": ((lambda s: s.after is not None and s.after.text == "得", "to live|to get along"),),
     # 通过阅读来缓解压力: by means of.
