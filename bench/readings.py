@@ -30,6 +30,13 @@ neutral tone, erhua, capitals, word split, gloss sense), the characters that rea
 wrong more often than pypinyin, and the run time. pypinyin's column is `lazy_pinyin` over
 the whole sentence; its word split is jieba's plain `cut`; it has no glosses nor capitals.
 
+A word split is counted where a gold word is not one of the system's words. Where reader's
+words and a gold set's differed, a blind judge ruled on each place by GB/T 16159-2012 and
+Xiandai Hanyu Cidian's headwords (`bench/data/split-audit.tsv`): where the judge found for
+the other form, that form counts right (and the gold set's a split); where the standard does
+not decide ("open"), either form is right and is counted apart, as "split (standard
+undecided)", so that the split figure counts what the standard decides.
+
 A gloss is first compared by keywords with the gold sense; the ones that check flags were
 judged by hand (`bench/data/gloss-audit.tsv`: most say it in other words, "mama; mommy" for
 "mum"). The gloss figure counts the flags judged wrong and those not judged yet (a gloss that
@@ -72,9 +79,18 @@ FRESH3 = Path(__file__).resolve().parent / "data" / "everyday-fresh3.jsonl"
 # the gloss figure counts those judged wrong and those not judged yet.
 GLOSS_AUDIT = GOLD.parent / "gloss-audit.tsv"
 RIGHT_IN_OTHER_WORDS = frozenset({"first", "later", "gold"})
+# Every place where reader's words and a gold set's still differed, judged blind by the
+# standard (GB/T 16159-2012, Xiandai Hanyu Cidian's headwords): for the gold side, for the
+# other, or "open" where the standard does not decide (both written forms right) or "name"
+# (a personal name whole or in its parts, which the capitals figure judges).
+SPLIT_AUDIT = GOLD.parent / "split-audit.tsv"
+OPEN_VERDICTS = frozenset({"open", "name"})
+# Where the judge found for the other form, the gold set keeps its own and the bench counts
+# the other form right (and the gold set's a split).
 SHARED = ROOT.parent / "shared"
 SYLLABLE = re.compile(r"([A-Za-zÜüv:]+[1-5])|(r)(?![a-z])")
-KINDS = ("reading", "neutral", "erhua", "capital", "split", "gloss")
+KINDS = ("reading", "neutral", "erhua", "capital", "split", "open split", "gloss")
+LABELS = {"split": "split (as the standard decides)", "open split": "split (standard undecided)"}
 STOP = frozenset(
     "to a an the of be sb sth one's oneself name surname (name) in on at for and or with "
     "as by is are was (of) used also".split()
@@ -224,6 +240,75 @@ def load_gloss_audit(path: Path = GLOSS_AUDIT) -> dict[tuple[str, int, str], str
         key, at, _, gloss, verdict = line.split("\t")[:5]
         judged[(key, int(at), gloss)] = verdict
     return judged
+
+
+@dataclass(frozen=True)
+class Place:
+    """A span of a gold sentence whose word split a blind judge ruled on, with the two forms
+    judged (as spans)."""
+
+    start: int
+    end: int
+    verdict: str
+    gold: tuple[tuple[int, int], ...]
+    other: tuple[tuple[int, int], ...]
+
+    def inside(self, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """The spans of a system's words that lie within the place."""
+        return tuple(sp for sp in spans if self.start <= sp[0] and sp[1] <= self.end)
+
+
+def _spans(start: int, words: str) -> tuple[tuple[int, int], ...]:
+    """The spans of space-separated words written from `start` on."""
+    spans = []
+    for word in words.split():
+        spans.append((start, start + len(word)))
+        start += len(word)
+    return tuple(spans)
+
+
+@cache
+def load_split_audit(path: Path = SPLIT_AUDIT) -> dict[str, tuple[Place, ...]]:
+    """The blind judgement of the places where reader's words and a gold set's differed:
+    sentence key → its places (a verdict for the gold form changes nothing and is not kept)."""
+    if not path.exists():
+        return {}
+    places: dict[str, list[Place]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("id\t"):
+            continue
+        _, key, start, end, span, verdict, gold, other = line.split("\t")[:8]
+        if "".join(gold.split()) != span or "".join(other.split()) != span:
+            raise SystemExit(f"{path}: {span}: a judged form does not spell its span")
+        if verdict != "gold":
+            a, e = int(start), int(end)
+            place = Place(a, e, verdict, _spans(a, gold), _spans(a, other))
+            places.setdefault(key, []).append(place)
+    return {key: tuple(found) for key, found in places.items()}
+
+
+def split_kind(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> str:
+    """How a gold word the system did not write is counted: not at all where the judge found
+    for the other form and the system wrote it; an "open split" where the judge found the
+    standard undecided and the system wrote one of the two forms; else a "split"."""
+    for place in load_split_audit().get(sentence_key(text), ()):
+        if place.start <= start and end <= place.end:
+            inside = place.inside(spans)
+            if place.verdict == "other" and inside == place.other:
+                return ""
+            if place.verdict in OPEN_VERDICTS and inside in (place.gold, place.other):
+                return "open split"
+    return "split"
+
+
+def rejected(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The words of the form the judge found for, where the system wrote the gold set's form
+    that the standard rejects: each a split."""
+    missed = []
+    for place in load_split_audit().get(sentence_key(text), ()):
+        if place.verdict == "other" and place.inside(spans) == place.gold:
+            missed += [text[a:b] for a, b in place.other if (a, b) not in place.gold]
+    return missed
 
 
 def load_cpp(folder: Path) -> list[Sentence]:
@@ -383,6 +468,8 @@ def score(
     for offset, word in gold_spans:
         tally.words += 1
         score_word(tally, text, offset, word, readings, capitals, spans, span_set, glosses)
+    for word in rejected(text, spans):
+        tally.note("split", f"{word} (the judge's form) written as the gold set's")
 
 
 def gold_readings(sentence: Sentence) -> tuple[list[str], list[tuple[int, Gold]]]:
@@ -471,7 +558,9 @@ def score_word(
             tally.note("capital", f"{word.text} {ours} (gold caps {word.capitals})")
     if (offset, end) not in span_set:
         inside = [text[a:b] for a, b in spans if a < end and b > offset]
-        tally.note("split", f"{word.text} → {'|'.join(inside)}")
+        kind = split_kind(text, offset, end, spans)
+        if kind:
+            tally.note(kind, f"{word.text} → {'|'.join(inside)}")
     elif glosses is not None and word.sense:
         gloss = glosses.get((offset, end), "")
         wanted = keywords(word.sense)
@@ -558,7 +647,7 @@ def report(name: str, ours: Tally, theirs: Tally, verbose: bool) -> None:
         a = 1000 * ours.defects[kind] / max(ours.words, 1)
         b = 1000 * theirs.defects[kind] / max(theirs.words, 1)
         shown_b = "—" if kind in ("capital", "gloss") else f"{b:.1f}"
-        print(f"  {kind:32}{a:>10.1f}{shown_b:>12}")
+        print(f"  {LABELS.get(kind, kind):32}{a:>10.1f}{shown_b:>12}")
     worse = {
         c: (n, theirs.wrong_chars[c])
         for c, n in ours.wrong_chars.items()

@@ -210,11 +210,35 @@ def read_entries(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("在我看来，这样不对。", [("在", "zài"), ("我", "wǒ"), ("看来", "kànlai")]),
         # money counted, 一块 that is no "together", 要不要 asked, 不 and 理, 总 and 有
         ("他找了我五毛。", [("五", "wǔ"), ("毛", "máo")]),
+        # 量 "to measure" and what it measures: a verb and its object, however jieba tags it
+        ("妈妈赶紧给他量体温。", [("量", "liáng"), ("体温", "tǐwēn")]),
+        ("先量体重，再量身高。", [("量", "liáng"), ("体重", "tǐzhòng")]),
         ("你的胳膊怎么青了一块？", [("一", "yī"), ("块", "kuài")]),
         ("你要不要读研究生？", [("要", "yào"), ("不", "bù"), ("要", "yào")]),
         ("她生气的时候，谁也不理。", [("不", "bù"), ("理", "lǐ")]),
         ("相信总有一天会成功。", [("总", "zǒng"), ("有", "yǒu")]),
-        ("他还有一个哥哥。", [("还有", "háiyǒu")]),
+        # 还有 before what there still is: adverb and verb; before a pause, "besides"
+        ("他还有一个哥哥。", [("还", "hái"), ("有", "yǒu")]),
+        ("还有，明天别迟到。", [("还有", "háiyǒu")]),
+        # 极了 after an adjective: 极 joined to one syllable (hǎojí), 了 apart
+        ("味道好极了。", [("好极", "hǎojí"), ("了", "le")]),
+        ("公园里暖和极了。", [("暖和", "nuǎnhuo"), ("极", "jí"), ("了", "le")]),
+        # two adverbs; 真是 before what it says; a number and its measure word; half an hour
+        ("他再也不敢了。", [("再", "zài"), ("也", "yě")]),
+        ("奶奶早就在门口等着了。", [("早", "zǎo"), ("就", "jiù")]),
+        ("骑车上班真是一举两得。", [("真", "zhēn"), ("是", "shì")]),
+        ("你也真是的！", [("真是", "zhēnshi")]),
+        ("突然刮起一阵大风。", [("一", "yī"), ("阵", "zhèn")]),
+        ("一阵阵笑声传来。", [("一", "yī"), ("阵阵", "zhènzhèn")]),
+        ("等了四个半小时。", [("半", "bàn"), ("小时", "xiǎoshí")]),
+        # a preposition before the week jieba ran into it (于本周 → 于 本 周五)
+        ("请于本周五前报名。", [("于", "yú"), ("本", "běn"), ("周五", "zhōuwǔ")]),
+        # aspect 着 after a verb jieba tags a noun (指 n, 穿 zg)
+        ("他指着地图说。", [("指", "zhǐ"), ("着", "zhe")]),
+        # a place and its team or region: the place's name, then the common noun
+        ("北京队和上海队比赛。", [("北京", "Běijīng"), ("队", "duì")]),
+        ("华北地区有雨。", [("华北", "Huáběi"), ("地区", "dìqū")]),
+        ("中国女排赢了。", [("中国", "Zhōngguó"), ("女排", "nǚpái")]),
         # 往右转: 右 and the verb; 大包小包 four words; an idiom-tagged verb and object
         ("前面那个红绿灯往右转。", [("右", "yòu"), ("转", "zhuǎn")]),
         (
@@ -936,6 +960,11 @@ def test_glosses_follow_reading_and_context(tmp_path: Path) -> None:
         ("“送钟”听起来像“送终”。", "起来", "expressing preliminary judgment"),
         ("体检报告显示他的血糖偏高。", "体检", "physical examination"),
         ("火太大容易炒糊。", "炒糊", "炒 to sauté; to stir-fry + 糊 scorched"),
+        ("奶奶早就在门口等着了。", "早", "long ago"),
+        ("奶奶早就在门口等着了。", "就", "already"),
+        ("我每天很早就起床了。", "早", "early"),
+        ("他再也不敢一个人出门了。", "再", "again"),
+        ("他再也不敢一个人出门了。", "也", "even"),
     ],
 )
 def test_the_sense_the_context_calls_for_comes_first(

@@ -202,6 +202,9 @@ def _with_complement(words: Sequence[Word], i: int) -> bool:
     verb = words[i]
     if not _one_syllable(verb) or verb.text in _NOT_HOSTS:
         return False
+    extremely = words[i + 1].text == "极" and len(words) > i + 2 and words[i + 2].text == "了"
+    if extremely and verb.reading[0][:1].islower():
+        return True  # 好极了 hǎojí le, 美极了 (jieba's 美 "America"): how good, then 了
     if verb.pos not in _HOST_TAGS and verb.text not in _VERB_AS_PREPOSITION:
         return False
     if not _one_syllable(words[i + 1]):

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 from reader.text import HAN_RUN
 
-__all__ = ["HAN_RUN", "Piece"]
+__all__ = ["HAN_RUN", "MEASURED", "Piece"]
+
+# What 量 liáng "to measure" measures (量体温, 量两次血压, 量一量身高): the segment stage
+# splits the verb from it, the readings stage reads 量 liáng before it.
+MEASURED = frozenset({"体温", "身高", "血压", "体重", "尺寸", "温度", "长度"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from reader.annotate.pieces import HAN_RUN, Piece
+from reader.annotate.pieces import HAN_RUN, MEASURED, Piece
 
 # Numerals, demonstratives and quantifiers before a measure word (三只 zhī, 这种 zhǒng).
 _COUNTING = frozenset("一二两三四五六七八九十百千万几这那哪每半某各多整")
@@ -87,8 +87,6 @@ _DRYING = frozenset("晾晒吹擦烘")
 _ASKING = frozenset("吗 吧 啊 呀 不行 么".split())
 # Measure words of thin things (一件薄外套, 一层薄雾).
 _MEASURED_THIN = frozenset("件层张条床片本")
-# What 量 liáng measures (量两次血压, 量一量身高).
-_MEASURED = ("体温", "身高", "血压", "体重", "尺寸", "温度", "长度")
 # Animals 只 counts (一只小猫, 像只兔子).
 _ANIMALS = frozenset("猫狗鸟鸡鸭鹅羊兔虎熊猴鼠猪牛象狼")
 # Characters that show a person in a clause (他们早就干了: someone does, not something dries).
@@ -604,7 +602,7 @@ def _liang(spot: Spot) -> str | None:
     if spot.previous is None and spot.following is not None:
         return "liang2"
     rest = spot.sentence[spot.piece.start + 1 : spot.piece.start + 6]
-    if any(thing in rest for thing in _MEASURED):
+    if any(thing in rest for thing in MEASURED):
         return "liang2"  # 量两次血压: how often, then what is measured
     return None
 

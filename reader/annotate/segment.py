@@ -14,19 +14,19 @@ from dataclasses import dataclass, replace
 from itertools import takewhile
 
 from reader.annotate.names import NOT_PROPER, PERSON, PROPER
-from reader.annotate.pieces import Piece
+from reader.annotate.pieces import MEASURED, Piece
 
 # Numerals and demonstratives that stand before a measure word, and measure words that jieba
 # joins to them (三只, 一场, 十年). GB/T 16159 writes a number and its measure word apart.
 _NUMBERS = frozenset("一二两三四五六七八九十百千万几半")
 _MEASURES = frozenset(
     "个只条张本件次天年岁位名口家种场双块把辆台部首棵朵匹头间层门封支杯瓶碗斤米元毛角号周趟遍"
-    "顿届所座架片滴颗粒根份套篇幅首课分秒步站层楼盒袋包箱瓶顶件句倍度段节批群串束副声对代点"
+    "顿届所座架片滴颗粒根份套篇幅首课分秒步站层楼盒袋包箱瓶顶件句倍度段节批群串束副声对代点阵款"
 )
 _DIGITS = _NUMBERS | frozenset("零〇百千万亿")
 # Numeral words that are words of their own (一下 "a little", 一些, 一切, 一半 …).
 _NUMBER_WORDS = frozenset(
-    "一下 一些 一点 一会 一切 一半 一共 一致 一阵 一番 一样 一起 一道 一块 一度 十分 万分".split()
+    "一下 一些 一点 一会 一切 一半 一共 一致 一番 一样 一起 一道 一块 一度 十分 万分".split()
 )
 # 一块 and 一道 are "together" before a verb (我们一块去), a number and its measure word
 # before a noun (一块蛋糕 yī kuài, 一道菜 yī dào).
@@ -71,11 +71,22 @@ _AFTER_BU = frozenset(
 )
 # Money, counted (五毛 wǔ máo, 两块): jieba's dictionary holds some sums as nouns.
 _MONEY = frozenset("块毛元")
+# 极了 after an adjective: 极 "extremely" and the particle 了, which pinyin writes apart.
+_EXTREMELY = "极了"
+# Units of time that 半 counts as a number does (半小时 bàn xiǎoshí; 半天 "long" is a word).
+_HALF_OF = frozenset({"小时", "分钟", "钟头"})
 # Adverbs that jieba's dictionary joins to 有 (总有一天); 还有 "also", 只有 "only if" are words.
 _HAVING = frozenset("总也都就才又")
+# Two adverbs that jieba's dictionary joins and GB/T 16159 writes apart.
+_TWO_ADVERBS = frozenset({"再也", "早就"})
 # Aspect 着 after a verb is a word of its own (背 着, as 带 着); after these it is the result
 # zháo (睡着 shuìzháo, 找着, 猜着).
 _ZHAO_VERBS = frozenset("睡找猜")
+# jieba's tags of one-character verbs it holds as nouns or bound forms (指 n, 穿 zg), and the
+# words of 着 with such a first character that are no verb and its aspect (照着 "according
+# to"; 原着, a variant of 原著).
+_BOUND_VERB_TAGS = frozenset({"zg", "n", "q"})
+_NOT_ASPECT = frozenset({"照着", "原着"})
 # Prepositions of a point of view, before a personal pronoun (在我看来: zài wǒ kànlái).
 _VIEWING = frozenset("在依据照对按从")
 # Personal pronouns, which no word of a set phrase's is.
@@ -135,6 +146,9 @@ _NAMING = frozenset("nbst")  # tags of nouns, noun modifiers, places and times
 # A name of four or more syllables is written word by word (tiānqì yùbào, shēngrì kuàilè,
 # GB/T 16159 6.1.1.2); shorter ones are one word (lǐfàdiàn).
 _LONG_NAME = 4
+# Common nouns that jieba's dictionary joins to a place as one name: the place's team, region
+# or scenery (北京队, 中国女排, 华北地区, 苏州园林), written as the place and the noun.
+_OF_A_PLACE = ("队", "女排", "男排", "女足", "男足", "地区", "园林", "山水")
 
 
 def split_phrases(
@@ -218,6 +232,8 @@ def split_phrases(
         _towards,
         _measured(known, tag),
         _only_then,
+        _still_has,
+        _really_is,
         _aspect_particle(tag),
         _one_piece,
         _only_takes,
@@ -282,9 +298,10 @@ def _split(
         or _cannot_reach(text, known, free, tag)
         or _no_name(piece, known, free, tag, proper)
         or _verb_and_result(piece, known, tag)
-        or _verb_aspect(piece, tag)
+        or _verb_aspect(piece, tag, free)
         or _with_pronoun(piece, known, free)
         or _verb_thing(piece, known, free, tag)
+        or _measuring(text)
     )
     if between:
         return between
@@ -314,6 +331,12 @@ def _split(
     if len(text) == 3 and text[1] in _INFIXES and all(free(c) for c in text):
         return list(text)
     return _free_phrase(piece, known, free, basic)
+
+
+def _measuring(text: str) -> list[str]:
+    """量 liáng "to measure" and what it measures apart (量 体温, 量 体重), which CC-CEDICT
+    lists as words and jieba tags as nouns or set phrases, or []."""
+    return [text[0], text[1:]] if text[0] == "量" and text[1:] in MEASURED else []
 
 
 def _verb_and_result(
@@ -370,6 +393,10 @@ def _no_name(
     ):
         return [text[0], rest] if known(rest) and not proper(rest) else []
     if piece.pos in PROPER - PERSON:  # a place or a body
+        for noun_of in _OF_A_PLACE:
+            head = text.removesuffix(noun_of)
+            if head != text and len(head) > 1 and proper(head):
+                return [head, noun_of]  # 北京 队 Běijīng duì, 华北 地区: a place and its team
         parts = _long_name(text, "n", known, free)
         if len(parts) > 1 and not any(map(proper, parts)):
             return parts
@@ -389,7 +416,8 @@ def _one_between(text: str, known: Callable[[str], bool], free: Callable[[str], 
     done = len(text) == 3 and text[1] in _OBJECT_ASPECTS and text[2] not in "来去"
     if done and free(text[0]) and known(text[0] + text[2]):
         return list(text)
-    one_of = text[:1] == "一" and text[1:2] in _MEASURES and not known(text)
+    doubled = text[2:] == text[1:2]  # 一天天, 一阵阵 "day by day", "gust after gust": whole
+    one_of = text[:1] == "一" and text[1:2] in _MEASURES and not known(text) and not doubled
     if one_of and len(text) > 2 and (known(text[2:]) or free(text[2:])):
         return [text[0], text[1], text[2:]]
     return []
@@ -449,7 +477,8 @@ def _counted(piece: Piece, known: Callable[[str], bool]) -> list[str]:
         return [text[:-1], text[-1]]  # 五毛 wǔ máo, 两块: a sum, whatever tag jieba gives it
     if len(digits) < len(text) or piece.pos[:1] == "m":
         count = len(text) - len(text.lstrip("".join(_DIGITS)))
-        if 0 < count < len(text) - 1 and known(text[count:]) and not known(text):
+        counted = known(text[count:]) or _reduplicated(text[count:])  # 一 阵阵
+        if 0 < count < len(text) - 1 and counted and not known(text):
             return [text[:count], text[count:]]  # 十|分钟, 二十|分钟: a number and its noun
         return _number_measure(text, known)
     return []
@@ -517,6 +546,12 @@ def _transparent(text: str) -> list[str]:
         return [text[0], text[1:]]  # 每隔 měi gé, 每周三 měi zhōusān
     if len(text) == 3 and text[:2] == "不太":
         return list(text)
+    if text in _TWO_ADVERBS:
+        return [text[0], text[1]]  # 再也不 zài yě bù, 早就 zǎo jiù: two adverbs
+    if text == _EXTREMELY:
+        return [text[0], text[1]]  # 好极了 hǎo jí le: the complement 极, then the particle 了
+    if len(text) == 3 and text[0] == "半" and text[1:] in _HALF_OF:
+        return [text[0], text[1:]]  # 半小时 bàn xiǎoshí: a number and its noun
     if text in _ADVERB_MODAL or (len(text) == 2 and text[0] in _HAVING and text[1] == "有"):
         return [text[0], text[1]]  # 就要 jiù yào; 总有一天 zǒng yǒu, as 还有 "also" is not
     if len(text) == 2 and text[0] == "不" and text[1] in _AFTER_BU:
@@ -571,7 +606,7 @@ def _verb_object(
 ) -> list[str]:
     """A verb and its object or its receiver that CC-CEDICT lists as one entry apart, as GB/T
     16159 writes them, or []: a one-character verb before a noun learners know on its own
-    (买东西 mǎi dōngxi, 发脾气, 回老家), an everyday action and an everyday thing (看书 kàn
+    (买东西 mǎi dōngxi, 发脾气, 回老家, 量体温), an everyday action and an everyday thing (看书 kàn
     shū, 吃药, 种花: not 表哥, 卖力, 停课, whose first character is no action done to the
     second), a verb and 给 "to" or 在 "at" (还给 huán gěi, 放在 fàng zài); never a word of the
     learners' lists (打电话, 出租车, 睡觉, 交给, 现在)."""
@@ -628,6 +663,17 @@ def _doubled_verbs(
         ):
             result[-1] = Piece(last.text * 2, tag(last.text * 2) or "v", last.start)
             result.append(Piece(rest, tag(rest) or piece.pos, piece.start + 1))
+            continue
+        if (
+            last is not None
+            and len(text) == 1
+            and last.text == text
+            and piece.source is not None
+            and piece.source[0] == piece.start == last.start + 1
+            and action(text)
+        ):
+            # 量|量 体温: the verb jieba cut off, then the one split from its word 量体温
+            result[-1] = Piece(text * 2, tag(text * 2) or "v", last.start)
             continue
         doubled = last is not None and len(last.text) == 2 and last.text[0] == last.text[1]
         thing = last.text[1] + text if last is not None and doubled else ""
@@ -1094,6 +1140,8 @@ def _as_for(pieces: list[Piece]) -> list[Piece]:
 # Words for the week, and the numbers that name its days after them (周一, 星期天).
 _WEEKS = ("周", "星期", "礼拜")
 _WEEKDAYS = frozenset("一二三四五六日天")
+_WEEK_POINTERS = frozenset("本上下这每")
+_TIME_PREPOSITIONS = frozenset({"于", "在", "到", "从", "至", "自"})
 
 
 def _weekdays(pieces: list[Piece]) -> list[Piece]:
@@ -1108,7 +1156,14 @@ def _weekdays(pieces: list[Piece]) -> list[Piece]:
         joined = day is not None and day.start == piece.start + len(piece.text)
         if week and joined and day is not None and day.text in _WEEKDAYS:
             cut = len(piece.text) - len(week)
-            result.append(Piece(piece.text[:cut], "f", piece.start))
+            head = piece.text[:cut]
+            if len(head) > 1 and head[-1] in _WEEK_POINTERS:
+                # 于本|周五 of jieba's 于本周: a preposition, then what points to the week
+                before = "p" if head[:-1] in _TIME_PREPOSITIONS else "d"
+                result.append(Piece(head[:-1], before, piece.start))
+                result.append(Piece(head[-1], "r", piece.start + cut - 1))
+            elif head:
+                result.append(Piece(head, "f", piece.start))
             result.append(Piece(week + day.text, "t", piece.start + cut))
             i += 2
             continue
@@ -1281,6 +1336,23 @@ def _more_than(last: Piece | None, piece: Piece, _: Piece | None) -> Cut | None:
         and last.text[-1:] in _DIGITS
     ):
         return (1, "m", "q")
+    return None
+
+
+def _still_has(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """还有 before what there still is (还有票 hái yǒu piào, 还有一只猫): the adverb and the
+    verb, as GB/T 16159 writes them; 还有 that opens a clause before a pause ("besides") is
+    one word."""
+    if piece.text == "还有" and following is not None and following.han:
+        return (1, "d", "v")
+    return None
+
+
+def _really_is(_: Piece | None, piece: Piece, following: Piece | None) -> Cut | None:
+    """真是 before what it says (真是一举两得 zhēn shì): "really" and the verb "to be"; 真是的
+    and 真是 before a pause, a sigh of complaint, are one word."""
+    if piece.text == "真是" and following is not None and following.han:
+        return None if following.text[:1] in "的啊呀" else (1, "d", "v")
     return None
 
 
@@ -1547,14 +1619,18 @@ def _flowed(last: Piece | None, piece: Piece, following: Piece | None) -> Cut | 
     return None
 
 
-def _verb_aspect(piece: Piece, tag: Callable[[str], str | None]) -> list[str]:
+def _verb_aspect(
+    piece: Piece, tag: Callable[[str], str | None], free: Callable[[str], bool]
+) -> list[str]:
     """A one-character verb and the aspect 着 that jieba's dictionary holds as one word (背着,
-    有着) apart, as it cuts 带 着, or []; a preposition of 着 (随着, 朝着) and a result
-    zháo (睡着) stay whole."""
+    有着; 指着, 穿着, whose verb jieba tags a noun or a bound form) apart, as it cuts 带 着, or
+    []; a preposition of 着 (随着, 朝着, 照着) and a result zháo (睡着) stay whole."""
     text = piece.text
     if len(text) != 2 or text[1] != "着" or piece.pos != "v" or text[0] in _ZHAO_VERBS:
         return []
-    return [text[0], text[1]] if (tag(text[0]) or "")[:1] == "v" else []
+    verb = tag(text[0]) or ""
+    bound = verb in _BOUND_VERB_TAGS and free(text[0]) and text not in _NOT_ASPECT
+    return [text[0], text[1]] if verb[:1] == "v" or bound else []
 
 
 def _big_and_small(pieces: list[Piece]) -> list[Piece]:

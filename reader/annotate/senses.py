@@ -76,6 +76,7 @@ _ADDRESSED = frozenset("你 您 你们".split())
 _VERDICTS = frozenset("行 怎么样 可以 好不好 行不行 合适 这样 如何".split())
 # Times that 就 after them makes early (从小就, 很早就): already then.
 _EARLY = frozenset("从小 小时候 很早 早早 早".split())
+_ALREADY = frozenset("就 已 已经".split())
 # Adjectives that say how something is to be done, before its verb (早点儿回家, 快走, 多吃).
 _HOW_DONE = frozenset("早快多少慢")
 _CHANGE = frozenset("钱 零")
@@ -566,6 +567,11 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 想了半天也不会做, 再忙也得吃饭, 即使下雨也去: still; 一口也吃不下, 什么也没买: even
     # (Xiandai Hanyu Cidian's 也 ③ and ④, which CC-CEDICT's 也 lacks).
     "也": (
+        # 再也不来了: (not) ever again, 也 stressing the negation
+        (
+            lambda s: s.before is not None and s.before.text == "再" and _before_any(s, _NOT),
+            f"{ANOTHER}甚至",
+        ),
         (_conceded, f"{ANOTHER}仍然"),
         (
             # 一口也吃不下: the negation in the verb's potential form counts too
@@ -579,6 +585,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     "来说": ((lambda _: True, f"{ANOTHER}来讲"),),
     # 钥匙就在门后面: just, precisely (there).
     "就": (
+        # 早就在门口等着: already (as early as that), before the just of 就在这儿
+        (lambda s: s.before is not None and s.before.text == "早", f"{ANOTHER}早就"),
         (lambda s: _before_any(s, _BEING), "just|precisely|exactly"),
         # 他一来就走了: as soon as.
         (lambda s: any(w.text == "一" for w in s.earlier[-4:]), "as soon as"),
@@ -590,6 +598,17 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
                 s.before is not None and (s.before.text in _EARLY or s.before.text.endswith("岁"))
             ),
             f"{ANOTHER}早就",
+        ),
+    ),
+    # 早就知道了, 早已: long ago (not "early; morning"); 很早就起床 is early.
+    "早": (
+        (
+            lambda s: (
+                s.after is not None
+                and s.after.text in _ALREADY
+                and (s.before is None or s.before.text not in _DEGREE | _LATE)
+            ),
+            "long ago",
         ),
     ),
     # 连饭都没吃: even.
@@ -707,6 +726,8 @@ _RULES: dict[str, tuple[tuple[Callable[[Neighbours], bool], str], ...]] = {
     # 先吃饭再去, 等水开了再放面: then (and not until then); 再忙也得吃饭: no matter how (再
     # before its word, then 也 or 都).
     "再": (
+        # 再也不敢: (never) again
+        (lambda s: s.after is not None and s.after.text == "也", "again"),
         (lambda s: _earlier(s, _FIRST, "再"), "then (after sth"),
         # 到了机场再发现: then (only when that is reached).
         (lambda s: _clause(s).startswith(("到了", "等到")), "then (after sth"),
