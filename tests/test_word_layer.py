@@ -235,6 +235,12 @@ def read_entries(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("请于本周五前报名。", [("于", "yú"), ("本", "běn"), ("周五", "zhōuwǔ")]),
         # aspect 着 after a verb jieba tags a noun (指 n, 穿 zg)
         ("他指着地图说。", [("指", "zhǐ"), ("着", "zhe")]),
+        # a one-syllable verb jieba tags a noun or a preposition, and its result: one word
+        ("骑车上班又能省下交通费。", [("省下", "shěngxià")]),
+        ("再按下饮料下面的按钮。", [("按下", "ànxià")]),
+        ("空气质量变差了。", [("变差", "biànchà")]),
+        ("请往上看。", [("往", "wǎng"), ("上", "shàng")]),  # a preposition hosts nothing
+        ("这本书信息量大。", [("量", "liàng"), ("大", "dà")]),  # a noun and its degree
         # a place and its team or region: the place's name, then the common noun
         ("北京队和上海队比赛。", [("北京", "Běijīng"), ("队", "duì")]),
         ("华北地区有雨。", [("华北", "Huáběi"), ("地区", "dìqū")]),

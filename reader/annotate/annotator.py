@@ -237,7 +237,7 @@ class Annotator:
         words = objects_apart(
             words, lambda char: tags.get(char, "")[:1] == "v", self.resources.known
         )
-        return tuple(join_words(words, self._user_word_set))
+        return tuple(join_words(words, self._user_word_set, self.resources.action))
 
     def _dictionaries(
         self, sentence: str, piece: Piece

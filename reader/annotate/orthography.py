@@ -109,7 +109,7 @@ _DEGREE_AFTER = ("了", "点", "些", "一点", "一些", "一点儿", "点儿")
 _ADJUSTING = frozenset("调")
 # Verbs that take another verb, not a complement (要去, 想回, 是对的, 请进, 没见),
 # negations, and an adverb that jieba tags as an adjective (全对).
-_NOT_HOSTS = frozenset("是有在要会能想得可该敢肯愿需应让使像请没不别了全")
+_NOT_HOSTS = frozenset("是有在要会能想得可该敢肯愿需应让使像请没不别了全往向朝")
 # Adjectives that stand before a verb or adjective as adverbs (快到了 "almost", 新开了
 # "newly", 好走 "easy to walk", 不大高 "not very"); with 多 they compare (快多了, 大多了).
 _ADVERBIAL = frozenset("快新早晚慢多少先刚老常难好大")
@@ -118,11 +118,20 @@ _PASSIVE = frozenset("被给叫让")
 # 下周, 上个月, 上万: 上 and 下 that open what follows, not a complement.
 _OPENING = frozenset("周个星次回半月年午万千百边面层")
 _HOST_TAGS = frozenset({"v", "vg", "vi", "a", "ag"})
+# jieba's tags of a one-character verb it takes for a noun or a bound form (省 n, 传 n, 钓 zg):
+# a verb where a dictionary names an action first for it, before a complement of result or
+# direction (not of degree: 信息 量 大).
+_ACTING_TAGS = frozenset("nz")
+_NOT_BEFORE_ACTING = frozenset("qmaub")
 # A verb that jieba tags as a preposition (用 p), which takes a complement all the same (用完).
-_VERB_AS_PREPOSITION = frozenset({"用"})
+_VERB_AS_PREPOSITION = frozenset({"用", "按"})
 
 
-def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) -> list[Word]:
+def join_words(
+    words: Sequence[Word],
+    user_words: frozenset[str] = frozenset(),
+    acts: Callable[[str], bool | None] = lambda _: False,
+) -> list[Word]:
     """Two dictionary words that pinyin writes as one (GB/T 16159) made one word, with the
     two as its parts: a one-syllable verb and its one-syllable complement (买到 mǎidào, 系好
     jìhǎo), a noun and the one-syllable noun of the kind of shop, team or food it names
@@ -132,6 +141,8 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
     not 买到. A verb's object (打 电话), a modal verb's verb (要 去), 了 and 着 as aspect, a
     potential form (吃 不 下, as the everyday gold set writes it) and a complement of degree
     after 得 (跑 得 快) stay apart, and so does a pair that the user's dictionary splits.
+    `acts` says whether a dictionary names an action first for a character: a verb that
+    jieba tags as something else (省 n, 按 p) takes its complement all the same (省下 shěngxià).
     """
     result: list[Word] = []
     i = 0
@@ -141,7 +152,7 @@ def join_words(words: Sequence[Word], user_words: frozenset[str] = frozenset()) 
         if (
             len(pair) == 2
             and pair[0].text + pair[1].text not in user_words
-            and (familiar or _with_complement(words, i) or _with_kind(words, i))
+            and (familiar or _with_complement(words, i, acts) or _with_kind(words, i))
         ):
             result.append(
                 Word(
@@ -197,7 +208,9 @@ def _with_kind(words: Sequence[Word], i: int) -> bool:
     return noun.pos in _COMMON_NOUNS and kind.text in _KINDS and kind.pos[:1] == "n"
 
 
-def _with_complement(words: Sequence[Word], i: int) -> bool:
+def _with_complement(
+    words: Sequence[Word], i: int, acts: Callable[[str], bool | None] = lambda _: False
+) -> bool:
     """Whether the word at `i` is a one-syllable verb and the next one its complement."""
     verb = words[i]
     if not _one_syllable(verb) or verb.text in _NOT_HOSTS:
@@ -205,7 +218,18 @@ def _with_complement(words: Sequence[Word], i: int) -> bool:
     extremely = words[i + 1].text == "极" and len(words) > i + 2 and words[i + 2].text == "了"
     if extremely and verb.reading[0][:1].islower():
         return True  # 好极了 hǎojí le, 美极了 (jieba's 美 "America"): how good, then 了
-    if verb.pos not in _HOST_TAGS and verb.text not in _VERB_AS_PREPOSITION:
+    # ... and only where it stands as a predicate: after a word that is no measure word,
+    # number, adjective or particle (这场 雨 下了, 小 包 回家 are nouns and what they do)
+    acting = (
+        verb.pos[:1] in _ACTING_TAGS
+        and i > 0
+        and bool(words[i - 1].reading)
+        and words[i - 1].pos[:1] not in _NOT_BEFORE_ACTING
+        and words[i + 1].text in RESULTS
+        and words[i + 1].text not in _DEGREES
+        and bool(acts(verb.text))
+    )
+    if verb.pos not in _HOST_TAGS and verb.text not in _VERB_AS_PREPOSITION and not acting:
         return False
     if not _one_syllable(words[i + 1]):
         return False

@@ -40,7 +40,7 @@ _NO_NAME_ENDS = frozenset("的地得了着")
 _INFIXES = frozenset("不得")
 # Results and directions that a verb with 不 cannot reach (吃不下, 说不出, 找不到).
 _REACHED = frozenset("下出到懂见清完动开起上来去了着住掉走通进回")
-RESULTS = frozenset("完好到见懂住掉错成走倒翻死坏光清透满饱醉哭累破断开上下来去进出回起")
+RESULTS = frozenset("完好到见懂住掉错成走倒翻死坏差光清透满饱醉哭累破断开上下来去进出回起")
 """One-syllable complements of result and direction, which follow their verb directly (做完,
 走到, 带走); GB/T 16159 writes them joined to a one-syllable verb."""
 # Such forms that mean more than the verb and its result.
