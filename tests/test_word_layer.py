@@ -241,6 +241,9 @@ def read_entries(annotator: Annotator, sentence: str) -> list[tuple[str, str]]:
         ("空气质量变差了。", [("变差", "biànchà")]),
         ("请往上看。", [("往", "wǎng"), ("上", "shàng")]),  # a preposition hosts nothing
         ("这本书信息量大。", [("量", "liàng"), ("大", "dà")]),  # a noun and its degree
+        # a surname jieba cut from its given name, which it ran into 说 (李|明说 "to say plainly")
+        ("李明说：“给我一张票。”", [("李明", "Lǐ Míng"), ("说", "shuō")]),
+        ("他明说了不去。", [("明说", "míngshuō")]),
         # a place and its team or region: the place's name, then the common noun
         ("北京队和上海队比赛。", [("北京", "Běijīng"), ("队", "duì")]),
         ("华北地区有雨。", [("华北", "Huáběi"), ("地区", "dìqū")]),

@@ -97,6 +97,7 @@ _PLURAL = frozenset("们")
 _COUNTING_WORDS = frozenset("一二两三四五六七八九十百千万几这那哪每半0123456789")
 # What jieba runs into a two-character name: 李华家 "Li Hua's home", 小明们, 王丽问 (asks).
 _AFTER_NAME = frozenset("家们问说喊答讲")
+_SAYING = frozenset("问说喊答讲")
 # jieba's tags for idioms and set phrases, which it also gives many free phrases.
 _SET_PHRASES = frozenset({"i", "l"})
 # Aspect particles after a one-character verb (别忘了).
@@ -811,6 +812,19 @@ def _whole_names(pieces: list[Piece], surname: Callable[[str], bool]) -> list[Pi
             result[-1] = Piece(last.text + piece.text, "nr", last.start)
             continue
         text = piece.text
+        if (
+            last is not None
+            and len(last.text) == 1
+            and last.pos in _PERSON
+            and surname(last.text)
+            and len(text) == 2
+            and text[1] in _SAYING
+            and last.start + 1 == piece.start
+        ):
+            # 李|明说 of jieba ("to say plainly"): the name 李明, then what he does, 说
+            result[-1] = Piece(last.text + text[0], "nr", last.start)
+            result.append(Piece(text[1], "v", piece.start + 1))
+            continue
         if _kin_home(piece):
             result.append(Piece(text[:2], "n", piece.start))
             result.append(Piece(text[2], "n", piece.start + 2))
