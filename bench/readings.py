@@ -84,9 +84,9 @@ RIGHT_IN_OTHER_WORDS = frozenset({"first", "later", "gold"})
 # other, or "open" where the standard does not decide (both written forms right) or "name"
 # (a personal name whole or in its parts, which the capitals figure judges).
 SPLIT_AUDIT = GOLD.parent / "split-audit.tsv"
-OPEN_VERDICTS = frozenset({"open", "name"})
 # Where the judge found for the other form, the gold set keeps its own and the bench counts
 # the other form right (and the gold set's a split).
+OPEN_VERDICTS = frozenset({"open", "name"})
 SHARED = ROOT.parent / "shared"
 SYLLABLE = re.compile(r"([A-Za-zÜüv:]+[1-5])|(r)(?![a-z])")
 KINDS = ("reading", "neutral", "erhua", "capital", "split", "open split", "gloss")

@@ -208,9 +208,7 @@ def _with_kind(words: Sequence[Word], i: int) -> bool:
     return noun.pos in _COMMON_NOUNS and kind.text in _KINDS and kind.pos[:1] == "n"
 
 
-def _with_complement(
-    words: Sequence[Word], i: int, acts: Callable[[str], bool | None] = lambda _: False
-) -> bool:
+def _with_complement(words: Sequence[Word], i: int, acts: Callable[[str], bool | None]) -> bool:
     """Whether the word at `i` is a one-syllable verb and the next one its complement."""
     verb = words[i]
     if not _one_syllable(verb) or verb.text in _NOT_HOSTS:

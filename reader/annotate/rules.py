@@ -597,7 +597,7 @@ def _ji(spot: Spot) -> str | None:
 def _liang(spot: Spot) -> str | None:
     """量 liáng "to measure" as a verb (量一下体温); else liàng "amount"."""
     after = spot.after
-    if after in ("一下", "一量", "了", "体温", "身高", "血压", "尺寸") or after[:1] == "一":
+    if after == "了" or after in MEASURED or after[:1] == "一":
         return "liang2"
     if spot.previous is None and spot.following is not None:
         return "liang2"

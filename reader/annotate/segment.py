@@ -71,14 +71,10 @@ _AFTER_BU = frozenset(
 )
 # Money, counted (五毛 wǔ máo, 两块): jieba's dictionary holds some sums as nouns.
 _MONEY = frozenset("块毛元")
-# 极了 after an adjective: 极 "extremely" and the particle 了, which pinyin writes apart.
-_EXTREMELY = "极了"
 # Units of time that 半 counts as a number does (半小时 bàn xiǎoshí; 半天 "long" is a word).
 _HALF_OF = frozenset({"小时", "分钟", "钟头"})
 # Adverbs that jieba's dictionary joins to 有 (总有一天); 还有 "also", 只有 "only if" are words.
 _HAVING = frozenset("总也都就才又")
-# Two adverbs that jieba's dictionary joins and GB/T 16159 writes apart.
-_TWO_ADVERBS = frozenset({"再也", "早就"})
 # Aspect 着 after a verb is a word of its own (背 着, as 带 着); after these it is the result
 # zháo (睡着 shuìzháo, 找着, 猜着).
 _ZHAO_VERBS = frozenset("睡找猜")
@@ -97,15 +93,17 @@ _PLURAL = frozenset("们")
 _COUNTING_WORDS = frozenset("一二两三四五六七八九十百千万几这那哪每半0123456789")
 # What jieba runs into a two-character name: 李华家 "Li Hua's home", 小明们, 王丽问 (asks).
 _AFTER_NAME = frozenset("家们问说喊答讲")
-_SAYING = frozenset("问说喊答讲")
+_SAYING = _AFTER_NAME - frozenset("家们")
 # jieba's tags for idioms and set phrases, which it also gives many free phrases.
 _SET_PHRASES = frozenset({"i", "l"})
 # Aspect particles after a one-character verb (别忘了).
 _ASPECT = frozenset("了着过")
 # Aspect particles that jieba runs in between a verb and its object (当过兵, 迷了路).
 _OBJECT_ASPECTS = frozenset("过了")
-# An adverb and the modal verb after it, which jieba joins (就要走了 jiù yào zǒu le).
-_ADVERB_MODAL = frozenset({"就要"})
+# Two words that jieba's dictionary joins and GB/T 16159 writes apart: an adverb and the modal
+# verb after it (就要走了 jiù yào zǒu le), two adverbs (再也不 zài yě bù, 早就), and 极 "extremely"
+# after an adjective and the particle 了 (好极了 hǎojí le).
+_TWO_WORDS = frozenset({"就要", "再也", "早就", "极了"})
 # Where one is or goes, and home (在家, 回家): a preposition or verb and its place.
 _GOING_HOME = frozenset("在家 回家 到家 离家".split())
 # Directions one goes or faces (往前, 朝南), which jieba joins to 往 and 朝 (朝南 "ns").
@@ -547,14 +545,10 @@ def _transparent(text: str) -> list[str]:
         return [text[0], text[1:]]  # 每隔 měi gé, 每周三 měi zhōusān
     if len(text) == 3 and text[:2] == "不太":
         return list(text)
-    if text in _TWO_ADVERBS:
-        return [text[0], text[1]]  # 再也不 zài yě bù, 早就 zǎo jiù: two adverbs
-    if text == _EXTREMELY:
-        return [text[0], text[1]]  # 好极了 hǎo jí le: the complement 极, then the particle 了
     if len(text) == 3 and text[0] == "半" and text[1:] in _HALF_OF:
         return [text[0], text[1:]]  # 半小时 bàn xiǎoshí: a number and its noun
-    if text in _ADVERB_MODAL or (len(text) == 2 and text[0] in _HAVING and text[1] == "有"):
-        return [text[0], text[1]]  # 就要 jiù yào; 总有一天 zǒng yǒu, as 还有 "also" is not
+    if text in _TWO_WORDS or (len(text) == 2 and text[0] in _HAVING and text[1] == "有"):
+        return [text[0], text[1]]  # 就要 jiù yào, 再也; 总有一天 zǒng yǒu (还有: `_still_has`)
     if len(text) == 2 and text[0] == "不" and text[1] in _AFTER_BU:
         return [text[0], text[1]]
     if len(text) == 3 and text[0] == text[2] and text[1] == "不":
